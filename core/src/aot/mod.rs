@@ -1,0 +1,1 @@
+//! The `.aot` file format (one definition for writer and reader).

@@ -1,0 +1,23 @@
+//! mote-core: the parts both engines share — values, types, traps, the validated module
+//! model, runtime objects and the host-call ABI.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod aot;
+pub mod trap;
+pub mod types;
+pub mod value;
+
+#[cfg(feature = "alloc")]
+pub mod module;
+#[cfg(feature = "alloc")]
+pub mod runtime;
+
+pub use trap::Trap;
+pub use types::{ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType};
+pub use value::{Cell, FuncAddr, Value};
+
+#[cfg(feature = "alloc")]
+pub use module::{Module, ModuleError};

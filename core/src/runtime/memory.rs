@@ -1,0 +1,163 @@
+//! Linear memory.
+
+use alloc::alloc::{alloc_zeroed, dealloc, Layout};
+use core::ptr::NonNull;
+
+use crate::trap::Trap;
+use crate::types::{MemoryType, MAX_PAGES, PAGE_SIZE};
+
+/// A linear memory. The bytes live in one zeroed allocation that is replaced on growth,
+/// so engines must reload `base()` after anything that can grow memory (a call or
+/// `memory.grow`).
+pub struct Memory {
+    base: NonNull<u8>,
+    len: usize,
+    ty: MemoryType,
+    /// Pages the embedder allows at most, below the type's maximum.
+    limit_pages: u64,
+}
+
+impl Memory {
+    pub fn new(ty: MemoryType) -> Result<Memory, Trap> {
+        let mut mem = Memory {
+            base: NonNull::dangling(),
+            len: 0,
+            ty,
+            limit_pages: MAX_PAGES,
+        };
+        if mem.grow(ty.limits.min) < 0 {
+            return Err(Trap::Host("cannot allocate the initial linear memory"));
+        }
+        Ok(mem)
+    }
+
+    pub fn ty(&self) -> MemoryType {
+        MemoryType {
+            limits: crate::types::Limits {
+                min: self.pages(),
+                max: self.ty.limits.max,
+            },
+        }
+    }
+
+    pub fn pages(&self) -> u64 {
+        self.len as u64 / PAGE_SIZE
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn base(&self) -> *mut u8 {
+        self.base.as_ptr()
+    }
+
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: base points to `len` initialised bytes owned by self.
+        unsafe { core::slice::from_raw_parts(self.base.as_ptr(), self.len) }
+    }
+
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `data`, and `&mut self` makes the access unique.
+        unsafe { core::slice::from_raw_parts_mut(self.base.as_ptr(), self.len) }
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages, or -1 if it cannot.
+    pub fn grow(&mut self, delta: u64) -> i64 {
+        let old = self.pages();
+        let max = self.ty.limits.max.unwrap_or(MAX_PAGES).min(self.limit_pages);
+        let Some(new) = old.checked_add(delta).filter(|&n| n <= max) else {
+            return -1;
+        };
+        if delta == 0 {
+            return old as i64;
+        }
+        let new_len = (new * PAGE_SIZE) as usize;
+        let Ok(layout) = Layout::from_size_align(new_len, 16) else {
+            return -1;
+        };
+        // A fresh zeroed allocation lets the allocator hand out untouched pages, so a
+        // large memory costs nothing until used.
+        // SAFETY: new_len > 0 because delta > 0.
+        let ptr = unsafe { alloc_zeroed(layout) };
+        let Some(ptr) = NonNull::new(ptr) else {
+            return -1;
+        };
+        // SAFETY: both regions are valid for `self.len` bytes and distinct.
+        unsafe {
+            core::ptr::copy_nonoverlapping(self.base.as_ptr(), ptr.as_ptr(), self.len);
+        }
+        self.free();
+        self.base = ptr;
+        self.len = new_len;
+        old as i64
+    }
+
+    /// Caps growth below the type's maximum (an embedder's memory budget).
+    pub fn set_limit_pages(&mut self, pages: u64) {
+        self.limit_pages = pages;
+    }
+
+    fn free(&mut self) {
+        if self.len > 0 {
+            // SAFETY: allocated in `grow` with this exact layout.
+            unsafe {
+                dealloc(
+                    self.base.as_ptr(),
+                    Layout::from_size_align_unchecked(self.len, 16),
+                )
+            };
+        }
+    }
+
+    /// Bounds-checked view of `len` bytes at `addr`.
+    pub fn slice(&self, addr: u64, len: u64) -> Result<&[u8], Trap> {
+        let end = addr.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
+        if end > self.len as u64 {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        Ok(&self.data()[addr as usize..end as usize])
+    }
+
+    pub fn slice_mut(&mut self, addr: u64, len: u64) -> Result<&mut [u8], Trap> {
+        let end = addr.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
+        if end > self.len as u64 {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        Ok(&mut self.data_mut()[addr as usize..end as usize])
+    }
+
+    pub fn fill(&mut self, dst: u64, value: u8, len: u64) -> Result<(), Trap> {
+        self.slice_mut(dst, len)?.fill(value);
+        Ok(())
+    }
+
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
+        self.slice(src, len)?;
+        self.slice(dst, len)?;
+        self.data_mut()
+            .copy_within(src as usize..(src + len) as usize, dst as usize);
+        Ok(())
+    }
+
+    /// `memory.init` / active data: copy `len` bytes of `data` from `src` to `dst`.
+    pub fn init(&mut self, dst: u64, data: &[u8], src: u64, len: u64) -> Result<(), Trap> {
+        let end = src.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
+        if end > data.len() as u64 {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        self.slice_mut(dst, len)?
+            .copy_from_slice(&data[src as usize..end as usize]);
+        Ok(())
+    }
+}
+
+impl Drop for Memory {
+    fn drop(&mut self) {
+        self.free();
+    }
+}

@@ -1,0 +1,403 @@
+//! The store: every function, table, memory, global and instance, addressed by index.
+
+use alloc::{boxed::Box, format, rc::Rc, string::String, sync::Arc, vec, vec::Vec};
+
+use super::{Memory, Table};
+use crate::module::{ConstExpr, DataMode, ElementMode, ImportDesc, Module};
+use crate::trap::Trap;
+use crate::types::{ExternKind, FuncType, GlobalType};
+use crate::value::{Cell, FuncAddr, Value};
+
+pub type InstanceAddr = u32;
+/// Interned function type: equal signatures have equal ids, so `call_indirect` compares
+/// one integer.
+pub type SigId = u32;
+
+/// The host-call ABI shared by both engines: the caller's context, then cells holding the
+/// arguments on entry and the results on return (the slice is long enough for both).
+pub type HostFunc = dyn Fn(&mut Caller<'_>, &mut [Cell]) -> Result<(), Trap>;
+
+/// Runs WebAssembly functions. Implemented by the interpreter and the AOT runtime.
+pub trait Executor {
+    /// Calls `func`; `cells` holds the arguments and receives the results.
+    fn call(&mut self, store: &mut Store, func: FuncAddr, cells: &mut [Cell]) -> Result<(), Trap>;
+}
+
+pub enum FuncKind {
+    /// A function defined in `instance`, by its index in the module's function space.
+    Wasm { instance: InstanceAddr, index: u32 },
+    Host(Rc<HostFunc>),
+}
+
+pub struct FuncEntity {
+    pub ty: FuncType,
+    pub sig: SigId,
+    pub kind: FuncKind,
+}
+
+pub struct Global {
+    pub ty: GlobalType,
+    pub value: Cell,
+}
+
+/// Something an instance exports or imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extern {
+    Func(FuncAddr),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+impl Extern {
+    pub fn kind(&self) -> ExternKind {
+        match self {
+            Extern::Func(_) => ExternKind::Func,
+            Extern::Table(_) => ExternKind::Table,
+            Extern::Memory(_) => ExternKind::Memory,
+            Extern::Global(_) => ExternKind::Global,
+        }
+    }
+}
+
+pub struct InstanceData {
+    pub module: Arc<Module>,
+    pub funcs: Vec<FuncAddr>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Store signature id of each of the module's types.
+    pub sigs: Vec<SigId>,
+    /// Element segments as reference cells; a dropped segment is empty.
+    pub elements: Vec<Box<[Cell]>>,
+    pub data_dropped: Vec<bool>,
+}
+
+/// Why instantiation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstantiationError {
+    /// An import is missing or has the wrong type.
+    Unlinkable(String),
+    /// A segment initialiser or the start function trapped.
+    Trap(Trap),
+}
+
+impl core::fmt::Display for InstantiationError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            InstantiationError::Unlinkable(msg) => f.write_str(msg),
+            InstantiationError::Trap(trap) => write!(f, "{trap}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for InstantiationError {}
+
+/// Why a typed call could not be made or did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvokeError {
+    /// The arguments do not fit the function's parameters.
+    Signature(String),
+    Trap(Trap),
+}
+
+impl core::fmt::Display for InvokeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            InvokeError::Signature(msg) => f.write_str(msg),
+            InvokeError::Trap(trap) => write!(f, "{trap}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for InvokeError {}
+
+/// What a host function sees of the instance that called it.
+pub struct Caller<'a> {
+    pub store: &'a mut Store,
+    pub instance: Option<InstanceAddr>,
+}
+
+impl Caller<'_> {
+    /// The caller's memory 0, if it has one.
+    pub fn memory(&mut self) -> Option<&mut Memory> {
+        let inst = &self.store.instances[self.instance? as usize];
+        let addr = *inst.memories.first()?;
+        Some(&mut self.store.memories[addr as usize])
+    }
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub funcs: Vec<FuncEntity>,
+    // Boxed so that engines may hold raw pointers across pushes to these vectors.
+    pub tables: Vec<Box<Table>>,
+    pub memories: Vec<Box<Memory>>,
+    pub globals: Vec<Box<Global>>,
+    pub instances: Vec<InstanceData>,
+    sigs: Vec<FuncType>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    pub fn intern_sig(&mut self, ty: &FuncType) -> SigId {
+        if let Some(i) = self.sigs.iter().position(|t| t == ty) {
+            return i as SigId;
+        }
+        self.sigs.push(ty.clone());
+        (self.sigs.len() - 1) as SigId
+    }
+
+    pub fn add_host_func(&mut self, ty: FuncType, func: Rc<HostFunc>) -> FuncAddr {
+        let sig = self.intern_sig(&ty);
+        self.funcs.push(FuncEntity {
+            ty,
+            sig,
+            kind: FuncKind::Host(func),
+        });
+        (self.funcs.len() - 1) as FuncAddr
+    }
+
+    pub fn add_table(&mut self, table: Table) -> u32 {
+        self.tables.push(Box::new(table));
+        (self.tables.len() - 1) as u32
+    }
+
+    pub fn add_memory(&mut self, memory: Memory) -> u32 {
+        self.memories.push(Box::new(memory));
+        (self.memories.len() - 1) as u32
+    }
+
+    pub fn add_global(&mut self, ty: GlobalType, value: Value) -> u32 {
+        self.globals.push(Box::new(Global {
+            ty,
+            value: value.to_cell(),
+        }));
+        (self.globals.len() - 1) as u32
+    }
+
+    pub fn func_type(&self, func: FuncAddr) -> &FuncType {
+        &self.funcs[func as usize].ty
+    }
+
+    /// Calls a host function with the ABI's cells.
+    pub fn call_host(
+        &mut self,
+        func: FuncAddr,
+        cells: &mut [Cell],
+        caller: Option<InstanceAddr>,
+    ) -> Result<(), Trap> {
+        let FuncKind::Host(f) = &self.funcs[func as usize].kind else {
+            unreachable!("call_host on a wasm function");
+        };
+        let f = f.clone();
+        let mut caller = Caller {
+            store: self,
+            instance: caller,
+        };
+        f(&mut caller, cells)
+    }
+
+    /// Looks up an export of an instance.
+    pub fn export(&self, instance: InstanceAddr, name: &str) -> Option<Extern> {
+        let inst = &self.instances[instance as usize];
+        let e = inst.module.export(name)?;
+        let i = e.index as usize;
+        Some(match e.kind {
+            ExternKind::Func => Extern::Func(inst.funcs[i]),
+            ExternKind::Table => Extern::Table(inst.tables[i]),
+            ExternKind::Memory => Extern::Memory(inst.memories[i]),
+            ExternKind::Global => Extern::Global(inst.globals[i]),
+        })
+    }
+
+    pub fn global_value(&self, global: u32) -> Value {
+        let g = &self.globals[global as usize];
+        Value::from_cell(g.ty.content, g.value)
+    }
+
+    /// Calls `func` with typed arguments, checking them against its signature.
+    pub fn invoke(
+        &mut self,
+        exec: &mut dyn Executor,
+        func: FuncAddr,
+        args: &[Value],
+    ) -> Result<Vec<Value>, InvokeError> {
+        let ty = self.func_type(func).clone();
+        if args.len() != ty.params.len() || args.iter().zip(ty.params.iter()).any(|(a, p)| a.ty() != *p)
+        {
+            return Err(InvokeError::Signature(format!(
+                "function expects {} but was given {} argument(s)",
+                ty,
+                args.len()
+            )));
+        }
+        let mut cells = vec![0; ty.params.len().max(ty.results.len())];
+        for (cell, arg) in cells.iter_mut().zip(args) {
+            *cell = arg.to_cell();
+        }
+        exec.call(self, func, &mut cells).map_err(InvokeError::Trap)?;
+        Ok(ty
+            .results
+            .iter()
+            .zip(&cells)
+            .map(|(t, c)| Value::from_cell(*t, *c))
+            .collect())
+    }
+
+    /// Instantiates `module` with `imports` (one per module import, in order), runs its
+    /// segment initialisers and start function.
+    pub fn instantiate(
+        &mut self,
+        module: Arc<Module>,
+        imports: &[Extern],
+        exec: &mut dyn Executor,
+    ) -> Result<InstanceAddr, InstantiationError> {
+        self.check_imports(&module, imports)?;
+        let addr = self.instances.len() as InstanceAddr;
+        let sigs = module.types.iter().map(|t| self.intern_sig(t)).collect();
+        let mut inst = InstanceData {
+            module: module.clone(),
+            funcs: Vec::with_capacity(module.funcs.len()),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            sigs,
+            elements: Vec::new(),
+            data_dropped: vec![false; module.datas.len()],
+        };
+        for import in imports {
+            match *import {
+                Extern::Func(f) => inst.funcs.push(f),
+                Extern::Table(t) => inst.tables.push(t),
+                Extern::Memory(m) => inst.memories.push(m),
+                Extern::Global(g) => inst.globals.push(g),
+            }
+        }
+        for index in module.num_imported_funcs..module.funcs.len() as u32 {
+            let ty = module.func_type(index).clone();
+            let sig = inst.sigs[module.funcs[index as usize] as usize];
+            self.funcs.push(FuncEntity {
+                ty,
+                sig,
+                kind: FuncKind::Wasm {
+                    instance: addr,
+                    index,
+                },
+            });
+            inst.funcs.push((self.funcs.len() - 1) as FuncAddr);
+        }
+        for (i, init) in module.global_inits.iter().enumerate() {
+            let ty = module.globals[module.num_imported_globals as usize + i];
+            let value = self.eval_const(&inst, init);
+            let g = self.add_global(ty, Value::from_cell(ty.content, value));
+            inst.globals.push(g);
+        }
+        for ty in &module.tables[module.num_imported_tables as usize..] {
+            let table = Table::new(*ty, 0).map_err(InstantiationError::Trap)?;
+            inst.tables.push(self.add_table(table));
+        }
+        for ty in &module.memories[module.num_imported_memories as usize..] {
+            let memory = Memory::new(*ty).map_err(InstantiationError::Trap)?;
+            inst.memories.push(self.add_memory(memory));
+        }
+        for seg in &module.elements {
+            let items: Box<[Cell]> = seg.items.iter().map(|e| self.eval_const(&inst, e)).collect();
+            inst.elements.push(items);
+        }
+        self.instances.push(inst);
+        self.init_segments(addr)?;
+        if let Some(start) = module.start {
+            let func = self.instances[addr as usize].funcs[start as usize];
+            exec.call(self, func, &mut [])
+                .map_err(InstantiationError::Trap)?;
+        }
+        Ok(addr)
+    }
+
+    fn check_imports(&self, module: &Module, imports: &[Extern]) -> Result<(), InstantiationError> {
+        if imports.len() != module.imports.len() {
+            return Err(InstantiationError::Unlinkable(format!(
+                "the module needs {} imports but {} were provided",
+                module.imports.len(),
+                imports.len()
+            )));
+        }
+        for (import, ext) in module.imports.iter().zip(imports) {
+            let ok = match (import.desc, *ext) {
+                (ImportDesc::Func(t), Extern::Func(f)) => {
+                    self.funcs[f as usize].ty == module.types[t as usize]
+                }
+                (ImportDesc::Table(want), Extern::Table(t)) => {
+                    let have = self.tables[t as usize].ty();
+                    have.element == want.element && have.limits.satisfies(&want.limits)
+                }
+                (ImportDesc::Memory(want), Extern::Memory(m)) => {
+                    self.memories[m as usize].ty().limits.satisfies(&want.limits)
+                }
+                (ImportDesc::Global(want), Extern::Global(g)) => self.globals[g as usize].ty == want,
+                _ => false,
+            };
+            if !ok {
+                return Err(InstantiationError::Unlinkable(format!(
+                    "incompatible import type for `{}.{}`",
+                    import.module, import.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_const(&self, inst: &InstanceData, expr: &ConstExpr) -> Cell {
+        match *expr {
+            ConstExpr::I32(v) => v as u32 as Cell,
+            ConstExpr::I64(v) => v as Cell,
+            ConstExpr::F32(v) => v as Cell,
+            ConstExpr::F64(v) => v,
+            ConstExpr::V128(v) => v as Cell,
+            ConstExpr::RefNull(_) => 0,
+            ConstExpr::RefFunc(i) => inst.funcs[i as usize] as Cell + 1,
+            ConstExpr::GlobalGet(i) => self.globals[inst.globals[i as usize] as usize].value,
+        }
+    }
+
+    /// Active element and data segments, in order; a trap stops here but leaves what was
+    /// already written (Wasm 2.0 semantics).
+    fn init_segments(&mut self, addr: InstanceAddr) -> Result<(), InstantiationError> {
+        let module = self.instances[addr as usize].module.clone();
+        for (i, seg) in module.elements.iter().enumerate() {
+            match &seg.mode {
+                ElementMode::Active { table, offset } => {
+                    let inst = &self.instances[addr as usize];
+                    let offset = self.eval_const(inst, offset) as u32;
+                    let items = core::mem::take(&mut self.instances[addr as usize].elements[i]);
+                    let table = self.instances[addr as usize].tables[*table as usize];
+                    self.tables[table as usize]
+                        .init(offset, &items, 0, items.len() as u32)
+                        .map_err(InstantiationError::Trap)?;
+                }
+                ElementMode::Declared => {
+                    self.instances[addr as usize].elements[i] = Box::new([]);
+                }
+                ElementMode::Passive => {}
+            }
+        }
+        for (i, seg) in module.datas.iter().enumerate() {
+            if let DataMode::Active { memory, offset } = &seg.mode {
+                let inst = &self.instances[addr as usize];
+                let offset = self.eval_const(inst, offset) as u32;
+                let mem = inst.memories[*memory as usize];
+                self.instances[addr as usize].data_dropped[i] = true;
+                self.memories[mem as usize]
+                    .init(offset as u64, &seg.bytes, 0, seg.bytes.len() as u64)
+                    .map_err(InstantiationError::Trap)?;
+            }
+        }
+        Ok(())
+    }
+}

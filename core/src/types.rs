@@ -1,0 +1,146 @@
+//! Value and entity types of the module model.
+
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
+
+/// A WebAssembly value type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, ValType::F32 | ValType::F64)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        }
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A function signature.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    pub params: Box<[ValType]>,
+    pub results: Box<[ValType]>,
+}
+
+#[cfg(feature = "alloc")]
+impl FuncType {
+    pub fn new(params: impl Into<Box<[ValType]>>, results: impl Into<Box<[ValType]>>) -> Self {
+        FuncType {
+            params: params.into(),
+            results: results.into(),
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl core::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "(")?;
+        for (i, p) in self.params.iter().enumerate() {
+            if i > 0 {
+                write!(f, " ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        write!(f, ") -> (")?;
+        for (i, r) in self.results.iter().enumerate() {
+            if i > 0 {
+                write!(f, " ")?;
+            }
+            write!(f, "{r}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// Minimum and optional maximum, in pages (memories) or elements (tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl Limits {
+    /// Import matching: the provided limits must lie within the required ones.
+    pub fn satisfies(&self, required: &Limits) -> bool {
+        if self.min < required.min {
+            return false;
+        }
+        match (self.max, required.max) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(have), Some(want)) => have <= want,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryType {
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableType {
+    pub element: ValType,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutable: bool,
+}
+
+/// The kind of an import or export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+impl ExternKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ExternKind::Func => "function",
+            ExternKind::Table => "table",
+            ExternKind::Memory => "memory",
+            ExternKind::Global => "global",
+        }
+    }
+}
+
+/// Bytes in one linear-memory page.
+pub const PAGE_SIZE: u64 = 65536;
+/// Largest number of pages a 32-bit memory may have.
+pub const MAX_PAGES: u64 = 65536;

@@ -1,0 +1,2 @@
+//! mote-loader: verifies, maps and relocates `.aot` files into caller-provided memory.
+#![no_std]
