@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define BUF_SIZE (4u << 20)
-#define PASSES 12
+#define PASSES 28
 
 static uint32_t table[256];
 

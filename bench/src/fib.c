@@ -11,11 +11,11 @@ int main(void)
 {
     uint32_t sum = 0;
     /* Several arguments so the compiler cannot fold one constant call. */
-    for (uint32_t n = 20; n <= 34; n++) {
+    for (uint32_t n = 20; n <= 38; n++) {
         uint32_t f = fib(n);
         sum = sum * 31u + f;
     }
-    printf("fib(34) = %u\n", (unsigned)fib(34));
+    printf("fib(30) = %u\n", (unsigned)fib(30));
     printf("checksum: %08x\n", (unsigned)sum);
     return 0;
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define WORDS 600000
+#define WORDS 1200000
 #define STR_BUCKETS (1u << 16)
 #define INT_KEYS 400000u
 #define INT_CAP (1u << 20)
@@ -152,7 +152,7 @@ static uint32_t int_map_workload(uint32_t *found, uint32_t *removed, uint32_t *s
     *found = *removed = 0;
     for (uint32_t i = 0; i < INT_KEYS; i++)
         map_put(&m, (xorshift32() & 0x3fffffu) | 1u, i);
-    for (int round = 0; round < 4; round++) {
+    for (int round = 0; round < 8; round++) {
         for (uint32_t i = 0; i < INT_KEYS; i++) {
             uint32_t key = (xorshift32() & 0x3fffffu) | 1u;
             if (map_get(&m, key, &v)) {

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <math.h>
 
-#define N 340
-#define MATRICES 3
+#define N 700
+#define MATRICES 6
 
 static uint32_t rng_state = 12345u;
 

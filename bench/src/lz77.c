@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define INPUT_SIZE (3u << 20)
+#define INPUT_SIZE (10u << 20)
 #define WINDOW 32768u
 #define HASH_BITS 15
 #define MIN_MATCH 3

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#define WIDTH 640
-#define HEIGHT 480
-#define MAX_ITER 200
+#define WIDTH 1280
+#define HEIGHT 960
+#define MAX_ITER 300
 
 int main(void)
 {

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N 360
+#define N 500
 
 int main(void)
 {
@@ -21,7 +21,7 @@ int main(void)
             b[i * N + j] = (double)((i * 5 + j * 11) % 13 - 6) / 4.0;
             c[i * N + j] = 0.0;
         }
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < 9; rep++) {
         for (int i = 0; i < N; i++)
             for (int k = 0; k < N; k++) {
                 double aik = a[i * N + k];
@@ -35,8 +35,8 @@ int main(void)
         for (int j = 0; j < N; j++)
             sum += c[i * N + j] * (double)((i + j) % 5 + 1);
     }
-    printf("trace = %.4f\n", trace);
-    printf("checksum: %.4f\n", sum);
+    printf("trace = %.5f\n", trace);
+    printf("checksum: %.5f\n", sum);
     free(a);
     free(b);
     free(c);

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <math.h>
 
-#define STEPS 2500000
+#define STEPS 4000000
 #define BODIES 5
 #define PI 3.141592653589793
 #define SOLAR_MASS (4 * PI * PI)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define BUF_SIZE (4u << 20)
-#define PASSES 6
+#define PASSES 10
 
 struct sha256 {
     uint32_t h[8];

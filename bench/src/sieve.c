@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define LIMIT 8000000u
-#define ROUNDS 4
+#define ROUNDS 9
 
 int main(void)
 {

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define COUNT 1000000u
+#define COUNT 700000u
 
 static uint64_t rng_state = 0x853c49e6748fea9bull;
 

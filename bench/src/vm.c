@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#define COLLATZ_LIMIT 120000
-#define PRIME_LIMIT 60000
+#define COLLATZ_LIMIT 80000
+#define PRIME_LIMIT 45000
 
 enum op {
     OP_PUSH, OP_LOAD, OP_STORE, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
