@@ -1,0 +1,75 @@
+//! The command line, modelled on WAMR's `iwasm [OPTIONS] FILE [ARG...]`.
+
+use std::path::Path;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "iwasm",
+    version = concat!("(mote) ", env!("CARGO_PKG_VERSION")),
+    about = "Run a WebAssembly module with mote",
+    override_usage = "iwasm [OPTIONS] FILE [ARG]...",
+    after_help = "Options go before FILE; everything after FILE is an ARG, even if it starts \
+                  with '-'.\n\n\
+                  Without -f, iwasm instantiates FILE (running its start function) and then \
+                  calls its `_start` export if there is one.\n\n\
+                  Exit status: 0 on success, 1 if the module cannot be loaded, linked or run \
+                  (including traps), 2 for a command-line usage error."
+)]
+pub struct Cli {
+    /// Run with the interpreter (the engine for `.wasm` files)
+    #[arg(long)]
+    pub interp: bool,
+
+    /// Call the exported function NAME with the ARGs and print its results
+    #[arg(short = 'f', long = "function", value_name = "NAME")]
+    pub function: Option<String>,
+
+    /// Interpreter stack size in bytes; deeper recursion traps with "call stack exhausted"
+    #[arg(long, value_name = "BYTES")]
+    pub stack_size: Option<usize>,
+
+    /// The module to run (a `.wasm` file), then the arguments for -f's function
+    /// (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan)
+    // One positional that swallows everything from FILE on: as in WAMR, options after FILE
+    // belong to the guest (`-5` is an argument, `-f` after FILE is not iwasm's), which clap
+    // only guarantees once a trailing argument has started.
+    #[arg(
+        value_names = ["FILE", "ARG"],
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    file_and_args: Vec<String>,
+}
+
+impl Cli {
+    /// Parses the process's arguments; on a usage error prints clap's message and exits 2.
+    pub fn parse_args() -> Cli {
+        let cli = Cli::parse();
+        // The swallowing positional also takes an unknown option before FILE as the file
+        // name; that is a usage error. (A file named `-x` is reachable as `./-x`.)
+        let first = &cli.file_and_args[0];
+        if first.starts_with('-') && first != "-" {
+            Cli::command()
+                .error(
+                    ErrorKind::UnknownArgument,
+                    format!("unexpected argument '{first}' found"),
+                )
+                .exit();
+        }
+        cli
+    }
+
+    pub fn file(&self) -> &Path {
+        Path::new(&self.file_and_args[0])
+    }
+
+    /// The arguments after FILE.
+    pub fn args(&self) -> &[String] {
+        &self.file_and_args[1..]
+    }
+}

@@ -1,0 +1,73 @@
+//! Picks the engine by the file's magic, as WAMR does, and gives every engine the same
+//! face: a store, an instance in it and an executor to call into it.
+//!
+//! An AOT engine joins by adding its magic to `Engine::detect` and an arm to
+//! `Engine::instantiate`; `run` does not change.
+
+use std::sync::Arc;
+
+use mote_core::runtime::{Executor, InstanceAddr, Linker, Store};
+use mote_core::Module;
+use mote_interp::Interpreter;
+
+use crate::error::Error;
+
+const WASM_MAGIC: &[u8; 4] = b"\0asm";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Interp,
+}
+
+/// Settings that shape an engine's runtime.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Bytes of engine stack; `None` takes the engine's default.
+    pub stack_size: Option<usize>,
+}
+
+/// An instantiated module, ready for calls.
+pub struct Instance {
+    pub store: Store,
+    pub addr: InstanceAddr,
+    pub module: Arc<Module>,
+    pub exec: Box<dyn Executor>,
+}
+
+impl Engine {
+    /// The engine for a file, or `None` if it is neither WebAssembly nor AOT.
+    pub fn detect(bytes: &[u8]) -> Option<Engine> {
+        match bytes.get(..4) {
+            Some(magic) if magic == WASM_MAGIC => Some(Engine::Interp),
+            _ => None,
+        }
+    }
+
+    /// Loads, links and instantiates `bytes`, which runs the module's start function.
+    pub fn instantiate(self, bytes: &[u8], opts: Options) -> Result<Instance, Error> {
+        match self {
+            Engine::Interp => {
+                // The core API shares modules through `Arc`, though `Module` is not `Sync`
+                // (its engine cache); here everything stays on the engine thread.
+                #[allow(clippy::arc_with_non_send_sync)]
+                let module = Arc::new(Module::new(bytes).map_err(Error::Load)?);
+                let mut exec = Box::new(match opts.stack_size {
+                    Some(bytes) => Interpreter::with_stack_size(bytes),
+                    None => Interpreter::new(),
+                });
+                let mut store = Store::new();
+                // No host functions yet: any import fails to link with a message naming it
+                // (and saying so for WASI).
+                let addr = Linker::new()
+                    .instantiate(&mut store, module.clone(), exec.as_mut())
+                    .map_err(Error::Instantiate)?;
+                Ok(Instance {
+                    store,
+                    addr,
+                    module,
+                    exec,
+                })
+            }
+        }
+    }
+}
