@@ -1,0 +1,305 @@
+//! Runs the whole suite on one engine: finds the scripts, runs them on worker threads and
+//! prints the report in file order.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::script::{count_directives, run_script, Failure, ScriptOutcome};
+use super::watchdog::Watchdog;
+use super::Engine;
+
+/// Scripts with this prefix test SIMD, which mote does not support yet; they are counted
+/// apart instead of run.
+const SIMD_PREFIX: &str = "simd_";
+
+/// Native stack for the threads that run scripts. Engines keep their own value stack, so
+/// this only needs room for the runner and for engines that recurse natively while
+/// translating deeply nested code.
+const WORKER_STACK: usize = 32 << 20;
+
+/// Longest failure detail printed; panics and long result lists get cut here.
+const MAX_DETAIL_CHARS: usize = 400;
+
+pub struct Config {
+    /// The folder whose top-level `.wast` files are run.
+    pub dir: PathBuf,
+    /// Run only scripts whose file name contains this.
+    pub filter: Option<String>,
+    /// Scripts run at once.
+    pub jobs: usize,
+    /// Failure lines printed per script; the rest are only counted.
+    pub max_details: usize,
+}
+
+impl Config {
+    /// The suite at `$WASM_TESTSUITE`, or `../shared/wasm-testsuite` beside the repository
+    /// at `repo_root`. `SPEC_FILTER=substring` picks scripts by name, `SPEC_JOBS=n` sets
+    /// the number of worker threads, `SPEC_DETAILS=n` the failure lines shown per script.
+    pub fn from_env(repo_root: &Path) -> Config {
+        let dir = match std::env::var_os("WASM_TESTSUITE") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => repo_root.join("../shared/wasm-testsuite"),
+        };
+        let filter = std::env::var("SPEC_FILTER").ok().filter(|f| !f.is_empty());
+        let jobs = std::env::var("SPEC_JOBS")
+            .ok()
+            .and_then(|j| j.parse().ok())
+            .filter(|&j| j > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let max_details = std::env::var("SPEC_DETAILS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20);
+        Config {
+            dir,
+            filter,
+            jobs,
+            max_details,
+        }
+    }
+
+    /// The top-level `.wast` files that pass the filter, sorted by name.
+    pub fn scripts(&self) -> io::Result<Vec<PathBuf>> {
+        let mut scripts = Vec::new();
+        for entry in std::fs::read_dir(&self.dir)? {
+            let path = entry?.path();
+            let is_wast = path.extension().is_some_and(|e| e == "wast");
+            let wanted = match &self.filter {
+                Some(filter) => file_name(&path).contains(filter.as_str()),
+                None => true,
+            };
+            if is_wast && wanted && path.is_file() {
+                scripts.push(path);
+            }
+        }
+        scripts.sort();
+        Ok(scripts)
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+pub struct FileReport {
+    pub name: String,
+    pub outcome: ScriptOutcome,
+}
+
+pub struct EngineReport {
+    pub engine: &'static str,
+    /// The scripts that ran, in file order.
+    pub files: Vec<FileReport>,
+    pub simd_files: usize,
+    pub simd_directives: usize,
+    pub elapsed: Duration,
+}
+
+impl EngineReport {
+    pub fn passed(&self) -> usize {
+        self.files.iter().map(|f| f.outcome.passed).sum()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.files.iter().map(|f| f.outcome.failed).sum()
+    }
+}
+
+/// What a worker did with one script.
+enum Done {
+    Ran(ScriptOutcome),
+    /// A SIMD script, counted but not run.
+    Counted(Result<usize, String>),
+}
+
+/// Runs the suite on each engine in turn, printing each engine's report as it goes.
+pub fn run_all(
+    engines: &[Engine],
+    config: &Config,
+    out: &mut dyn Write,
+) -> io::Result<Vec<EngineReport>> {
+    engines
+        .iter()
+        .map(|engine| run_engine(engine, config, out))
+        .collect()
+}
+
+/// Runs every script on `engine`. Prints a header, one line per script (with up to
+/// `config.max_details` failure lines), the SIMD skip count, and last the engine's
+/// name followed by the line `N passed, M failed`.
+pub fn run_engine(
+    engine: &Engine,
+    config: &Config,
+    out: &mut dyn Write,
+) -> io::Result<EngineReport> {
+    let start = Instant::now();
+    let scripts = config.scripts()?;
+    writeln!(out, "== engine: {} ==", engine.name)?;
+    let mut report = EngineReport {
+        engine: engine.name,
+        files: Vec::new(),
+        simd_files: 0,
+        simd_directives: 0,
+        elapsed: Duration::ZERO,
+    };
+    let mut record = |path: &Path, done: Done| -> io::Result<()> {
+        let name = file_name(path);
+        match done {
+            Done::Ran(outcome) => {
+                print_file(out, &name, &outcome, config.max_details)?;
+                report.files.push(FileReport { name, outcome });
+            }
+            Done::Counted(Ok(directives)) => {
+                report.simd_files += 1;
+                report.simd_directives += directives;
+            }
+            Done::Counted(Err(e)) => {
+                report.simd_files += 1;
+                writeln!(
+                    out,
+                    "{name}: skipped (simd), cannot count its directives: {e}"
+                )?;
+            }
+        }
+        Ok(())
+    };
+    run_parallel(&scripts, engine, config.jobs, &mut record)?;
+    report.elapsed = start.elapsed();
+    writeln!(
+        out,
+        "skipped: simd {} files, {} directives",
+        report.simd_files, report.simd_directives
+    )?;
+    writeln!(
+        out,
+        "engine {}: {} scripts in {:.1} s",
+        engine.name,
+        report.files.len(),
+        report.elapsed.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "{} passed, {} failed",
+        report.passed(),
+        report.failed()
+    )?;
+    Ok(report)
+}
+
+/// Runs `scripts` on `jobs` threads and hands each result to `record` in file order, as
+/// soon as it and all before it are done, so the report streams.
+fn run_parallel(
+    scripts: &[PathBuf],
+    engine: &Engine,
+    jobs: usize,
+    record: &mut dyn FnMut(&Path, Done) -> io::Result<()>,
+) -> io::Result<()> {
+    let jobs = jobs.clamp(1, scripts.len().max(1));
+    let next = AtomicUsize::new(0);
+    let watchdog = Watchdog::new(jobs);
+    std::thread::scope(|scope| -> io::Result<()> {
+        let (tx, rx) = mpsc::channel::<(usize, Done)>();
+        for worker in 0..jobs {
+            let tx = tx.clone();
+            let (next, watchdog) = (&next, &watchdog);
+            std::thread::Builder::new()
+                .name(format!("spec-{worker}"))
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = scripts.get(i) else { break };
+                    let name = file_name(path);
+                    let done = if name.starts_with(SIMD_PREFIX) {
+                        Done::Counted(count_directives(path))
+                    } else {
+                        Done::Ran(run_script(path, engine, &|line| {
+                            watchdog.at(worker, &name, line)
+                        }))
+                    };
+                    watchdog.idle(worker);
+                    if tx.send((i, done)).is_err() {
+                        break;
+                    }
+                })?;
+        }
+        drop(tx);
+        scope.spawn(|| watchdog.watch());
+
+        let mut waiting = BTreeMap::new();
+        let mut printed = 0;
+        let result = (|| {
+            for (i, done) in &rx {
+                waiting.insert(i, done);
+                while let Some(done) = waiting.remove(&printed) {
+                    record(&scripts[printed], done)?;
+                    printed += 1;
+                }
+            }
+            // Every worker has exited; a script without a result lost its worker to a
+            // panic outside the per-directive guard.
+            for (i, path) in scripts.iter().enumerate().skip(printed) {
+                let done = waiting
+                    .remove(&i)
+                    .unwrap_or_else(|| Done::Ran(worker_died()));
+                record(path, done)?;
+            }
+            Ok(())
+        })();
+        watchdog.finish();
+        result
+    })
+}
+
+fn worker_died() -> ScriptOutcome {
+    ScriptOutcome {
+        passed: 0,
+        failed: 1,
+        failures: vec![Failure {
+            line: 0,
+            directive: "script",
+            detail: "the worker thread running it died".to_string(),
+        }],
+    }
+}
+
+fn print_file(
+    out: &mut dyn Write,
+    name: &str,
+    outcome: &ScriptOutcome,
+    max_details: usize,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{name}: {} passed, {} failed",
+        outcome.passed, outcome.failed
+    )?;
+    for f in outcome.failures.iter().take(max_details) {
+        writeln!(
+            out,
+            "  {name}:{}: {}: {}",
+            f.line,
+            f.directive,
+            truncate(&f.detail, MAX_DETAIL_CHARS)
+        )?;
+    }
+    if outcome.failures.len() > max_details {
+        writeln!(
+            out,
+            "  ... {} more failures in {name}",
+            outcome.failures.len() - max_details
+        )?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &s[..cut]),
+        None => s.to_string(),
+    }
+}

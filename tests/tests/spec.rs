@@ -1,0 +1,46 @@
+//! The official WebAssembly spec suite on every engine.
+//!
+//! Run with `cargo test -p mote-tests --test spec`; `SPEC_FILTER=substring` runs only the
+//! scripts whose name contains it, `WASM_TESTSUITE=dir` points at another copy of the
+//! suite, `SPEC_JOBS=n` sets the number of worker threads.
+
+use std::io::Write;
+use std::path::Path;
+
+use mote_tests::spec::{self, Config, ENGINES};
+
+#[test]
+fn spec_suite() {
+    let repo_root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives inside the repository");
+    let config = Config::from_env(repo_root);
+    // The report goes to the process's stdout directly rather than through `println!`,
+    // which the test harness captures: the per-script lines and the summary are the
+    // point of this test, passing or not.
+    let mut out = std::io::stdout();
+
+    if !config.dir.is_dir() {
+        let msg = format!(
+            "spec suite not found at {} (set WASM_TESTSUITE to its folder)",
+            config.dir.display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "{msg}");
+        let banner = "!".repeat(72);
+        writeln!(out, "{banner}\nSKIPPED: {msg}\n{banner}").unwrap();
+        return;
+    }
+
+    let reports = spec::run_all(ENGINES, &config, &mut out).expect("cannot read the suite");
+    out.flush().unwrap();
+    let failing: Vec<String> = reports
+        .iter()
+        .filter(|r| r.failed() > 0)
+        .map(|r| format!("{}: {} failed", r.engine, r.failed()))
+        .collect();
+    assert!(
+        failing.is_empty(),
+        "spec suite failures: {}",
+        failing.join(", ")
+    );
+}
