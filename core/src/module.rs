@@ -190,8 +190,9 @@ impl Module {
         if !cfg!(feature = "float") && Self::parse(bytes, with_floats).is_ok() {
             return ModuleError {
                 kind: ModuleErrorKind::Unsupported,
-                message: "the module uses floating point, but this build of mote has no float support"
-                    .to_string(),
+                message:
+                    "the module uses floating point, but this build of mote has no float support"
+                        .to_string(),
                 ..err
             };
         }
@@ -235,7 +236,11 @@ impl Module {
         };
         let mut allocs = FuncValidatorAllocations::default();
         let mut next_func = 0u32;
-        for payload in Parser::new(0).parse_all(bytes) {
+        // The parser decodes with every feature unless told otherwise (e.g. memory limits
+        // as u64 LEBs, so overlong u32 encodings would slip through).
+        let mut parser = Parser::new(0);
+        parser.set_features(features);
+        for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(|e| invalid(&e, None))?;
             let valid = validator.payload(&payload).map_err(|e| invalid(&e, None))?;
             m.read_payload(&payload)?;
@@ -245,7 +250,8 @@ impl Module {
                 let mut fv = func.into_validator(core::mem::take(&mut allocs));
                 fv.validate(&body).map_err(|e| invalid(&e, Some(index)))?;
                 allocs = fv.into_allocations();
-                m.bodies.push(read_body(&body).map_err(|e| invalid(&e, Some(index)))?);
+                m.bodies
+                    .push(read_body(&body).map_err(|e| invalid(&e, Some(index)))?);
             }
         }
         Ok(m)
@@ -267,7 +273,10 @@ impl Module {
                     let ty = ty.map_err(err)?;
                     self.types.push(FuncType::new(
                         ty.params().iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
-                        ty.results().iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
+                        ty.results()
+                            .iter()
+                            .map(|t| val_type(*t))
+                            .collect::<Vec<_>>(),
                     ));
                 }
             }
@@ -415,7 +424,8 @@ impl Module {
                     for name in names.into_iter().flatten() {
                         if let wasmparser::Name::Function(map) = name {
                             for naming in map.into_iter().flatten() {
-                                self.func_names.push((naming.index, naming.name.to_string()));
+                                self.func_names
+                                    .push((naming.index, naming.name.to_string()));
                             }
                         }
                     }

@@ -1,15 +1,27 @@
 //! mote-interp: translates Wasm stack code into register bytecode and runs it.
+//!
+//! Translation happens lazily, once per function, on its first call; the module was
+//! fully validated when it was loaded.
 
+pub mod code;
+mod exec;
+mod numeric;
+pub mod translate;
+
+use mote_core::module::Module;
 use mote_core::runtime::{Executor, Store};
 use mote_core::{Cell, FuncAddr, Trap};
 
-/// Default interpreter stack: 512 KiB of value cells.
-pub const DEFAULT_STACK_SIZE: usize = 512 * 1024;
+pub use exec::compiled;
 
-/// The interpreter. Implements the shared `Executor` so instantiation, the spec runner and
-/// the CLI drive it like any engine.
+/// Default interpreter stack: 1 MiB of value cells.
+pub const DEFAULT_STACK_SIZE: usize = 1024 * 1024;
+
+/// The interpreter. Implements the shared `Executor`, so instantiation, the spec runner
+/// and the CLI drive it like any engine.
 pub struct Interpreter {
-    stack_size: usize,
+    stack: Vec<Cell>,
+    max_frames: usize,
 }
 
 impl Interpreter {
@@ -20,7 +32,24 @@ impl Interpreter {
     /// `bytes` bounds the interpreter's value stack; deeper recursion traps with
     /// "call stack exhausted".
     pub fn with_stack_size(bytes: usize) -> Interpreter {
-        Interpreter { stack_size: bytes }
+        let cells = (bytes / core::mem::size_of::<Cell>()).max(16);
+        Interpreter {
+            stack: Vec::new(),
+            // Every frame holds at least one cell, so this bound is never the tighter one
+            // for real code; it caps the frame records of degenerate recursion.
+            max_frames: cells,
+        }
+        .with_cells(cells)
+    }
+
+    fn with_cells(mut self, cells: usize) -> Self {
+        self.stack = vec![0; cells];
+        self
+    }
+
+    /// The register bytecode of a module's defined function, for inspection and tests.
+    pub fn bytecode(module: &Module, defined_index: u32) -> Result<&[code::Op], Trap> {
+        Ok(&compiled(module, defined_index)?.code)
     }
 }
 
@@ -31,8 +60,8 @@ impl Default for Interpreter {
 }
 
 impl Executor for Interpreter {
-    fn call(&mut self, _store: &mut Store, _func: FuncAddr, _cells: &mut [Cell]) -> Result<(), Trap> {
-        let _ = self.stack_size;
-        Err(Trap::Host("interpreter under construction"))
+    fn call(&mut self, store: &mut Store, func: FuncAddr, cells: &mut [Cell]) -> Result<(), Trap> {
+        let mut machine = exec::Machine::new(store, &mut self.stack, self.max_frames);
+        machine.call(func, cells)
     }
 }

@@ -69,7 +69,12 @@ impl Memory {
     /// Grows by `delta` pages; returns the old size in pages, or -1 if it cannot.
     pub fn grow(&mut self, delta: u64) -> i64 {
         let old = self.pages();
-        let max = self.ty.limits.max.unwrap_or(MAX_PAGES).min(self.limit_pages);
+        let max = self
+            .ty
+            .limits
+            .max
+            .unwrap_or(MAX_PAGES)
+            .min(self.limit_pages);
         let Some(new) = old.checked_add(delta).filter(|&n| n <= max) else {
             return -1;
         };

@@ -9,7 +9,7 @@ mod table;
 pub use linker::Linker;
 pub use memory::Memory;
 pub use store::{
-    Caller, Executor, Extern, FuncEntity, FuncKind, Global, HostFunc, InstanceAddr,
-    InstanceData, InstantiationError, InvokeError, SigId, Store,
+    Caller, Executor, Extern, FuncEntity, FuncKind, Global, HostFunc, InstanceAddr, InstanceData,
+    InstantiationError, InvokeError, SigId, Store,
 };
 pub use table::{Table, MAX_TABLE_ELEMENTS};

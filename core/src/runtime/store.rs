@@ -25,7 +25,10 @@ pub trait Executor {
 
 pub enum FuncKind {
     /// A function defined in `instance`, by its index in the module's function space.
-    Wasm { instance: InstanceAddr, index: u32 },
+    Wasm {
+        instance: InstanceAddr,
+        index: u32,
+    },
     Host(Rc<HostFunc>),
 }
 
@@ -229,7 +232,8 @@ impl Store {
         args: &[Value],
     ) -> Result<Vec<Value>, InvokeError> {
         let ty = self.func_type(func).clone();
-        if args.len() != ty.params.len() || args.iter().zip(ty.params.iter()).any(|(a, p)| a.ty() != *p)
+        if args.len() != ty.params.len()
+            || args.iter().zip(ty.params.iter()).any(|(a, p)| a.ty() != *p)
         {
             return Err(InvokeError::Signature(format!(
                 "function expects {} but was given {} argument(s)",
@@ -241,7 +245,8 @@ impl Store {
         for (cell, arg) in cells.iter_mut().zip(args) {
             *cell = arg.to_cell();
         }
-        exec.call(self, func, &mut cells).map_err(InvokeError::Trap)?;
+        exec.call(self, func, &mut cells)
+            .map_err(InvokeError::Trap)?;
         Ok(ty
             .results
             .iter()
@@ -307,7 +312,11 @@ impl Store {
             inst.memories.push(self.add_memory(memory));
         }
         for seg in &module.elements {
-            let items: Box<[Cell]> = seg.items.iter().map(|e| self.eval_const(&inst, e)).collect();
+            let items: Box<[Cell]> = seg
+                .items
+                .iter()
+                .map(|e| self.eval_const(&inst, e))
+                .collect();
             inst.elements.push(items);
         }
         self.instances.push(inst);
@@ -337,10 +346,13 @@ impl Store {
                     let have = self.tables[t as usize].ty();
                     have.element == want.element && have.limits.satisfies(&want.limits)
                 }
-                (ImportDesc::Memory(want), Extern::Memory(m)) => {
-                    self.memories[m as usize].ty().limits.satisfies(&want.limits)
+                (ImportDesc::Memory(want), Extern::Memory(m)) => self.memories[m as usize]
+                    .ty()
+                    .limits
+                    .satisfies(&want.limits),
+                (ImportDesc::Global(want), Extern::Global(g)) => {
+                    self.globals[g as usize].ty == want
                 }
-                (ImportDesc::Global(want), Extern::Global(g)) => self.globals[g as usize].ty == want,
                 _ => false,
             };
             if !ok {
