@@ -16,7 +16,9 @@ pub mod module;
 pub mod runtime;
 
 pub use trap::Trap;
-pub use types::{ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType};
+#[cfg(feature = "alloc")]
+pub use types::FuncType;
+pub use types::{ExternKind, GlobalType, Limits, MemoryType, TableType, ValType};
 pub use value::{Cell, FuncAddr, Value};
 
 #[cfg(feature = "alloc")]

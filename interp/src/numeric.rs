@@ -128,7 +128,7 @@ int_ops!(
 );
 
 macro_rules! float_ops {
-    ($f:ty, $min:ident, $max:ident, $nearest:ident) => {
+    ($f:ty, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident) => {
         /// Wasm `min`: NaN if either operand is NaN, and -0 below +0.
         #[inline]
         pub fn $min(a: $f, b: $f) -> $f {
@@ -158,14 +158,56 @@ macro_rules! float_ops {
                 b
             }
         }
+        // Rounding may be done in software, which passes a signalling NaN through
+        // unchanged; Wasm requires an arithmetic (quiet) NaN, hence the `a + a`.
         #[inline]
         pub fn $nearest(a: $f) -> $f {
+            if a.is_nan() {
+                return a + a;
+            }
             a.round_ties_even()
+        }
+        #[inline]
+        pub fn $ceil(a: $f) -> $f {
+            if a.is_nan() {
+                return a + a;
+            }
+            a.ceil()
+        }
+        #[inline]
+        pub fn $floor(a: $f) -> $f {
+            if a.is_nan() {
+                return a + a;
+            }
+            a.floor()
+        }
+        #[inline]
+        pub fn $trunc(a: $f) -> $f {
+            if a.is_nan() {
+                return a + a;
+            }
+            a.trunc()
         }
     };
 }
-float_ops!(f32, f32_min, f32_max, f32_nearest);
-float_ops!(f64, f64_min, f64_max, f64_nearest);
+float_ops!(
+    f32,
+    f32_min,
+    f32_max,
+    f32_nearest,
+    f32_ceil,
+    f32_floor,
+    f32_trunc
+);
+float_ops!(
+    f64,
+    f64_min,
+    f64_max,
+    f64_nearest,
+    f64_ceil,
+    f64_floor,
+    f64_trunc
+);
 
 /// Trapping float-to-int conversion: the value, truncated, must lie strictly between
 /// `lo` and `hi` (both exact in f64).
