@@ -50,6 +50,13 @@ impl core::fmt::Display for ModuleError {
 #[cfg(feature = "std")]
 impl std::error::Error for ModuleError {}
 
+/// Per-module data an engine attaches (thread-safe, so a module can be shared between
+/// threads that each instantiate it).
+#[cfg(feature = "std")]
+pub type EngineCache = std::sync::OnceLock<Box<dyn core::any::Any + Send + Sync>>;
+#[cfg(not(feature = "std"))]
+pub type EngineCache = core::cell::OnceCell<Box<dyn core::any::Any>>;
+
 /// A constant expression (Wasm 2.0: a single constant, `ref.*` or `global.get`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConstExpr {
@@ -159,7 +166,7 @@ pub struct Module {
     pub func_names: Vec<(u32, String)>,
     /// An engine's per-module data (the interpreter keeps translated code here so that
     /// every instance of the module shares it).
-    pub engine_cache: core::cell::OnceCell<Box<dyn core::any::Any>>,
+    pub engine_cache: EngineCache,
 }
 
 /// What this build accepts: Wasm 2.0 without SIMD, and without floats if the `float`
@@ -232,7 +239,7 @@ impl Module {
             datas: Vec::new(),
             bodies: Vec::new(),
             func_names: Vec::new(),
-            engine_cache: core::cell::OnceCell::new(),
+            engine_cache: EngineCache::default(),
         };
         let mut allocs = FuncValidatorAllocations::default();
         let mut next_func = 0u32;

@@ -126,7 +126,7 @@ impl core::fmt::Display for FormatG7 {
         core::fmt::write(&mut buf, format_args!("{:.*e}", (P - 1) as usize, v))?;
         let (mantissa, exp) = buf.split_once('e').unwrap_or((&buf, "0"));
         let exp: i32 = exp.parse().unwrap_or(0);
-        if exp < -4 || exp >= P {
+        if !(-4..P).contains(&exp) {
             let m = trim_zeros(mantissa);
             let sign = if exp < 0 { '-' } else { '+' };
             write!(f, "{m}e{sign}{:02}", exp.abs())

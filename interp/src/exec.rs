@@ -1,7 +1,7 @@
 //! The executor: a `loop`/`match` dispatch over register bytecode.
 
-use core::cell::OnceCell;
 use core::ptr;
+use std::sync::OnceLock as OnceCell;
 
 use mote_core::module::Module;
 use mote_core::runtime::{FuncKind, InstanceAddr, Memory, SigId, Store, Table};
