@@ -47,9 +47,6 @@ impl Engine {
     pub fn instantiate(self, bytes: &[u8], opts: Options) -> Result<Instance, Error> {
         match self {
             Engine::Interp => {
-                // The core API shares modules through `Arc`, though `Module` is not `Sync`
-                // (its engine cache); here everything stays on the engine thread.
-                #[allow(clippy::arc_with_non_send_sync)]
                 let module = Arc::new(Module::new(bytes).map_err(Error::Load)?);
                 let mut exec = Box::new(match opts.stack_size {
                     Some(bytes) => Interpreter::with_stack_size(bytes),
