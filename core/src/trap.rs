@@ -40,6 +40,46 @@ impl Trap {
     }
 }
 
+impl Trap {
+    /// A non-zero code for the traps generated code can raise itself, as stored in
+    /// `VmContext::trap`. `HOST_TRAP_CODE` means the runtime holds the full `Trap`.
+    pub fn code(&self) -> usize {
+        match self {
+            Trap::Unreachable => 1,
+            Trap::MemoryOutOfBounds => 2,
+            Trap::TableOutOfBounds => 3,
+            Trap::UndefinedElement => 4,
+            Trap::UninitializedElement => 5,
+            Trap::IndirectCallTypeMismatch => 6,
+            Trap::IntegerDivideByZero => 7,
+            Trap::IntegerOverflow => 8,
+            Trap::InvalidConversionToInteger => 9,
+            Trap::StackExhausted => 10,
+            Trap::Exit(_) | Trap::Host(_) => HOST_TRAP_CODE,
+        }
+    }
+
+    /// The trap for a code generated code stored; `None` for 0 and `HOST_TRAP_CODE`.
+    pub fn from_code(code: usize) -> Option<Trap> {
+        Some(match code {
+            1 => Trap::Unreachable,
+            2 => Trap::MemoryOutOfBounds,
+            3 => Trap::TableOutOfBounds,
+            4 => Trap::UndefinedElement,
+            5 => Trap::UninitializedElement,
+            6 => Trap::IndirectCallTypeMismatch,
+            7 => Trap::IntegerDivideByZero,
+            8 => Trap::IntegerOverflow,
+            9 => Trap::InvalidConversionToInteger,
+            10 => Trap::StackExhausted,
+            _ => return None,
+        })
+    }
+}
+
+/// `VmContext::trap` value for a trap whose details the runtime keeps (host errors, exit).
+pub const HOST_TRAP_CODE: usize = 255;
+
 impl core::fmt::Display for Trap {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {

@@ -9,6 +9,10 @@ use crate::types::{MemoryType, MAX_PAGES, PAGE_SIZE};
 /// A linear memory. The bytes live in one zeroed allocation that is replaced on growth,
 /// so engines must reload `base()` after anything that can grow memory (a call or
 /// `memory.grow`).
+///
+/// `#[repr(C)]` and starting with base and length: AOT code reads them through a
+/// `*mut VmMemory` (see `aot::context`).
+#[repr(C)]
 pub struct Memory {
     base: NonNull<u8>,
     len: usize,
@@ -164,5 +168,28 @@ impl Memory {
 impl Drop for Memory {
     fn drop(&mut self) {
         self.free();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aot::context::VmMemory;
+    use crate::types::Limits;
+
+    #[test]
+    fn memory_starts_with_the_vm_memory_header() {
+        let mut m = Memory::new(MemoryType {
+            limits: Limits { min: 1, max: None },
+        })
+        .unwrap();
+        let header = &m as *const Memory as *const VmMemory;
+        // SAFETY: Memory is repr(C) and begins with the same two fields.
+        let (base, len) = unsafe { ((*header).base, (*header).len) };
+        assert_eq!(base, m.base());
+        assert_eq!(len, 65536);
+        m.grow(1);
+        let len = unsafe { (*header).len };
+        assert_eq!(len, 2 * 65536);
     }
 }

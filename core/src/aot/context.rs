@@ -1,0 +1,97 @@
+//! The instance context that AOT-compiled code receives as its first argument, and the
+//! linear-memory header it points to. The compiler emits field accesses from the offsets
+//! defined here; the runtime fills the same `#[repr(C)]` structs.
+//!
+//! Every field is pointer-sized, so a field's offset is its index times the target's
+//! pointer size (the compiler may target a 32-bit MCU from a 64-bit host).
+
+use core::ffi::c_void;
+
+/// What generated code reads on its hot paths.
+#[repr(C)]
+pub struct VmContext {
+    /// Memory 0 of the instance (owned or imported), or null.
+    pub memory: *mut VmMemory,
+    /// One pointer per global (imported first) to its 64-bit cell.
+    pub globals: *const *mut u64,
+    /// Generated code stops here: a function prologue traps with "call stack exhausted"
+    /// when the native stack pointer is below this address.
+    pub stack_limit: usize,
+    /// Pending trap code (`Trap::code`), 0 when none. Set by a trapping function or
+    /// helper; callers check it after every call and return at once when set.
+    pub trap: usize,
+    /// Helper function table indexed by `Helper` number (used by XIP code; relocatable
+    /// code reaches helpers through relocations instead).
+    pub helpers: *const usize,
+    /// The runtime's own per-instance data; opaque to generated code.
+    pub runtime: *mut c_void,
+}
+
+/// Field indices of `VmContext`; offset = index × pointer size.
+pub mod field {
+    pub const MEMORY: usize = 0;
+    pub const GLOBALS: usize = 1;
+    pub const STACK_LIMIT: usize = 2;
+    pub const TRAP: usize = 3;
+    pub const HELPERS: usize = 4;
+    pub const RUNTIME: usize = 5;
+    /// Number of fields.
+    pub const COUNT: usize = 6;
+}
+
+/// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
+pub const fn field_offset(index: usize, pointer_size: usize) -> usize {
+    index * pointer_size
+}
+
+/// The start of every linear memory object: base address and current length in bytes.
+/// `mote_core::runtime::Memory` begins with exactly these fields so that generated code
+/// can read them through the pointer in `VmContext::memory`.
+#[repr(C)]
+pub struct VmMemory {
+    pub base: *mut u8,
+    pub len: usize,
+}
+
+/// Field indices of `VmMemory`; offset = index × pointer size.
+pub mod memory_field {
+    pub const BASE: usize = 0;
+    pub const LEN: usize = 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    #[test]
+    fn host_layout_matches_field_indices() {
+        let p = size_of::<usize>();
+        assert_eq!(
+            offset_of!(VmContext, memory),
+            field_offset(field::MEMORY, p)
+        );
+        assert_eq!(
+            offset_of!(VmContext, globals),
+            field_offset(field::GLOBALS, p)
+        );
+        assert_eq!(
+            offset_of!(VmContext, stack_limit),
+            field_offset(field::STACK_LIMIT, p)
+        );
+        assert_eq!(offset_of!(VmContext, trap), field_offset(field::TRAP, p));
+        assert_eq!(
+            offset_of!(VmContext, helpers),
+            field_offset(field::HELPERS, p)
+        );
+        assert_eq!(
+            offset_of!(VmContext, runtime),
+            field_offset(field::RUNTIME, p)
+        );
+        assert_eq!(size_of::<VmContext>(), field::COUNT * p);
+        assert_eq!(
+            offset_of!(VmMemory, len),
+            field_offset(memory_field::LEN, p)
+        );
+    }
+}
