@@ -92,3 +92,15 @@ fn deep_recursion_traps_and_instance_stays_usable() {
         vec![Value::I32(1)]
     );
 }
+
+#[test]
+fn fib_bytecode_is_compact() {
+    let wasm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/fac.wasm")).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let code = Interpreter::bytecode(&m, 1).unwrap();
+    for (i, op) in code.iter().enumerate() {
+        println!("{i:3}: {op:?}");
+    }
+    // compare+branch, two subtractions, two calls, an add and the returns.
+    assert!(code.len() <= 9, "{code:?}");
+}
