@@ -2,6 +2,7 @@
 //! definition for writer and reader), relocation kinds, the instance-context layout and
 //! the numbered runtime helpers.
 pub mod context;
+pub mod format;
 pub mod helpers;
 #[cfg(feature = "alloc")]
 pub mod object;
