@@ -194,14 +194,25 @@ impl Module {
     fn explain_unsupported(bytes: &[u8], err: ModuleError) -> ModuleError {
         let mut with_floats = supported_features();
         with_floats.insert(WasmFeatures::FLOATS);
-        if !cfg!(feature = "float") && Self::parse(bytes, with_floats).is_ok() {
-            return ModuleError {
-                kind: ModuleErrorKind::Unsupported,
-                message:
-                    "the module uses floating point, but this build of mote has no float support"
-                        .to_string(),
-                ..err
-            };
+        if !cfg!(feature = "float") {
+            if let Ok(m) = Self::parse(bytes, with_floats) {
+                let func_index = m.first_float_function().or(err.func_index);
+                let place = match func_index {
+                    Some(f) => match m.func_name(f) {
+                        Some(name) => alloc::format!(" (first in function {f}, {name})"),
+                        None => alloc::format!(" (first in function {f})"),
+                    },
+                    None => String::new(),
+                };
+                return ModuleError {
+                    kind: ModuleErrorKind::Unsupported,
+                    message: alloc::format!(
+                        "the module uses floating point{place}, but this build of mote has no float support"
+                    ),
+                    func_index,
+                    offset: err.offset,
+                };
+            }
         }
         let mut with_simd = with_floats;
         with_simd.insert(WasmFeatures::SIMD);
@@ -443,6 +454,23 @@ impl Module {
         Ok(())
     }
 
+    /// The first function whose signature or locals use f32/f64.
+    fn first_float_function(&self) -> Option<u32> {
+        let float_sig = |f: u32| {
+            let ty = self.func_type(f);
+            ty.params
+                .iter()
+                .chain(ty.results.iter())
+                .any(|t| t.is_float())
+        };
+        (0..self.funcs.len() as u32).find(|&f| {
+            float_sig(f)
+                || f.checked_sub(self.num_imported_funcs)
+                    .and_then(|d| self.bodies.get(d as usize))
+                    .is_some_and(|b| b.locals.iter().any(|(_, t)| t.is_float()))
+        })
+    }
+
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
     }
@@ -571,5 +599,16 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ModuleError> {
     match reader.read() {
         Ok(Op::End) => Ok(value),
         _ => Err(unsupported("extended constant expressions")),
+    }
+}
+
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Module")
+            .field("types", &self.types.len())
+            .field("imports", &self.imports.len())
+            .field("funcs", &self.funcs.len())
+            .field("exports", &self.exports.len())
+            .finish_non_exhaustive()
     }
 }

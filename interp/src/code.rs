@@ -925,296 +925,362 @@ pub enum Op {
     },
 
     // ---- f32 ----
+    #[cfg(feature = "float")]
     F32Add {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Sub {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Mul {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Div {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Min {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Max {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Copysign {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Eq {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Ne {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Lt {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Gt {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Le {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Ge {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F32Abs {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Neg {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Ceil {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Floor {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Trunc {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Nearest {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32Sqrt {
         d: Slot,
         s: Slot,
     },
 
     // ---- f64 ----
+    #[cfg(feature = "float")]
     F64Add {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Sub {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Mul {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Div {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Min {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Max {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Copysign {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Eq {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Ne {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Lt {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Gt {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Le {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Ge {
         d: Slot,
         a: Slot,
         b: Slot,
     },
+    #[cfg(feature = "float")]
     F64Abs {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Neg {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Ceil {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Floor {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Trunc {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Nearest {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64Sqrt {
         d: Slot,
         s: Slot,
     },
 
     // ---- conversions ----
+    #[cfg(feature = "float")]
     I32TruncF32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncF32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncF64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncF64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncF32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncF32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncF64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncF64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncSatF32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncSatF32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncSatF64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I32TruncSatF64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncSatF32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncSatF32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncSatF64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     I64TruncSatF64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32ConvertI32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32ConvertI32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32ConvertI64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32ConvertI64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64ConvertI32S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64ConvertI32U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64ConvertI64S {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64ConvertI64U {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F32DemoteF64 {
         d: Slot,
         s: Slot,
     },
+    #[cfg(feature = "float")]
     F64PromoteF32 {
         d: Slot,
         s: Slot,
@@ -1413,6 +1479,7 @@ impl Op {
             | I64Extend32S { d, .. }
             | I64ExtendI32S { d, .. }
             | I64ExtendI32U { d, .. } => Some(d),
+            #[cfg(feature = "float")]
             F32Add { d, .. }
             | F32Sub { d, .. }
             | F32Mul { d, .. }
@@ -1453,6 +1520,7 @@ impl Op {
             | F64Trunc { d, .. }
             | F64Nearest { d, .. }
             | F64Sqrt { d, .. } => Some(d),
+            #[cfg(feature = "float")]
             I32TruncF32S { d, .. }
             | I32TruncF32U { d, .. }
             | I32TruncF64S { d, .. }

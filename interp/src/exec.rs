@@ -284,6 +284,7 @@ impl<'s> Machine<'s> {
                 wr(fp, $d, $f(x));
             }};
         }
+        #[cfg(feature = "float")]
         macro_rules! un_trap {
             ($d:ident, $s:ident, $t:ty, $f:expr) => {{
                 let x: $t = rd(fp, $s);
@@ -676,73 +677,139 @@ impl<'s> Machine<'s> {
                 Op::I64ExtendI32S { d, s } => un!(d, s, i32, |x: i32| x as i64),
                 Op::I64ExtendI32U { d, s } => un!(d, s, u32, |x: u32| x as u64),
 
+                #[cfg(feature = "float")]
                 Op::F32Add { d, a, b } => bin!(d, a, b, f32, |x, y| x + y),
+                #[cfg(feature = "float")]
                 Op::F32Sub { d, a, b } => bin!(d, a, b, f32, |x, y| x - y),
+                #[cfg(feature = "float")]
                 Op::F32Mul { d, a, b } => bin!(d, a, b, f32, |x, y| x * y),
+                #[cfg(feature = "float")]
                 Op::F32Div { d, a, b } => bin!(d, a, b, f32, |x, y| x / y),
+                #[cfg(feature = "float")]
                 Op::F32Min { d, a, b } => bin!(d, a, b, f32, f32_min),
+                #[cfg(feature = "float")]
                 Op::F32Max { d, a, b } => bin!(d, a, b, f32, f32_max),
+                #[cfg(feature = "float")]
                 Op::F32Copysign { d, a, b } => bin!(d, a, b, f32, f32::copysign),
+                #[cfg(feature = "float")]
                 Op::F32Eq { d, a, b } => bin!(d, a, b, f32, |x, y| x == y),
+                #[cfg(feature = "float")]
                 Op::F32Ne { d, a, b } => bin!(d, a, b, f32, |x, y| x != y),
+                #[cfg(feature = "float")]
                 Op::F32Lt { d, a, b } => bin!(d, a, b, f32, |x, y| x < y),
+                #[cfg(feature = "float")]
                 Op::F32Gt { d, a, b } => bin!(d, a, b, f32, |x, y| x > y),
+                #[cfg(feature = "float")]
                 Op::F32Le { d, a, b } => bin!(d, a, b, f32, |x, y| x <= y),
+                #[cfg(feature = "float")]
                 Op::F32Ge { d, a, b } => bin!(d, a, b, f32, |x, y| x >= y),
+                #[cfg(feature = "float")]
                 Op::F32Abs { d, s } => un!(d, s, u32, |x: u32| x & 0x7fff_ffff),
+                #[cfg(feature = "float")]
                 Op::F32Neg { d, s } => un!(d, s, u32, |x: u32| x ^ 0x8000_0000),
+                #[cfg(feature = "float")]
                 Op::F32Ceil { d, s } => un!(d, s, f32, f32_ceil),
+                #[cfg(feature = "float")]
                 Op::F32Floor { d, s } => un!(d, s, f32, f32_floor),
+                #[cfg(feature = "float")]
                 Op::F32Trunc { d, s } => un!(d, s, f32, f32_trunc),
+                #[cfg(feature = "float")]
                 Op::F32Nearest { d, s } => un!(d, s, f32, f32_nearest),
+                #[cfg(feature = "float")]
                 Op::F32Sqrt { d, s } => un!(d, s, f32, f32::sqrt),
 
+                #[cfg(feature = "float")]
                 Op::F64Add { d, a, b } => bin!(d, a, b, f64, |x, y| x + y),
+                #[cfg(feature = "float")]
                 Op::F64Sub { d, a, b } => bin!(d, a, b, f64, |x, y| x - y),
+                #[cfg(feature = "float")]
                 Op::F64Mul { d, a, b } => bin!(d, a, b, f64, |x, y| x * y),
+                #[cfg(feature = "float")]
                 Op::F64Div { d, a, b } => bin!(d, a, b, f64, |x, y| x / y),
+                #[cfg(feature = "float")]
                 Op::F64Min { d, a, b } => bin!(d, a, b, f64, f64_min),
+                #[cfg(feature = "float")]
                 Op::F64Max { d, a, b } => bin!(d, a, b, f64, f64_max),
+                #[cfg(feature = "float")]
                 Op::F64Copysign { d, a, b } => bin!(d, a, b, f64, f64::copysign),
+                #[cfg(feature = "float")]
                 Op::F64Eq { d, a, b } => bin!(d, a, b, f64, |x, y| x == y),
+                #[cfg(feature = "float")]
                 Op::F64Ne { d, a, b } => bin!(d, a, b, f64, |x, y| x != y),
+                #[cfg(feature = "float")]
                 Op::F64Lt { d, a, b } => bin!(d, a, b, f64, |x, y| x < y),
+                #[cfg(feature = "float")]
                 Op::F64Gt { d, a, b } => bin!(d, a, b, f64, |x, y| x > y),
+                #[cfg(feature = "float")]
                 Op::F64Le { d, a, b } => bin!(d, a, b, f64, |x, y| x <= y),
+                #[cfg(feature = "float")]
                 Op::F64Ge { d, a, b } => bin!(d, a, b, f64, |x, y| x >= y),
+                #[cfg(feature = "float")]
                 Op::F64Abs { d, s } => un!(d, s, u64, |x: u64| x & 0x7fff_ffff_ffff_ffff),
+                #[cfg(feature = "float")]
                 Op::F64Neg { d, s } => un!(d, s, u64, |x: u64| x ^ 0x8000_0000_0000_0000),
+                #[cfg(feature = "float")]
                 Op::F64Ceil { d, s } => un!(d, s, f64, f64_ceil),
+                #[cfg(feature = "float")]
                 Op::F64Floor { d, s } => un!(d, s, f64, f64_floor),
+                #[cfg(feature = "float")]
                 Op::F64Trunc { d, s } => un!(d, s, f64, f64_trunc),
+                #[cfg(feature = "float")]
                 Op::F64Nearest { d, s } => un!(d, s, f64, f64_nearest),
+                #[cfg(feature = "float")]
                 Op::F64Sqrt { d, s } => un!(d, s, f64, f64::sqrt),
 
+                #[cfg(feature = "float")]
                 Op::I32TruncF32S { d, s } => un_trap!(d, s, f32, |x: f32| i32_trunc_s(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I32TruncF32U { d, s } => un_trap!(d, s, f32, |x: f32| i32_trunc_u(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I32TruncF64S { d, s } => un_trap!(d, s, f64, i32_trunc_s),
+                #[cfg(feature = "float")]
                 Op::I32TruncF64U { d, s } => un_trap!(d, s, f64, i32_trunc_u),
+                #[cfg(feature = "float")]
                 Op::I64TruncF32S { d, s } => un_trap!(d, s, f32, |x: f32| i64_trunc_s(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I64TruncF32U { d, s } => un_trap!(d, s, f32, |x: f32| i64_trunc_u(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I64TruncF64S { d, s } => un_trap!(d, s, f64, i64_trunc_s),
+                #[cfg(feature = "float")]
                 Op::I64TruncF64U { d, s } => un_trap!(d, s, f64, i64_trunc_u),
+                #[cfg(feature = "float")]
                 Op::I32TruncSatF32S { d, s } => un!(d, s, f32, |x: f32| i32_trunc_sat_s(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I32TruncSatF32U { d, s } => un!(d, s, f32, |x: f32| i32_trunc_sat_u(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I32TruncSatF64S { d, s } => un!(d, s, f64, i32_trunc_sat_s),
+                #[cfg(feature = "float")]
                 Op::I32TruncSatF64U { d, s } => un!(d, s, f64, i32_trunc_sat_u),
+                #[cfg(feature = "float")]
                 Op::I64TruncSatF32S { d, s } => un!(d, s, f32, |x: f32| i64_trunc_sat_s(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I64TruncSatF32U { d, s } => un!(d, s, f32, |x: f32| i64_trunc_sat_u(x as f64)),
+                #[cfg(feature = "float")]
                 Op::I64TruncSatF64S { d, s } => un!(d, s, f64, i64_trunc_sat_s),
+                #[cfg(feature = "float")]
                 Op::I64TruncSatF64U { d, s } => un!(d, s, f64, i64_trunc_sat_u),
+                #[cfg(feature = "float")]
                 Op::F32ConvertI32S { d, s } => un!(d, s, i32, |x: i32| x as f32),
+                #[cfg(feature = "float")]
                 Op::F32ConvertI32U { d, s } => un!(d, s, u32, |x: u32| x as f32),
+                #[cfg(feature = "float")]
                 Op::F32ConvertI64S { d, s } => un!(d, s, i64, |x: i64| x as f32),
+                #[cfg(feature = "float")]
                 Op::F32ConvertI64U { d, s } => un!(d, s, u64, |x: u64| x as f32),
+                #[cfg(feature = "float")]
                 Op::F64ConvertI32S { d, s } => un!(d, s, i32, |x: i32| x as f64),
+                #[cfg(feature = "float")]
                 Op::F64ConvertI32U { d, s } => un!(d, s, u32, |x: u32| x as f64),
+                #[cfg(feature = "float")]
                 Op::F64ConvertI64S { d, s } => un!(d, s, i64, |x: i64| x as f64),
+                #[cfg(feature = "float")]
                 Op::F64ConvertI64U { d, s } => un!(d, s, u64, |x: u64| x as f64),
+                #[cfg(feature = "float")]
                 Op::F32DemoteF64 { d, s } => un!(d, s, f64, |x: f64| x as f32),
+                #[cfg(feature = "float")]
                 Op::F64PromoteF32 { d, s } => un!(d, s, f32, |x: f32| x as f64),
             }
         }

@@ -43,6 +43,7 @@ impl Cellable for bool {
     }
 }
 
+#[cfg(feature = "float")]
 impl Cellable for f32 {
     #[inline(always)]
     fn from_cell(c: u64) -> Self {
@@ -54,6 +55,7 @@ impl Cellable for f32 {
     }
 }
 
+#[cfg(feature = "float")]
 impl Cellable for f64 {
     #[inline(always)]
     fn from_cell(c: u64) -> Self {
@@ -127,6 +129,7 @@ int_ops!(
     i64_rotl, i64_rotr
 );
 
+#[cfg(feature = "float")]
 macro_rules! float_ops {
     ($f:ty, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident) => {
         /// Wasm `min`: NaN if either operand is NaN, and -0 below +0.
@@ -190,6 +193,7 @@ macro_rules! float_ops {
         }
     };
 }
+#[cfg(feature = "float")]
 float_ops!(
     f32,
     f32_min,
@@ -199,6 +203,7 @@ float_ops!(
     f32_floor,
     f32_trunc
 );
+#[cfg(feature = "float")]
 float_ops!(
     f64,
     f64_min,
@@ -209,46 +214,53 @@ float_ops!(
     f64_trunc
 );
 
-/// Trapping float-to-int conversion: the value, truncated, must lie strictly between
-/// `lo` and `hi` (both exact in f64).
-#[inline]
-fn trunc_checked(x: f64, lo: f64, hi: f64) -> Result<f64, Trap> {
-    if x.is_nan() {
-        return Err(Trap::InvalidConversionToInteger);
-    }
-    if x <= lo || x >= hi {
-        return Err(Trap::IntegerOverflow);
-    }
-    Ok(x.trunc())
-}
+#[cfg(feature = "float")]
+mod conversions {
+    use mote_core::Trap;
 
-pub fn i32_trunc_s(x: f64) -> Result<i32, Trap> {
-    trunc_checked(x, -2147483649.0, 2147483648.0).map(|v| v as i32)
-}
-pub fn i32_trunc_u(x: f64) -> Result<i32, Trap> {
-    trunc_checked(x, -1.0, 4294967296.0).map(|v| v as u32 as i32)
-}
-pub fn i64_trunc_s(x: f64) -> Result<i64, Trap> {
-    // -2^63 itself converts; the next lower f64 does not.
-    if x == -9223372036854775808.0 {
-        return Ok(i64::MIN);
+    /// Trapping float-to-int conversion: the value, truncated, must lie strictly between
+    /// `lo` and `hi` (both exact in f64).
+    #[inline]
+    fn trunc_checked(x: f64, lo: f64, hi: f64) -> Result<f64, Trap> {
+        if x.is_nan() {
+            return Err(Trap::InvalidConversionToInteger);
+        }
+        if x <= lo || x >= hi {
+            return Err(Trap::IntegerOverflow);
+        }
+        Ok(x.trunc())
     }
-    trunc_checked(x, -9223372036854775808.0, 9223372036854775808.0).map(|v| v as i64)
-}
-pub fn i64_trunc_u(x: f64) -> Result<i64, Trap> {
-    trunc_checked(x, -1.0, 18446744073709551616.0).map(|v| v as u64 as i64)
-}
 
-/// Rust's `as` casts saturate and map NaN to 0, exactly the `trunc_sat` semantics.
-pub fn i32_trunc_sat_s(x: f64) -> i32 {
-    x as i32
+    pub fn i32_trunc_s(x: f64) -> Result<i32, Trap> {
+        trunc_checked(x, -2147483649.0, 2147483648.0).map(|v| v as i32)
+    }
+    pub fn i32_trunc_u(x: f64) -> Result<i32, Trap> {
+        trunc_checked(x, -1.0, 4294967296.0).map(|v| v as u32 as i32)
+    }
+    pub fn i64_trunc_s(x: f64) -> Result<i64, Trap> {
+        // -2^63 itself converts; the next lower f64 does not.
+        if x == -9223372036854775808.0 {
+            return Ok(i64::MIN);
+        }
+        trunc_checked(x, -9223372036854775808.0, 9223372036854775808.0).map(|v| v as i64)
+    }
+    pub fn i64_trunc_u(x: f64) -> Result<i64, Trap> {
+        trunc_checked(x, -1.0, 18446744073709551616.0).map(|v| v as u64 as i64)
+    }
+
+    /// Rust's `as` casts saturate and map NaN to 0, exactly the `trunc_sat` semantics.
+    pub fn i32_trunc_sat_s(x: f64) -> i32 {
+        x as i32
+    }
+    pub fn i32_trunc_sat_u(x: f64) -> i32 {
+        x as u32 as i32
+    }
+    pub fn i64_trunc_sat_s(x: f64) -> i64 {
+        x as i64
+    }
+    pub fn i64_trunc_sat_u(x: f64) -> i64 {
+        x as u64 as i64
+    }
 }
-pub fn i32_trunc_sat_u(x: f64) -> i32 {
-    x as u32 as i32
-}
-pub fn i64_trunc_sat_s(x: f64) -> i64 {
-    x as i64
-}
-pub fn i64_trunc_sat_u(x: f64) -> i64 {
-    x as u64 as i64
-}
+#[cfg(feature = "float")]
+pub use conversions::*;
