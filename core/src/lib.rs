@@ -14,6 +14,8 @@ pub mod value;
 pub mod module;
 #[cfg(feature = "alloc")]
 pub mod runtime;
+#[cfg(feature = "wasi")]
+pub mod wasi;
 
 pub use trap::Trap;
 #[cfg(feature = "alloc")]
