@@ -272,7 +272,7 @@ pub fn load_at<'f>(
             have: region.len(),
         });
     }
-    if run_addr % reqs.region_align as u64 != 0 {
+    if !run_addr.is_multiple_of(reqs.region_align as u64) {
         return Err(LoadError::RegionMisaligned);
     }
     let arch = file.arch();

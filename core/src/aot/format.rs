@@ -394,7 +394,7 @@ impl<'a> AotFile<'a> {
             if !good_align(align) {
                 return Err(FormatError::BadSection("alignment"));
             }
-            if offset % align as usize != 0 {
+            if !offset.is_multiple_of(align as usize) {
                 return Err(FormatError::BadSection("misaligned offset"));
             }
             if offset < prev_end {
@@ -532,10 +532,10 @@ impl<'a> AotFile<'a> {
         if h.vmctx_size as usize != field::COUNT * arch.pointer_size() {
             return Err(FormatError::BadHeader("instance context size"));
         }
-        if h.got_size as usize % arch.pointer_size() != 0 {
+        if !(h.got_size as usize).is_multiple_of(arch.pointer_size()) {
             return Err(FormatError::BadHeader("GOT size"));
         }
-        if h.veneer_size as usize % VENEER_ALIGN != 0 {
+        if !(h.veneer_size as usize).is_multiple_of(VENEER_ALIGN) {
             return Err(FormatError::BadHeader("veneer area size"));
         }
         Ok(h)
@@ -731,7 +731,7 @@ mod writer {
 
         let mut out = alloc::vec![0u8; HEADER_SIZE + sections.len() * SECTION_ENTRY_SIZE];
         for (i, (id, align, data)) in sections.iter().enumerate() {
-            while out.len() % align != 0 {
+            while !out.len().is_multiple_of(*align) {
                 out.push(0);
             }
             let offset = out.len();

@@ -232,10 +232,11 @@ fn every_truncation_and_many_flips_are_errors() {
             let mut b = bytes.clone();
             b[at] ^= bit;
             // With the checksum fixed up the structural checks must hold on their own.
-            let fixed = if at >= hdr::CHECKSUM && at < hdr::CHECKSUM + 8 {
+            let fixed = if (hdr::CHECKSUM..hdr::CHECKSUM + 8).contains(&at) {
                 b.clone()
             } else {
-                patched(&b, 0, &b[..1].to_vec())
+                let first = [b[0]];
+                patched(&b, 0, &first)
             };
             assert!(AotFile::parse(&b).is_err(), "flip at {at}");
             let _ = AotFile::parse(&fixed); // must not panic
