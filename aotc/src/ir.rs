@@ -1,0 +1,1625 @@
+//! Wasm → LLVM IR (textual, LLVM 14 typed pointers).
+//!
+//! Per defined function `i` (index among defined functions):
+//! - `f{i}`: `(i8* ctx, params...) -> result` (no result: `void`; several: a struct),
+//!   `dso_local`, so calls between functions are direct PC-relative calls;
+//! - `t{i}`: `void (i8* ctx, i8* cells)`, the array-call trampoline the runtime enters
+//!   through (arguments in the 64-bit cells on entry, results on return).
+//!
+//! Locals and block results live in allocas (SROA/mem2reg turn them into SSA); the Wasm
+//! value stack is kept at compile time. Traps store their code into `VmContext::trap` and
+//! return; every call is followed by a check of that slot. Runtime helpers are external
+//! `dso_local` declarations named `Helper::symbol()`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use mote_core::aot::context::{field, field_offset, memory_field};
+use mote_core::aot::helpers::{AbiType, Helper};
+use mote_core::aot::object::BoundsChecks;
+use mote_core::module::val_type;
+use mote_core::{Module, Trap, ValType};
+use wasmparser::{BlockType, MemArg, Operator};
+
+use crate::CompileError;
+
+/// What the IR depends on besides the module.
+#[derive(Debug, Clone, Copy)]
+pub struct IrOptions {
+    /// 4 or 8: size of `VmContext` fields.
+    pub pointer_size: usize,
+    pub bounds_checks: BoundsChecks,
+    /// Lower ceil/floor/trunc/nearest with integer and add/sub tricks instead of the LLVM
+    /// intrinsics (which become libcalls on targets without rounding instructions).
+    pub soft_rounding: bool,
+    /// 0 none, 1 `optsize`, 2 `minsize`.
+    pub size_level: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Ty {
+    fn of(v: ValType) -> Result<Ty, CompileError> {
+        Ok(match v {
+            ValType::I32 => Ty::I32,
+            ValType::I64 | ValType::FuncRef | ValType::ExternRef => Ty::I64,
+            ValType::F32 => Ty::F32,
+            ValType::F64 => Ty::F64,
+            ValType::V128 => return Err(CompileError::Unsupported("v128 (SIMD) values".into())),
+        })
+    }
+    fn ir(self) -> &'static str {
+        match self {
+            Ty::I32 => "i32",
+            Ty::I64 => "i64",
+            Ty::F32 => "float",
+            Ty::F64 => "double",
+        }
+    }
+    fn zero(self) -> &'static str {
+        match self {
+            Ty::I32 | Ty::I64 => "0",
+            Ty::F32 | Ty::F64 => "0.0",
+        }
+    }
+    /// The integer type of the same width.
+    fn int(self) -> Ty {
+        match self {
+            Ty::I32 | Ty::F32 => Ty::I32,
+            Ty::I64 | Ty::F64 => Ty::I64,
+        }
+    }
+    fn bits(self) -> u32 {
+        match self {
+            Ty::I32 | Ty::F32 => 32,
+            Ty::I64 | Ty::F64 => 64,
+        }
+    }
+    fn suffix(self) -> &'static str {
+        match self {
+            Ty::I32 => "i32",
+            Ty::I64 => "i64",
+            Ty::F32 => "f32",
+            Ty::F64 => "f64",
+        }
+    }
+}
+
+/// A float constant operand of type `ty` (exactly representable in it) in LLVM's hex
+/// notation (always the double bit pattern).
+fn fconst(v: f64) -> String {
+    format!("0x{:016X}", v.to_bits())
+}
+
+#[derive(Debug, Clone)]
+struct Val {
+    ty: Ty,
+    s: String,
+    /// For a value loaded from linear memory: (pointer operand, loaded IR type), so that
+    /// a `drop` can keep the access alive (it must still trap in guard mode).
+    load: Option<(String, &'static str)>,
+}
+
+impl Val {
+    fn new(ty: Ty, s: impl Into<String>) -> Val {
+        Val {
+            ty,
+            s: s.into(),
+            load: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    /// Entered while unreachable: only nesting is tracked.
+    Dead,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Branch target: the loop header for loops, else the end label.
+    target: String,
+    end_label: String,
+    else_label: String,
+    has_else: bool,
+    results: Vec<Ty>,
+    params: Vec<Ty>,
+    /// Allocas that branches store their values into (loop: params; else: results).
+    slots: Vec<String>,
+    /// If: the parameter values, pushed again at `else`.
+    param_vals: Vec<Val>,
+    height: usize,
+    end_reachable: bool,
+}
+
+/// Generates the IR of a whole module.
+pub fn module_ir(module: &Module, opts: &IrOptions) -> Result<String, CompileError> {
+    let mut g = ModuleGen {
+        module,
+        opts: *opts,
+        decls: BTreeSet::new(),
+        out: String::new(),
+    };
+    g.generate()?;
+    Ok(g.out)
+}
+
+struct ModuleGen<'m> {
+    module: &'m Module,
+    opts: IrOptions,
+    /// Intrinsic declarations used.
+    decls: BTreeSet<String>,
+    out: String,
+}
+
+fn ret_type(results: &[Ty]) -> String {
+    match results {
+        [] => "void".into(),
+        [t] => t.ir().into(),
+        many => {
+            let parts: Vec<&str> = many.iter().map(|t| t.ir()).collect();
+            format!("{{ {} }}", parts.join(", "))
+        }
+    }
+}
+
+fn abi_ir(t: AbiType) -> &'static str {
+    match t {
+        AbiType::Ptr => "i8*",
+        AbiType::I32 => "i32",
+        AbiType::I64 => "i64",
+        AbiType::F32 => "float",
+        AbiType::F64 => "double",
+    }
+}
+
+impl<'m> ModuleGen<'m> {
+    fn func_sig(&self, func_index: u32) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
+        let ty = self.module.func_type(func_index);
+        let p = ty.params.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
+        let r = ty.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
+        Ok((p, r))
+    }
+
+    fn generate(&mut self) -> Result<(), CompileError> {
+        let m = self.module;
+        let _ = writeln!(self.out, "; mote-aotc module\n");
+        let nimp = m.num_imported_funcs;
+        for d in 0..m.bodies.len() as u32 {
+            let body = FuncGen::new(self, d)?.run()?;
+            self.out.push_str(&body);
+            self.trampoline(d)?;
+        }
+        // Declarations.
+        for h in Helper::ALL {
+            let mut params = vec!["i8*"];
+            params.extend(h.params().iter().map(|t| abi_ir(*t)));
+            let ret = h.result().map(abi_ir).unwrap_or("void");
+            let _ = writeln!(
+                self.out,
+                "declare dso_local {ret} @{}({}) #0",
+                h.symbol(),
+                params.join(", ")
+            );
+        }
+        let decls = std::mem::take(&mut self.decls);
+        for d in decls {
+            let _ = writeln!(self.out, "{d}");
+        }
+        let attrs = match self.opts.size_level {
+            0 => "nounwind",
+            1 => "nounwind optsize",
+            _ => "nounwind optsize minsize",
+        };
+        let _ = writeln!(self.out, "\nattributes #0 = {{ {attrs} }}");
+        let _ = writeln!(self.out, "attributes #1 = {{ noinline }}");
+        let _ = writeln!(self.out, "!0 = !{{!\"branch_weights\", i32 1, i32 2000}}");
+        let _ = writeln!(self.out, "!1 = !{{!\"mote tbaa\"}}");
+        let _ = writeln!(self.out, "!2 = !{{!\"vm context\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!3 = !{{!2, !2, i64 0}}");
+        let _ = writeln!(self.out, "!4 = !{{!\"linear memory\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!5 = !{{!4, !4, i64 0}}");
+        let _ = writeln!(self.out, "!6 = !{{!\"global cell\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!7 = !{{!6, !6, i64 0}}");
+        let _ = nimp;
+        Ok(())
+    }
+
+    fn trampoline(&mut self, d: u32) -> Result<(), CompileError> {
+        let fi = self.module.num_imported_funcs + d;
+        let (params, results) = self.func_sig(fi)?;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "define dso_local void @t{d}(i8* %ctx, i8* %raw) #0 {{\nentry:\n  %cells = bitcast i8* %raw to i64*"
+        );
+        let mut args = vec!["i8* %ctx".to_string()];
+        for (i, t) in params.iter().enumerate() {
+            let _ = writeln!(s, "  %p{i} = getelementptr i64, i64* %cells, i32 {i}");
+            let _ = writeln!(s, "  %c{i} = load i64, i64* %p{i}, align 8");
+            let v = match t {
+                Ty::I64 => format!("%c{i}"),
+                Ty::I32 => {
+                    let _ = writeln!(s, "  %a{i} = trunc i64 %c{i} to i32");
+                    format!("%a{i}")
+                }
+                Ty::F32 => {
+                    let _ = writeln!(s, "  %b{i} = trunc i64 %c{i} to i32");
+                    let _ = writeln!(s, "  %a{i} = bitcast i32 %b{i} to float");
+                    format!("%a{i}")
+                }
+                Ty::F64 => {
+                    let _ = writeln!(s, "  %a{i} = bitcast i64 %c{i} to double");
+                    format!("%a{i}")
+                }
+            };
+            args.push(format!("{} {v}", t.ir()));
+        }
+        let rt = ret_type(&results);
+        if results.is_empty() {
+            let _ = writeln!(s, "  call void @f{d}({}) #1", args.join(", "));
+        } else {
+            let _ = writeln!(s, "  %r = call {rt} @f{d}({}) #1", args.join(", "));
+        }
+        for (i, t) in results.iter().enumerate() {
+            let v = if results.len() == 1 {
+                "%r".to_string()
+            } else {
+                let _ = writeln!(s, "  %r{i} = extractvalue {rt} %r, {i}");
+                format!("%r{i}")
+            };
+            let cell = match t {
+                Ty::I64 => v,
+                Ty::I32 => {
+                    let _ = writeln!(s, "  %z{i} = zext i32 {v} to i64");
+                    format!("%z{i}")
+                }
+                Ty::F32 => {
+                    let _ = writeln!(s, "  %y{i} = bitcast float {v} to i32");
+                    let _ = writeln!(s, "  %z{i} = zext i32 %y{i} to i64");
+                    format!("%z{i}")
+                }
+                Ty::F64 => {
+                    let _ = writeln!(s, "  %z{i} = bitcast double {v} to i64");
+                    format!("%z{i}")
+                }
+            };
+            let _ = writeln!(s, "  %q{i} = getelementptr i64, i64* %cells, i32 {i}");
+            let _ = writeln!(s, "  store i64 {cell}, i64* %q{i}, align 8");
+        }
+        let _ = writeln!(s, "  ret void\n}}\n");
+        self.out.push_str(&s);
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Round {
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+}
+
+struct FuncGen<'g, 'm> {
+    g: &'g mut ModuleGen<'m>,
+    defined: u32,
+    params: Vec<Ty>,
+    results: Vec<Ty>,
+    /// Local types (params first); local `i` lives in alloca `%l{i}`.
+    locals: Vec<Ty>,
+    allocas: String,
+    body: String,
+    next: u32,
+    stack: Vec<Val>,
+    frames: Vec<Frame>,
+    live: bool,
+    traps_used: BTreeSet<u32>,
+    /// Size (cells) of the shared call-cell array, 0 if unused.
+    cells: usize,
+    isz: &'static str,
+}
+
+type R = Result<(), CompileError>;
+
+impl<'g, 'm> FuncGen<'g, 'm> {
+    fn new(g: &'g mut ModuleGen<'m>, defined: u32) -> Result<Self, CompileError> {
+        let fi = g.module.num_imported_funcs + defined;
+        let (params, results) = g.func_sig(fi)?;
+        let mut locals = params.clone();
+        for (n, t) in g.module.bodies[defined as usize].locals.iter() {
+            let t = Ty::of(*t)?;
+            for _ in 0..*n {
+                locals.push(t);
+            }
+        }
+        let isz = if g.opts.pointer_size == 8 { "i64" } else { "i32" };
+        Ok(FuncGen {
+            g,
+            defined,
+            params,
+            results,
+            locals,
+            allocas: String::new(),
+            body: String::new(),
+            next: 0,
+            stack: Vec::new(),
+            frames: Vec::new(),
+            live: true,
+            traps_used: BTreeSet::new(),
+            cells: 0,
+            isz,
+        })
+    }
+
+    fn tmp(&mut self) -> String {
+        self.next += 1;
+        format!("%v{}", self.next)
+    }
+
+    fn label(&mut self, what: &str) -> String {
+        self.next += 1;
+        format!("{what}{}", self.next)
+    }
+
+    fn emit(&mut self, line: impl AsRef<str>) {
+        self.body.push_str("  ");
+        self.body.push_str(line.as_ref());
+        self.body.push('\n');
+    }
+
+    /// `%t = <rhs>`, returns `%t`.
+    fn def(&mut self, rhs: impl AsRef<str>) -> String {
+        let t = self.tmp();
+        self.body.push_str("  ");
+        self.body.push_str(&t);
+        self.body.push_str(" = ");
+        self.body.push_str(rhs.as_ref());
+        self.body.push('\n');
+        t
+    }
+
+    fn decl(&mut self, d: impl Into<String>) {
+        self.g.decls.insert(d.into());
+    }
+
+    /// Starts a new basic block, falling into it from the current one if that is open.
+    fn start_block(&mut self, name: &str) {
+        if self.live {
+            self.emit(format!("br label %{name}"));
+        }
+        self.body.push_str(name);
+        self.body.push_str(":\n");
+        self.live = true;
+    }
+
+    /// Ends the current block with a terminator.
+    fn terminate(&mut self, t: impl AsRef<str>) {
+        self.emit(t);
+        self.live = false;
+    }
+
+    fn alloca(&mut self, ty: &str, name: &str) {
+        let _ = writeln!(self.allocas, "  {name} = alloca {ty}");
+    }
+
+    fn push(&mut self, ty: Ty, s: String) {
+        self.stack.push(Val::new(ty, s));
+    }
+
+    fn pop(&mut self) -> Val {
+        self.stack.pop().expect("validated module: operand stack underflow")
+    }
+
+    fn popn(&mut self, n: usize) -> Vec<Val> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    // ---- context access -------------------------------------------------------------
+
+    fn ctx_field_ptr(&mut self, index: usize, elem: &str) -> String {
+        let off = field_offset(index, self.g.opts.pointer_size);
+        let p = self.def(format!("getelementptr inbounds i8, i8* %ctx, i32 {off}"));
+        self.def(format!("bitcast i8* {p} to {elem}*"))
+    }
+
+    fn trap_slot(&mut self) -> String {
+        let isz = self.isz;
+        self.ctx_field_ptr(field::TRAP, isz)
+    }
+
+    /// Branches to a cold trap block storing `code` when `cond` (i1) is true.
+    fn trap_if(&mut self, cond: &str, code: u32) {
+        self.traps_used.insert(code);
+        let ok = self.label("ok");
+        self.emit(format!(
+            "br i1 {cond}, label %trap{code}, label %{ok}, !prof !0"
+        ));
+        self.live = false;
+        self.start_block(&ok);
+    }
+
+    fn trap_now(&mut self, code: u32) {
+        self.traps_used.insert(code);
+        self.terminate(format!("br label %trap{code}"));
+    }
+
+    /// After a call that may trap: return at once if `VmContext::trap` is set.
+    fn check_trap(&mut self) {
+        let isz = self.isz;
+        let slot = self.trap_slot();
+        let t = self.def(format!("load {isz}, {isz}* {slot}, align 4, !tbaa !3"));
+        let c = self.def(format!("icmp ne {isz} {t}, 0"));
+        let ok = self.label("ok");
+        self.emit(format!("br i1 {c}, label %trapret, label %{ok}, !prof !0"));
+        self.live = false;
+        self.start_block(&ok);
+    }
+
+    fn call_helper(&mut self, h: Helper, args: &[String]) -> Option<String> {
+        let mut a = vec!["i8* %ctx".to_string()];
+        for (t, v) in h.params().iter().zip(args) {
+            a.push(format!("{} {v}", abi_ir(*t)));
+        }
+        let r = match h.result() {
+            Some(t) => Some(self.def(format!(
+                "call {} @{}({})",
+                abi_ir(t),
+                h.symbol(),
+                a.join(", ")
+            ))),
+            None => {
+                self.emit(format!("call void @{}({})", h.symbol(), a.join(", ")));
+                None
+            }
+        };
+        if h.can_trap() {
+            self.check_trap();
+        }
+        r
+    }
+
+    // ---- memory ---------------------------------------------------------------------
+
+    /// Returns an `irty*` pointer to `addr + offset` after the bounds check for `size`.
+    fn mem_ptr(&mut self, addr: &str, offset: u64, size: u64, irty: &str) -> String {
+        let ps = self.g.opts.pointer_size;
+        let isz = self.isz;
+        let mp = self.ctx_field_ptr(field::MEMORY, "i8*");
+        let m = self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
+        let bp = self.def(format!("bitcast i8* {m} to i8**"));
+        let base = self.def(format!("load i8*, i8** {bp}, align {ps}, !tbaa !3"));
+        let len = if self.g.opts.bounds_checks == BoundsChecks::Explicit {
+            let lo = field_offset(memory_field::LEN, ps);
+            let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
+            let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
+            Some(self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3")))
+        } else {
+            None
+        };
+        let p = if ps == 8 {
+            let ea = self.def(format!("zext i32 {addr} to i64"));
+            if let Some(len) = len {
+                let end = self.def(format!("add i64 {ea}, {}", offset + size));
+                let oob = self.def(format!("icmp ugt i64 {end}, {len}"));
+                self.trap_if(&oob, Trap::MemoryOutOfBounds.code() as u32);
+            }
+            let ea = if offset != 0 {
+                self.def(format!("add i64 {ea}, {offset}"))
+            } else {
+                ea
+            };
+            self.def(format!("getelementptr i8, i8* {base}, i64 {ea}"))
+        } else {
+            let len = len.expect("32-bit targets use explicit checks");
+            let span = offset + size;
+            if span > u64::from(u32::MAX) {
+                self.trap_now(Trap::MemoryOutOfBounds.code() as u32);
+                // Unreachable continuation so the caller can keep emitting.
+                let l = self.label("dead");
+                self.start_block(&l);
+                self.emit("unreachable");
+                self.live = false;
+                let l = self.label("dead");
+                self.start_block(&l);
+                return self.def(format!("bitcast i8* {base} to {irty}*"));
+            }
+            self.decl("declare { i32, i1 } @llvm.uadd.with.overflow.i32(i32, i32)");
+            let s = self.def(format!(
+                "call {{ i32, i1 }} @llvm.uadd.with.overflow.i32(i32 {addr}, i32 {span})"
+            ));
+            let end = self.def(format!("extractvalue {{ i32, i1 }} {s}, 0"));
+            let ovf = self.def(format!("extractvalue {{ i32, i1 }} {s}, 1"));
+            let big = self.def(format!("icmp ugt i32 {end}, {len}"));
+            let oob = self.def(format!("or i1 {ovf}, {big}"));
+            self.trap_if(&oob, Trap::MemoryOutOfBounds.code() as u32);
+            let ea = if offset != 0 {
+                self.def(format!("add i32 {addr}, {offset}"))
+            } else {
+                addr.to_string()
+            };
+            self.def(format!("getelementptr i8, i8* {base}, i32 {ea}"))
+        };
+        if irty == "i8" {
+            p
+        } else {
+            self.def(format!("bitcast i8* {p} to {irty}*"))
+        }
+    }
+
+    /// `load` of `irty` (i8/i16/i32/i64/float/double), extended to `ty`.
+    fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
+        let a = self.pop();
+        let p = self.mem_ptr(&a.s, m.offset, size, irty);
+        let v = self.def(format!("load {irty}, {irty}* {p}, align 1, !tbaa !5"));
+        let v = if irty != ty.ir() {
+            let ext = if signed { "sext" } else { "zext" };
+            self.def(format!("{ext} {irty} {v} to {}", ty.ir()))
+        } else {
+            v
+        };
+        self.stack.push(Val {
+            ty,
+            s: v,
+            load: Some((p, irty)),
+        });
+    }
+
+    fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
+        let v = self.pop();
+        let a = self.pop();
+        let p = self.mem_ptr(&a.s, m.offset, size, irty);
+        let val = if irty != v.ty.ir() {
+            self.def(format!("trunc {} {} to {irty}", v.ty.ir(), v.s))
+        } else {
+            v.s
+        };
+        self.emit(format!("store {irty} {val}, {irty}* {p}, align 1, !tbaa !5"));
+    }
+
+    // ---- globals --------------------------------------------------------------------
+
+    fn global_ptr(&mut self, index: u32) -> String {
+        let ps = self.g.opts.pointer_size;
+        let gpp = self.ctx_field_ptr(field::GLOBALS, "i64**");
+        let gs = self.def(format!("load i64**, i64*** {gpp}, align {ps}, !tbaa !3"));
+        let e = self.def(format!("getelementptr i64*, i64** {gs}, i32 {index}"));
+        self.def(format!("load i64*, i64** {e}, align {ps}, !tbaa !3"))
+    }
+
+    fn global_get(&mut self, index: u32) -> R {
+        let ty = Ty::of(self.g.module.globals[index as usize].content)?;
+        let p = self.global_ptr(index);
+        let c = self.def(format!("load i64, i64* {p}, align 8, !tbaa !7"));
+        let v = self.from_cell(ty, &c);
+        self.push(ty, v);
+        Ok(())
+    }
+
+    fn global_set(&mut self, index: u32) -> R {
+        let v = self.pop();
+        let p = self.global_ptr(index);
+        let c = self.to_cell(&v);
+        self.emit(format!("store i64 {c}, i64* {p}, align 8, !tbaa !7"));
+        Ok(())
+    }
+
+    fn from_cell(&mut self, ty: Ty, c: &str) -> String {
+        match ty {
+            Ty::I64 => c.to_string(),
+            Ty::I32 => self.def(format!("trunc i64 {c} to i32")),
+            Ty::F32 => {
+                let b = self.def(format!("trunc i64 {c} to i32"));
+                self.def(format!("bitcast i32 {b} to float"))
+            }
+            Ty::F64 => self.def(format!("bitcast i64 {c} to double")),
+        }
+    }
+
+    fn to_cell(&mut self, v: &Val) -> String {
+        match v.ty {
+            Ty::I64 => v.s.clone(),
+            Ty::I32 => self.def(format!("zext i32 {} to i64", v.s)),
+            Ty::F32 => {
+                let b = self.def(format!("bitcast float {} to i32", v.s));
+                self.def(format!("zext i32 {b} to i64"))
+            }
+            Ty::F64 => self.def(format!("bitcast double {} to i64", v.s)),
+        }
+    }
+
+    // ---- calls ----------------------------------------------------------------------
+
+    fn cells_ptr(&mut self, n: usize) -> String {
+        self.cells = self.cells.max(n.max(1));
+        "%cells".to_string()
+    }
+
+    /// Spills `args` into the shared cell array, calls, reloads `results`.
+    fn call_through_cells(
+        &mut self,
+        h: Helper,
+        leading: Vec<String>,
+        args: Vec<Val>,
+        results: &[Ty],
+    ) {
+        let n = args.len().max(results.len());
+        let cells = self.cells_ptr(n);
+        for (i, a) in args.iter().enumerate() {
+            let c = self.to_cell(a);
+            let p = self.def(format!("getelementptr i64, i64* {cells}, i32 {i}"));
+            self.emit(format!("store i64 {c}, i64* {p}, align 8"));
+        }
+        let raw = self.def(format!("bitcast i64* {cells} to i8*"));
+        let mut all = leading;
+        all.push(raw);
+        self.call_helper(h, &all);
+        for (i, t) in results.iter().enumerate() {
+            let p = self.def(format!("getelementptr i64, i64* {cells}, i32 {i}"));
+            let c = self.def(format!("load i64, i64* {p}, align 8"));
+            let v = self.from_cell(*t, &c);
+            self.push(*t, v);
+        }
+    }
+
+    fn call(&mut self, func_index: u32) -> R {
+        let (params, results) = self.g.func_sig(func_index)?;
+        let args = self.popn(params.len());
+        let nimp = self.g.module.num_imported_funcs;
+        if func_index < nimp {
+            self.call_through_cells(Helper::CallImport, vec![func_index.to_string()], args, &results);
+            return Ok(());
+        }
+        let d = func_index - nimp;
+        let mut a = vec!["i8* %ctx".to_string()];
+        for v in &args {
+            a.push(format!("{} {}", v.ty.ir(), v.s));
+        }
+        let rt = ret_type(&results);
+        let r = if results.is_empty() {
+            self.emit(format!("notail call void @f{d}({})", a.join(", ")));
+            None
+        } else {
+            Some(self.def(format!("notail call {rt} @f{d}({})", a.join(", "))))
+        };
+        self.check_trap();
+        match (r, results.len()) {
+            (Some(r), 1) => self.push(results[0], r),
+            (Some(r), _) => {
+                for (i, t) in results.iter().enumerate() {
+                    let v = self.def(format!("extractvalue {rt} {r}, {i}"));
+                    self.push(*t, v);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // ---- control --------------------------------------------------------------------
+
+    fn block_sig(&self, bt: BlockType) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![Ty::of(val_type(t))?]),
+            BlockType::FuncType(i) => {
+                let ft = &self.g.module.types[i as usize];
+                (
+                    ft.params.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?,
+                    ft.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?,
+                )
+            }
+        })
+    }
+
+    fn new_slots(&mut self, tys: &[Ty]) -> Vec<String> {
+        tys.iter()
+            .map(|t| {
+                let s = self.label("%s");
+                self.alloca(t.ir(), &s);
+                s
+            })
+            .collect()
+    }
+
+    fn store_slots(&mut self, slots: &[String], tys: &[Ty], vals: &[Val]) {
+        for ((s, t), v) in slots.iter().zip(tys).zip(vals) {
+            self.emit(format!("store {} {}, {}* {s}", t.ir(), v.s, t.ir()));
+        }
+    }
+
+    fn load_slots(&mut self, slots: &[String], tys: &[Ty]) {
+        for (s, t) in slots.iter().zip(tys) {
+            let v = self.def(format!("load {}, {}* {s}", t.ir(), t.ir()));
+            self.push(*t, v);
+        }
+    }
+
+    fn dead_frame(&mut self) {
+        self.frames.push(Frame {
+            kind: Kind::Dead,
+            target: String::new(),
+            end_label: String::new(),
+            else_label: String::new(),
+            has_else: false,
+            results: vec![],
+            params: vec![],
+            slots: vec![],
+            param_vals: vec![],
+            height: self.stack.len(),
+            end_reachable: false,
+        });
+    }
+
+    fn enter(&mut self, kind: Kind, bt: BlockType) -> R {
+        let (params, results) = self.block_sig(bt)?;
+        let cond = if kind == Kind::If {
+            Some(self.pop())
+        } else {
+            None
+        };
+        let height = self.stack.len() - params.len();
+        let end_label = self.label("end");
+        match kind {
+            Kind::Loop => {
+                let slots = self.new_slots(&params);
+                let vals = self.popn(params.len());
+                self.store_slots(&slots, &params, &vals);
+                let header = self.label("loop");
+                self.start_block(&header);
+                self.load_slots(&slots, &params);
+                self.frames.push(Frame {
+                    kind,
+                    target: header,
+                    end_label,
+                    else_label: String::new(),
+                    has_else: false,
+                    results,
+                    params,
+                    slots,
+                    param_vals: vec![],
+                    height,
+                    end_reachable: false,
+                });
+            }
+            Kind::Block | Kind::If => {
+                let slots = self.new_slots(&results);
+                let mut else_label = String::new();
+                let mut param_vals = vec![];
+                if let Some(c) = cond {
+                    let then = self.label("then");
+                    else_label = self.label("else");
+                    let b = self.def(format!("icmp ne i32 {}, 0", c.s));
+                    self.terminate(format!("br i1 {b}, label %{then}, label %{else_label}"));
+                    self.start_block(&then);
+                    param_vals = self.stack[height..].to_vec();
+                }
+                self.frames.push(Frame {
+                    kind,
+                    target: end_label.clone(),
+                    end_label,
+                    else_label,
+                    has_else: false,
+                    results,
+                    params,
+                    slots,
+                    param_vals,
+                    height,
+                    end_reachable: false,
+                });
+            }
+            _ => unreachable!(),
+        }
+        Ok(())
+    }
+
+    /// Stores the top values for a branch to frame `depth` and returns its label.
+    fn branch_prep(&mut self, depth: u32) -> String {
+        let fi = self.frames.len() - 1 - depth as usize;
+        let (tys, slots, target) = {
+            let f = &mut self.frames[fi];
+            if f.kind != Kind::Loop {
+                f.end_reachable = true;
+            }
+            let tys = if f.kind == Kind::Loop {
+                f.params.clone()
+            } else {
+                f.results.clone()
+            };
+            (tys, f.slots.clone(), f.target.clone())
+        };
+        let vals = self.stack[self.stack.len() - tys.len()..].to_vec();
+        self.store_slots(&slots, &tys, &vals);
+        target
+    }
+
+    fn br(&mut self, depth: u32) {
+        let t = self.branch_prep(depth);
+        self.terminate(format!("br label %{t}"));
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let c = self.pop();
+        let b = self.def(format!("icmp ne i32 {}, 0", c.s));
+        let taken = self.label("brif");
+        let cont = self.label("cont");
+        self.terminate(format!("br i1 {b}, label %{taken}, label %{cont}"));
+        self.start_block(&taken);
+        self.br(depth);
+        self.start_block(&cont);
+    }
+
+    fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> R {
+        let idx = self.pop();
+        let depths: Vec<u32> = targets
+            .targets()
+            .collect::<Result<_, _>>()
+            .map_err(|e| CompileError::Unsupported(e.to_string()))?;
+        let default = targets.default();
+        // One landing block per distinct depth (stores the branch values).
+        let mut pads: Vec<(u32, String)> = Vec::new();
+        let mut pad_of = |d: u32, this: &mut Self| -> String {
+            if let Some((_, l)) = pads.iter().find(|(x, _)| *x == d) {
+                return l.clone();
+            }
+            let l = this.label("bt");
+            pads.push((d, l.clone()));
+            l
+        };
+        let dl = pad_of(default, self);
+        let mut cases = String::new();
+        for (i, d) in depths.iter().enumerate() {
+            let l = pad_of(*d, self);
+            let _ = write!(cases, " i32 {i}, label %{l}");
+        }
+        self.terminate(format!("switch i32 {}, label %{dl} [{cases} ]", idx.s));
+        for (d, l) in pads {
+            self.start_block(&l);
+            self.br(d);
+        }
+        Ok(())
+    }
+
+    fn else_(&mut self) {
+        let f = self.frames.last().expect("frame");
+        if f.kind == Kind::Dead {
+            return;
+        }
+        if self.live {
+            let n = f.results.len();
+            let (slots, tys, end) = (f.slots.clone(), f.results.clone(), f.end_label.clone());
+            let vals = self.stack[self.stack.len() - n..].to_vec();
+            self.store_slots(&slots, &tys, &vals);
+            self.terminate(format!("br label %{end}"));
+            self.frames.last_mut().unwrap().end_reachable = true;
+        }
+        let f = self.frames.last_mut().unwrap();
+        f.has_else = true;
+        let (h, el, pv) = (f.height, f.else_label.clone(), f.param_vals.clone());
+        self.stack.truncate(h);
+        self.stack.extend(pv);
+        self.start_block(&el);
+    }
+
+    fn end(&mut self) -> R {
+        let f = self.frames.pop().expect("frame");
+        match f.kind {
+            Kind::Dead => return Ok(()),
+            Kind::Loop => {
+                // Results stay on the stack as they are.
+                return Ok(());
+            }
+            _ => {}
+        }
+        let mut end_reachable = f.end_reachable;
+        if self.live {
+            let n = f.results.len();
+            let vals = self.stack[self.stack.len() - n..].to_vec();
+            self.store_slots(&f.slots, &f.results, &vals);
+            self.terminate(format!("br label %{}", f.end_label));
+            end_reachable = true;
+        }
+        if f.kind == Kind::If && !f.has_else {
+            self.start_block(&f.else_label);
+            self.store_slots(&f.slots, &f.results, &f.param_vals);
+            self.terminate(format!("br label %{}", f.end_label));
+            end_reachable = true;
+        }
+        self.stack.truncate(f.height);
+        if end_reachable {
+            self.start_block(&f.end_label);
+            self.load_slots(&f.slots, &f.results);
+        }
+        if f.kind == Kind::Func && self.live {
+            self.do_return();
+        }
+        Ok(())
+    }
+
+    fn do_return(&mut self) {
+        let n = self.results.len();
+        let vals = self.popn(n);
+        let rt = ret_type(&self.results);
+        match n {
+            0 => self.terminate("ret void"),
+            1 => self.terminate(format!("ret {rt} {}", vals[0].s)),
+            _ => {
+                let mut agg = "undef".to_string();
+                for (i, v) in vals.iter().enumerate() {
+                    agg = self.def(format!("insertvalue {rt} {agg}, {} {}, {i}", v.ty.ir(), v.s));
+                }
+                self.terminate(format!("ret {rt} {agg}"));
+            }
+        }
+    }
+
+    // ---- numerics -------------------------------------------------------------------
+
+    fn bin(&mut self, instr: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let r = self.def(format!("{instr} {} {}, {}", a.ty.ir(), a.s, b.s));
+        self.push(a.ty, r);
+    }
+
+    fn cmp(&mut self, instr: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let c = self.def(format!("{instr} {} {}, {}", a.ty.ir(), a.s, b.s));
+        let r = self.def(format!("zext i1 {c} to i32"));
+        self.push(Ty::I32, r);
+    }
+
+    fn eqz(&mut self) {
+        let a = self.pop();
+        let c = self.def(format!("icmp eq {} {}, 0", a.ty.ir(), a.s));
+        let r = self.def(format!("zext i1 {c} to i32"));
+        self.push(Ty::I32, r);
+    }
+
+    fn shift(&mut self, instr: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let t = a.ty.ir();
+        let m = self.def(format!("and {t} {}, {}", b.s, a.ty.bits() - 1));
+        let r = self.def(format!("{instr} {t} {}, {m}", a.s));
+        self.push(a.ty, r);
+    }
+
+    fn intrinsic1(&mut self, name: &str, extra: &str) {
+        let a = self.pop();
+        let t = a.ty.ir();
+        let n = format!("llvm.{name}.{}", if a.ty.int() == a.ty { t } else { a.ty.float_suffix() });
+        let (decl_extra, call_extra) = if extra.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (", i1".to_string(), format!(", i1 {extra}"))
+        };
+        self.decl(format!("declare {t} @{n}({t}{decl_extra})"));
+        let r = self.def(format!("call {t} @{n}({t} {}{call_extra})", a.s));
+        self.push(a.ty, r);
+    }
+
+    fn intrinsic2(&mut self, name: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let t = a.ty.ir();
+        let n = format!("llvm.{name}.{}", if a.ty.int() == a.ty { t } else { a.ty.float_suffix() });
+        self.decl(format!("declare {t} @{n}({t}, {t})"));
+        let r = self.def(format!("call {t} @{n}({t} {}, {t} {})", a.s, b.s));
+        self.push(a.ty, r);
+    }
+
+    fn rot(&mut self, name: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let t = a.ty.ir();
+        let n = format!("llvm.{name}.{t}");
+        self.decl(format!("declare {t} @{n}({t}, {t}, {t})"));
+        let r = self.def(format!("call {t} @{n}({t} {0}, {t} {0}, {t} {1})", a.s, b.s));
+        self.push(a.ty, r);
+    }
+
+    fn divrem(&mut self, op: &str) {
+        let b = self.pop();
+        let a = self.pop();
+        let t = a.ty.ir();
+        let z = self.def(format!("icmp eq {t} {}, 0", b.s));
+        self.trap_if(&z, Trap::IntegerDivideByZero.code() as u32);
+        let min = if a.ty == Ty::I32 {
+            i64::from(i32::MIN).to_string()
+        } else {
+            i64::MIN.to_string()
+        };
+        let r = match op {
+            "sdiv" => {
+                let c1 = self.def(format!("icmp eq {t} {}, {min}", a.s));
+                let c2 = self.def(format!("icmp eq {t} {}, -1", b.s));
+                let ov = self.def(format!("and i1 {c1}, {c2}"));
+                self.trap_if(&ov, Trap::IntegerOverflow.code() as u32);
+                self.def(format!("sdiv {t} {}, {}", a.s, b.s))
+            }
+            "srem" => {
+                // x rem -1 = 0; avoids the INT_MIN overflow of srem.
+                let c = self.def(format!("icmp eq {t} {}, -1", b.s));
+                let d = self.def(format!("select i1 {c}, {t} 1, {t} {}", b.s));
+                self.def(format!("srem {t} {}, {d}", a.s))
+            }
+            _ => self.def(format!("{op} {t} {}, {}", a.s, b.s)),
+        };
+        self.push(a.ty, r);
+    }
+
+    fn conv(&mut self, instr: &str, to: Ty) {
+        let a = self.pop();
+        let r = self.def(format!("{instr} {} {} to {}", a.ty.ir(), a.s, to.ir()));
+        self.push(to, r);
+    }
+
+    fn ext_narrow(&mut self, narrow: &str) {
+        let a = self.pop();
+        let t = a.ty.ir();
+        let n = self.def(format!("trunc {t} {} to {narrow}", a.s));
+        let r = self.def(format!("sext {narrow} {n} to {t}"));
+        self.push(a.ty, r);
+    }
+
+    fn minmax(&mut self, is_min: bool) {
+        let b = self.pop();
+        let a = self.pop();
+        let t = a.ty.ir();
+        let it = a.ty.int().ir();
+        let uno = self.def(format!("fcmp uno {t} {}, {}", a.s, b.s));
+        let sum = self.def(format!("fadd {t} {}, {}", a.s, b.s));
+        let eq = self.def(format!("fcmp oeq {t} {}, {}", a.s, b.s));
+        let ai = self.def(format!("bitcast {t} {} to {it}", a.s));
+        let bi = self.def(format!("bitcast {t} {} to {it}", b.s));
+        let bits = self.def(format!("{} {it} {ai}, {bi}", if is_min { "or" } else { "and" }));
+        let eqv = self.def(format!("bitcast {it} {bits} to {t}"));
+        let lt = self.def(format!(
+            "fcmp {} {t} {}, {}",
+            if is_min { "olt" } else { "ogt" },
+            a.s,
+            b.s
+        ));
+        let sel = self.def(format!("select i1 {lt}, {t} {}, {t} {}", a.s, b.s));
+        let r1 = self.def(format!("select i1 {eq}, {t} {eqv}, {t} {sel}"));
+        let r = self.def(format!("select i1 {uno}, {t} {sum}, {t} {r1}"));
+        self.push(a.ty, r);
+    }
+
+    fn round(&mut self, kind: Round) {
+        if !self.g.opts.soft_rounding {
+            let name = match kind {
+                Round::Ceil => "ceil",
+                Round::Floor => "floor",
+                Round::Trunc => "trunc",
+                Round::Nearest => "roundeven",
+            };
+            self.intrinsic1(name, "");
+            return;
+        }
+        let x = self.pop();
+        let t = x.ty.ir();
+        let it = x.ty.int().ir();
+        let (mbits, bias, emask, mmask, sign, magic): (u32, i64, i64, String, String, f64) =
+            if x.ty == Ty::F32 {
+                (23, 127, 0xff, "8388607".into(), i64::from(i32::MIN).to_string(), 8388608.0)
+            } else {
+                (
+                    52,
+                    1023,
+                    0x7ff,
+                    "4503599627370495".into(),
+                    i64::MIN.to_string(),
+                    4503599627370496.0,
+                )
+            };
+        let b = self.def(format!("bitcast {t} {} to {it}", x.s));
+        let e0 = self.def(format!("lshr {it} {b}, {mbits}"));
+        let e1 = self.def(format!("and {it} {e0}, {emask}"));
+        let e = self.def(format!("sub {it} {e1}, {bias}"));
+        // |x| >= 2^mbits, inf or NaN: already integral.
+        let big = self.def(format!("icmp sge {it} {e}, {mbits}"));
+        let v = match kind {
+            Round::Nearest => {
+                self.decl(format!("declare {t} @llvm.fabs.{0}({t})", x.ty.float_suffix()));
+                self.decl(format!(
+                    "declare {t} @llvm.copysign.{0}({t}, {t})",
+                    x.ty.float_suffix()
+                ));
+                let a = self.def(format!("call {t} @llvm.fabs.{}({t} {})", x.ty.float_suffix(), x.s));
+                let m = fconst(magic);
+                let s1 = self.def(format!("fadd {t} {a}, {m}"));
+                let s2 = self.def(format!("fsub {t} {s1}, {m}"));
+                self.def(format!(
+                    "call {t} @llvm.copysign.{}({t} {s2}, {t} {})",
+                    x.ty.float_suffix(),
+                    x.s
+                ))
+            }
+            _ => {
+                let small = self.def(format!("icmp slt {it} {e}, 0"));
+                let sh = self.def(format!("and {it} {e}, {}", x.ty.bits() - 1));
+                let m = self.def(format!("lshr {it} {mmask}, {sh}"));
+                let nm = self.def(format!("xor {it} {m}, -1"));
+                let tb = self.def(format!("and {it} {b}, {nm}"));
+                let sb = self.def(format!("and {it} {b}, {sign}"));
+                let r1 = self.def(format!("select i1 {small}, {it} {sb}, {it} {tb}"));
+                let tr = self.def(format!("bitcast {it} {r1} to {t}"));
+                match kind {
+                    Round::Trunc => tr,
+                    Round::Floor => {
+                        let gt = self.def(format!("fcmp ogt {t} {tr}, {}", x.s));
+                        let m1 = self.def(format!("fsub {t} {tr}, 1.0"));
+                        self.def(format!("select i1 {gt}, {t} {m1}, {t} {tr}"))
+                    }
+                    _ => {
+                        let lt = self.def(format!("fcmp olt {t} {tr}, {}", x.s));
+                        let p1 = self.def(format!("fadd {t} {tr}, 1.0"));
+                        self.def(format!("select i1 {lt}, {t} {p1}, {t} {tr}"))
+                    }
+                }
+            }
+        };
+        let xx = self.def(format!("fadd {t} {0}, {0}", x.s));
+        let nan = self.def(format!("fcmp uno {t} {0}, {0}", x.s));
+        let bv = self.def(format!("select i1 {nan}, {t} {xx}, {t} {}", x.s));
+        let r = self.def(format!("select i1 {big}, {t} {bv}, {t} {v}"));
+        self.push(x.ty, r);
+    }
+
+    /// Trapping float → int (`interp/src/numeric.rs` bounds).
+    fn trunc_trap(&mut self, to: Ty, signed: bool) {
+        let x = self.pop();
+        let t = x.ty.ir();
+        let nan = self.def(format!("fcmp uno {t} {0}, {0}", x.s));
+        self.trap_if(&nan, Trap::InvalidConversionToInteger.code() as u32);
+        let two = |n: i32| 2f64.powi(n);
+        // (lo predicate, lo bound, hi bound): trap if x lo_pred lo || x >= hi.
+        let (lp, lo, hi) = match (to, signed, x.ty) {
+            (Ty::I32, true, Ty::F32) => ("olt", -two(31), two(31)),
+            (Ty::I32, true, _) => ("ole", -2147483649.0, two(31)),
+            (Ty::I32, false, _) => ("ole", -1.0, two(32)),
+            (Ty::I64, true, _) => ("olt", -two(63), two(63)),
+            (_, _, _) => ("ole", -1.0, two(64)),
+        };
+        let c1 = self.def(format!("fcmp {lp} {t} {}, {}", x.s, fconst(lo)));
+        let c2 = self.def(format!("fcmp oge {t} {}, {}", x.s, fconst(hi)));
+        let ov = self.def(format!("or i1 {c1}, {c2}"));
+        self.trap_if(&ov, Trap::IntegerOverflow.code() as u32);
+        let op = if signed { "fptosi" } else { "fptoui" };
+        let r = self.def(format!("{op} {t} {} to {}", x.s, to.ir()));
+        self.push(to, r);
+    }
+
+    fn trunc_sat(&mut self, to: Ty, signed: bool) {
+        let x = self.pop();
+        let t = x.ty.ir();
+        let n = format!(
+            "llvm.{}.sat.{}.{}",
+            if signed { "fptosi" } else { "fptoui" },
+            to.ir(),
+            x.ty.float_suffix()
+        );
+        self.decl(format!("declare {} @{n}({t})", to.ir()));
+        let r = self.def(format!("call {} @{n}({t} {})", to.ir(), x.s));
+        self.push(to, r);
+    }
+
+    fn fconst_val(&mut self, ty: Ty, bits: u64) {
+        let it = ty.int().ir();
+        let r = self.def(format!("bitcast {it} {} to {}", bits as i64, ty.ir()));
+        self.push(ty, r);
+    }
+
+    // ---- driver ---------------------------------------------------------------------
+
+    fn run(mut self) -> Result<String, CompileError> {
+        let ps = self.g.opts.pointer_size;
+        let isz = self.isz;
+        // Locals.
+        for (i, t) in self.locals.clone().iter().enumerate() {
+            self.alloca(t.ir(), &format!("%l{i}"));
+            if i < self.params.len() {
+                self.emit(format!("store {0} %p{i}, {0}* %l{i}", t.ir()));
+            } else {
+                self.emit(format!("store {0} {1}, {0}* %l{i}", t.ir(), t.zero()));
+            }
+        }
+        // Stack check.
+        self.decl("declare i8* @llvm.stacksave()");
+        let sp = self.def("call i8* @llvm.stacksave()");
+        let spi = self.def(format!("ptrtoint i8* {sp} to {isz}"));
+        let lp = self.ctx_field_ptr(field::STACK_LIMIT, isz);
+        let lim = self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3"));
+        let low = self.def(format!("icmp ult {isz} {spi}, {lim}"));
+        self.trap_if(&low, Trap::StackExhausted.code() as u32);
+
+        let results = self.results.clone();
+        let slots = self.new_slots(&results);
+        self.frames.push(Frame {
+            kind: Kind::Func,
+            target: "ret".into(),
+            end_label: "ret".into(),
+            else_label: String::new(),
+            has_else: false,
+            results,
+            params: vec![],
+            slots,
+            param_vals: vec![],
+            height: 0,
+            end_reachable: false,
+        });
+
+        let mut reader = self.g.module.operators(self.defined);
+        while !reader.eof() {
+            let op = reader
+                .read()
+                .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
+            self.op(op)?;
+        }
+        if !self.frames.is_empty() {
+            return Err(CompileError::Unsupported("unterminated function body".into()));
+        }
+
+        // Assemble.
+        let d = self.defined;
+        let mut s = String::new();
+        let mut sig = vec!["i8* %ctx".to_string()];
+        for (i, t) in self.params.iter().enumerate() {
+            sig.push(format!("{} %p{i}", t.ir()));
+        }
+        let rt = ret_type(&self.results);
+        let _ = writeln!(s, "define dso_local {rt} @f{d}({}) #0 {{", sig.join(", "));
+        s.push_str("entry:\n");
+        s.push_str(&self.allocas);
+        if self.cells > 0 {
+            let _ = writeln!(s, "  %cells = alloca i64, i32 {}, align 8", self.cells);
+        }
+        s.push_str(&self.body);
+        let zero = match self.results.as_slice() {
+            [] => "void".to_string(),
+            [t] => format!("{} {}", t.ir(), t.zero()),
+            _ => format!("{rt} zeroinitializer"),
+        };
+        let traps = std::mem::take(&mut self.traps_used);
+        for code in traps {
+            let slot = self.trap_slot_text(code);
+            s.push_str(&slot);
+        }
+        let _ = writeln!(s, "trapret:\n  ret {zero}\n}}\n");
+        Ok(s)
+    }
+
+    fn trap_slot_text(&self, code: u32) -> String {
+        let off = field_offset(field::TRAP, self.g.opts.pointer_size);
+        let isz = self.isz;
+        format!(
+            "trap{code}:\n  %tp{code} = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %tq{code} = bitcast i8* %tp{code} to {isz}*\n  store {isz} {code}, {isz}* %tq{code}, !tbaa !3\n  br label %trapret\n"
+        )
+    }
+
+    fn op(&mut self, op: Operator<'_>) -> R {
+        use Operator as O;
+        if !self.live {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_frame(),
+                O::Else => {
+                    if self.frames.last().map(|f| f.kind) != Some(Kind::Dead) {
+                        self.else_();
+                    }
+                }
+                O::End => self.end()?,
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            O::Unreachable => self.trap_now(Trap::Unreachable.code() as u32),
+            O::Nop => {}
+            O::Block { blockty } => self.enter(Kind::Block, blockty)?,
+            O::Loop { blockty } => self.enter(Kind::Loop, blockty)?,
+            O::If { blockty } => self.enter(Kind::If, blockty)?,
+            O::Else => self.else_(),
+            O::End => self.end()?,
+            O::Br { relative_depth } => self.br(relative_depth),
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
+            O::BrTable { targets } => self.br_table(&targets)?,
+            O::Return => self.do_return(),
+            O::Call { function_index } => self.call(function_index)?,
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ft = &self.g.module.types[type_index as usize];
+                let params = ft.params.len();
+                let results: Vec<Ty> =
+                    ft.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
+                let idx = self.pop();
+                let args = self.popn(params);
+                self.call_through_cells(
+                    Helper::CallIndirect,
+                    vec![table_index.to_string(), type_index.to_string(), idx.s],
+                    args,
+                    &results,
+                );
+            }
+            O::Drop => {
+                let v = self.pop();
+                if let (Some((p, irty)), BoundsChecks::Guard) = (v.load, self.g.opts.bounds_checks)
+                {
+                    // The access must still fault (and so trap) when its value is unused.
+                    self.def(format!("load volatile {irty}, {irty}* {p}, align 1"));
+                }
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let c = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let cb = self.def(format!("icmp ne i32 {}, 0", c.s));
+                let t = a.ty.ir();
+                let r = self.def(format!("select i1 {cb}, {t} {}, {t} {}", a.s, b.s));
+                self.push(a.ty, r);
+            }
+            O::LocalGet { local_index } => {
+                let t = self.locals[local_index as usize];
+                let r = self.def(format!("load {0}, {0}* %l{local_index}", t.ir()));
+                self.push(t, r);
+            }
+            O::LocalSet { local_index } | O::LocalTee { local_index } => {
+                let v = self.pop();
+                let t = self.locals[local_index as usize];
+                self.emit(format!("store {0} {1}, {0}* %l{local_index}", t.ir(), v.s));
+                if matches!(op, O::LocalTee { .. }) {
+                    self.stack.push(v);
+                }
+            }
+            O::GlobalGet { global_index } => self.global_get(global_index)?,
+            O::GlobalSet { global_index } => self.global_set(global_index)?,
+
+            O::I32Load { memarg } => self.load(&memarg, "i32", 4, Ty::I32, false),
+            O::I64Load { memarg } => self.load(&memarg, "i64", 8, Ty::I64, false),
+            O::F32Load { memarg } => self.load(&memarg, "float", 4, Ty::F32, false),
+            O::F64Load { memarg } => self.load(&memarg, "double", 8, Ty::F64, false),
+            O::I32Load8S { memarg } => self.load(&memarg, "i8", 1, Ty::I32, true),
+            O::I32Load8U { memarg } => self.load(&memarg, "i8", 1, Ty::I32, false),
+            O::I32Load16S { memarg } => self.load(&memarg, "i16", 2, Ty::I32, true),
+            O::I32Load16U { memarg } => self.load(&memarg, "i16", 2, Ty::I32, false),
+            O::I64Load8S { memarg } => self.load(&memarg, "i8", 1, Ty::I64, true),
+            O::I64Load8U { memarg } => self.load(&memarg, "i8", 1, Ty::I64, false),
+            O::I64Load16S { memarg } => self.load(&memarg, "i16", 2, Ty::I64, true),
+            O::I64Load16U { memarg } => self.load(&memarg, "i16", 2, Ty::I64, false),
+            O::I64Load32S { memarg } => self.load(&memarg, "i32", 4, Ty::I64, true),
+            O::I64Load32U { memarg } => self.load(&memarg, "i32", 4, Ty::I64, false),
+            O::I32Store { memarg } => self.store(&memarg, "i32", 4),
+            O::I64Store { memarg } => self.store(&memarg, "i64", 8),
+            O::F32Store { memarg } => self.store(&memarg, "float", 4),
+            O::F64Store { memarg } => self.store(&memarg, "double", 8),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, "i8", 1),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, "i16", 2),
+            O::I64Store32 { memarg } => self.store(&memarg, "i32", 4),
+
+            O::MemorySize { .. } => {
+                let ps = self.g.opts.pointer_size;
+                let isz = self.isz;
+                let mp = self.ctx_field_ptr(field::MEMORY, "i8*");
+                let m = self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
+                let lo = field_offset(memory_field::LEN, ps);
+                let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
+                let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
+                let len = self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3"));
+                let pages = self.def(format!("lshr {isz} {len}, 16"));
+                let r = if isz == "i64" {
+                    self.def(format!("trunc i64 {pages} to i32"))
+                } else {
+                    pages
+                };
+                self.push(Ty::I32, r);
+            }
+            O::MemoryGrow { .. } => {
+                let n = self.pop();
+                let r = self.call_helper(Helper::MemoryGrow, &[n.s]).unwrap();
+                self.push(Ty::I32, r);
+            }
+            O::MemoryFill { .. } => {
+                let v = self.popn(3);
+                self.call_helper(Helper::MemoryFill, &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()]);
+            }
+            O::MemoryCopy { .. } => {
+                let v = self.popn(3);
+                self.call_helper(Helper::MemoryCopy, &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()]);
+            }
+            O::MemoryInit { data_index, .. } => {
+                let v = self.popn(3);
+                self.call_helper(
+                    Helper::MemoryInit,
+                    &[data_index.to_string(), v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                );
+            }
+            O::DataDrop { data_index } => {
+                self.call_helper(Helper::DataDrop, &[data_index.to_string()]);
+            }
+            O::TableGet { table } => {
+                let i = self.pop();
+                let r = self.call_helper(Helper::TableGet, &[table.to_string(), i.s]).unwrap();
+                self.push(Ty::I64, r);
+            }
+            O::TableSet { table } => {
+                let v = self.popn(2);
+                self.call_helper(Helper::TableSet, &[table.to_string(), v[0].s.clone(), v[1].s.clone()]);
+            }
+            O::TableSize { table } => {
+                let r = self.call_helper(Helper::TableSize, &[table.to_string()]).unwrap();
+                self.push(Ty::I32, r);
+            }
+            O::TableGrow { table } => {
+                let v = self.popn(2);
+                let r = self
+                    .call_helper(Helper::TableGrow, &[table.to_string(), v[0].s.clone(), v[1].s.clone()])
+                    .unwrap();
+                self.push(Ty::I32, r);
+            }
+            O::TableFill { table } => {
+                let v = self.popn(3);
+                self.call_helper(
+                    Helper::TableFill,
+                    &[table.to_string(), v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                );
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let v = self.popn(3);
+                self.call_helper(
+                    Helper::TableCopy,
+                    &[
+                        dst_table.to_string(),
+                        src_table.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
+                );
+            }
+            O::TableInit { elem_index, table } => {
+                let v = self.popn(3);
+                self.call_helper(
+                    Helper::TableInit,
+                    &[
+                        table.to_string(),
+                        elem_index.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
+                );
+            }
+            O::ElemDrop { elem_index } => {
+                self.call_helper(Helper::ElemDrop, &[elem_index.to_string()]);
+            }
+            O::RefNull { .. } => self.push(Ty::I64, "0".into()),
+            O::RefIsNull => self.eqz(),
+            O::RefFunc { function_index } => {
+                let r = self
+                    .call_helper(Helper::RefFunc, &[function_index.to_string()])
+                    .unwrap();
+                self.push(Ty::I64, r);
+            }
+
+            O::I32Const { value } => self.push(Ty::I32, value.to_string()),
+            O::I64Const { value } => self.push(Ty::I64, value.to_string()),
+            O::F32Const { value } => self.fconst_val(Ty::F32, u64::from(value.bits() as i32 as u32)),
+            O::F64Const { value } => self.fconst_val(Ty::F64, value.bits()),
+
+            O::I32Eqz | O::I64Eqz => self.eqz(),
+            O::I32Eq | O::I64Eq => self.cmp("icmp eq"),
+            O::I32Ne | O::I64Ne => self.cmp("icmp ne"),
+            O::I32LtS | O::I64LtS => self.cmp("icmp slt"),
+            O::I32LtU | O::I64LtU => self.cmp("icmp ult"),
+            O::I32GtS | O::I64GtS => self.cmp("icmp sgt"),
+            O::I32GtU | O::I64GtU => self.cmp("icmp ugt"),
+            O::I32LeS | O::I64LeS => self.cmp("icmp sle"),
+            O::I32LeU | O::I64LeU => self.cmp("icmp ule"),
+            O::I32GeS | O::I64GeS => self.cmp("icmp sge"),
+            O::I32GeU | O::I64GeU => self.cmp("icmp uge"),
+            O::F32Eq | O::F64Eq => self.cmp("fcmp oeq"),
+            O::F32Ne | O::F64Ne => self.cmp("fcmp une"),
+            O::F32Lt | O::F64Lt => self.cmp("fcmp olt"),
+            O::F32Gt | O::F64Gt => self.cmp("fcmp ogt"),
+            O::F32Le | O::F64Le => self.cmp("fcmp ole"),
+            O::F32Ge | O::F64Ge => self.cmp("fcmp oge"),
+
+            O::I32Clz | O::I64Clz => self.intrinsic1("ctlz", "false"),
+            O::I32Ctz | O::I64Ctz => self.intrinsic1("cttz", "false"),
+            O::I32Popcnt | O::I64Popcnt => self.intrinsic1("ctpop", ""),
+            O::I32Add | O::I64Add => self.bin("add"),
+            O::I32Sub | O::I64Sub => self.bin("sub"),
+            O::I32Mul | O::I64Mul => self.bin("mul"),
+            O::I32DivS | O::I64DivS => self.divrem("sdiv"),
+            O::I32DivU | O::I64DivU => self.divrem("udiv"),
+            O::I32RemS | O::I64RemS => self.divrem("srem"),
+            O::I32RemU | O::I64RemU => self.divrem("urem"),
+            O::I32And | O::I64And => self.bin("and"),
+            O::I32Or | O::I64Or => self.bin("or"),
+            O::I32Xor | O::I64Xor => self.bin("xor"),
+            O::I32Shl | O::I64Shl => self.shift("shl"),
+            O::I32ShrS | O::I64ShrS => self.shift("ashr"),
+            O::I32ShrU | O::I64ShrU => self.shift("lshr"),
+            O::I32Rotl | O::I64Rotl => self.rot("fshl"),
+            O::I32Rotr | O::I64Rotr => self.rot("fshr"),
+
+            O::F32Abs | O::F64Abs => self.intrinsic1("fabs", ""),
+            O::F32Neg | O::F64Neg => {
+                let a = self.pop();
+                let r = self.def(format!("fneg {} {}", a.ty.ir(), a.s));
+                self.push(a.ty, r);
+            }
+            O::F32Ceil | O::F64Ceil => self.round(Round::Ceil),
+            O::F32Floor | O::F64Floor => self.round(Round::Floor),
+            O::F32Trunc | O::F64Trunc => self.round(Round::Trunc),
+            O::F32Nearest | O::F64Nearest => self.round(Round::Nearest),
+            O::F32Sqrt | O::F64Sqrt => self.intrinsic1("sqrt", ""),
+            O::F32Add | O::F64Add => self.bin("fadd"),
+            O::F32Sub | O::F64Sub => self.bin("fsub"),
+            O::F32Mul | O::F64Mul => self.bin("fmul"),
+            O::F32Div | O::F64Div => self.bin("fdiv"),
+            O::F32Min | O::F64Min => self.minmax(true),
+            O::F32Max | O::F64Max => self.minmax(false),
+            O::F32Copysign | O::F64Copysign => self.intrinsic2("copysign"),
+
+            O::I32WrapI64 => self.conv("trunc", Ty::I32),
+            O::I64ExtendI32S => self.conv("sext", Ty::I64),
+            O::I64ExtendI32U => self.conv("zext", Ty::I64),
+            O::I32TruncF32S | O::I32TruncF64S => self.trunc_trap(Ty::I32, true),
+            O::I32TruncF32U | O::I32TruncF64U => self.trunc_trap(Ty::I32, false),
+            O::I64TruncF32S | O::I64TruncF64S => self.trunc_trap(Ty::I64, true),
+            O::I64TruncF32U | O::I64TruncF64U => self.trunc_trap(Ty::I64, false),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => self.trunc_sat(Ty::I32, true),
+            O::I32TruncSatF32U | O::I32TruncSatF64U => self.trunc_sat(Ty::I32, false),
+            O::I64TruncSatF32S | O::I64TruncSatF64S => self.trunc_sat(Ty::I64, true),
+            O::I64TruncSatF32U | O::I64TruncSatF64U => self.trunc_sat(Ty::I64, false),
+            O::F32ConvertI32S | O::F32ConvertI64S => self.conv("sitofp", Ty::F32),
+            O::F32ConvertI32U | O::F32ConvertI64U => self.conv("uitofp", Ty::F32),
+            O::F64ConvertI32S | O::F64ConvertI64S => self.conv("sitofp", Ty::F64),
+            O::F64ConvertI32U | O::F64ConvertI64U => self.conv("uitofp", Ty::F64),
+            O::F32DemoteF64 => self.conv("fptrunc", Ty::F32),
+            O::F64PromoteF32 => self.conv("fpext", Ty::F64),
+            O::I32ReinterpretF32 => self.conv("bitcast", Ty::I32),
+            O::I64ReinterpretF64 => self.conv("bitcast", Ty::I64),
+            O::F32ReinterpretI32 => self.conv("bitcast", Ty::F32),
+            O::F64ReinterpretI64 => self.conv("bitcast", Ty::F64),
+            O::I32Extend8S | O::I64Extend8S => self.ext_narrow("i8"),
+            O::I32Extend16S | O::I64Extend16S => self.ext_narrow("i16"),
+            O::I64Extend32S => self.ext_narrow("i32"),
+
+            other => {
+                return Err(CompileError::Unsupported(format!(
+                    "operator {other:?} in function {}",
+                    self.g.module.num_imported_funcs + self.defined
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Ty {
+    fn float_suffix(self) -> &'static str {
+        self.suffix()
+    }
+}
