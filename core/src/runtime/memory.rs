@@ -1,6 +1,7 @@
 //! Linear memory.
 
 use alloc::alloc::{alloc_zeroed, dealloc, Layout};
+use alloc::boxed::Box;
 use core::ptr::NonNull;
 
 use crate::trap::Trap;
@@ -19,6 +20,19 @@ pub struct Memory {
     ty: MemoryType,
     /// Pages the embedder allows at most, below the type's maximum.
     limit_pages: u64,
+    /// Storage provided by the runtime instead of the heap (e.g. a guard-page
+    /// reservation for AOT code); the base then never moves.
+    backing: Option<Box<dyn MemoryBacking>>,
+}
+
+/// Storage for a linear memory that grows in place: a fixed base whose first bytes are
+/// made accessible on demand (e.g. an address-space reservation with guard pages).
+pub trait MemoryBacking {
+    /// The first byte; never changes.
+    fn base(&self) -> *mut u8;
+    /// Makes the first `len` bytes accessible; bytes not accessible before read as
+    /// zero. `false` if that is impossible.
+    fn grow_to(&mut self, len: usize) -> bool;
 }
 
 impl Memory {
@@ -28,6 +42,7 @@ impl Memory {
             len: 0,
             ty,
             limit_pages: MAX_PAGES,
+            backing: None,
         };
         if mem.grow(ty.limits.min) < 0 {
             return Err(Trap::Host("cannot allocate the initial linear memory"));
@@ -86,6 +101,13 @@ impl Memory {
             return old as i64;
         }
         let new_len = (new * PAGE_SIZE) as usize;
+        if let Some(backing) = &mut self.backing {
+            if !backing.grow_to(new_len) {
+                return -1;
+            }
+            self.len = new_len;
+            return old as i64;
+        }
         let Ok(layout) = Layout::from_size_align(new_len, 16) else {
             return -1;
         };
@@ -111,7 +133,33 @@ impl Memory {
         self.limit_pages = pages;
     }
 
+    /// Moves the contents into `backing`, which holds the memory from now on (its base
+    /// must stay valid for as long as the memory lives). Fails, leaving the memory as it
+    /// was, if the backing cannot hold the current size.
+    pub fn set_backing(&mut self, mut backing: Box<dyn MemoryBacking>) -> Result<(), Trap> {
+        let base = NonNull::new(backing.base()).ok_or(Trap::Host("null memory backing"))?;
+        if !backing.grow_to(self.len) {
+            return Err(Trap::Host(
+                "cannot move the linear memory into its reservation",
+            ));
+        }
+        // SAFETY: the backing's first `len` bytes are accessible and distinct from ours.
+        unsafe { core::ptr::copy_nonoverlapping(self.base.as_ptr(), base.as_ptr(), self.len) };
+        self.free();
+        self.base = base;
+        self.backing = Some(backing);
+        Ok(())
+    }
+
+    /// Whether the memory lives in runtime-provided storage (`set_backing`).
+    pub fn has_backing(&self) -> bool {
+        self.backing.is_some()
+    }
+
     fn free(&mut self) {
+        if self.backing.is_some() {
+            return;
+        }
         if self.len > 0 {
             // SAFETY: allocated in `grow` with this exact layout.
             unsafe {
@@ -191,5 +239,44 @@ mod tests {
         m.grow(1);
         let len = unsafe { (*header).len };
         assert_eq!(len, 2 * 65536);
+    }
+
+    struct Backing(alloc::vec::Vec<u8>, usize);
+
+    impl MemoryBacking for Backing {
+        fn base(&self) -> *mut u8 {
+            self.0.as_ptr() as *mut u8
+        }
+        fn grow_to(&mut self, len: usize) -> bool {
+            self.1 = self.1.max(len);
+            len <= self.0.len()
+        }
+    }
+
+    #[test]
+    fn backing_keeps_contents_and_grows_in_place() {
+        let mut m = Memory::new(MemoryType {
+            limits: Limits { min: 1, max: None },
+        })
+        .unwrap();
+        m.data_mut()[5] = 9;
+        assert!(!m.has_backing());
+        m.set_backing(Box::new(Backing(alloc::vec![0; 3 * 65536], 0)))
+            .unwrap();
+        assert!(m.has_backing());
+        let base = m.base();
+        assert_eq!(m.data()[5], 9);
+        assert_eq!(m.grow(2), 1);
+        assert_eq!(m.base(), base);
+        assert_eq!(m.len(), 3 * 65536);
+        assert_eq!(m.grow(1), -1);
+        let mut small = Memory::new(MemoryType {
+            limits: Limits { min: 2, max: None },
+        })
+        .unwrap();
+        assert!(small
+            .set_backing(Box::new(Backing(alloc::vec![0; 65536], 0)))
+            .is_err());
+        assert!(!small.has_backing());
     }
 }

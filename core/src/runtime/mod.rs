@@ -7,7 +7,7 @@ mod store;
 mod table;
 
 pub use linker::Linker;
-pub use memory::Memory;
+pub use memory::{Memory, MemoryBacking};
 pub use store::{
     Caller, Executor, Extern, FuncEntity, FuncKind, Global, HostFunc, InstanceAddr, InstanceData,
     InstantiationError, InvokeError, SigId, Store,
