@@ -96,6 +96,10 @@ pub trait WasiFile {
         Err(Errno::NotSup)
     }
     fn filestat(&self) -> WasiResult<Filestat>;
+    /// Whether this is a terminal (only asked of the standard streams).
+    fn isatty(&self) -> bool {
+        false
+    }
     fn set_size(&self, size: u64) -> WasiResult<()> {
         let _ = size;
         Err(Errno::NotSup)

@@ -6,7 +6,7 @@ use crate::wasi::ctx::WasiCtx;
 use crate::wasi::errno::{Errno, WasiResult};
 use crate::wasi::fd_table::FdKind;
 use crate::wasi::guest::GuestMemory;
-use crate::wasi::types::{Advice, FdFlags, SetTime};
+use crate::wasi::types::{Advice, FdFlags, FileType, SetTime};
 
 pub fn fd_close(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
     // Dropping the last reference closes the host file (stdio handles never close).
@@ -38,7 +38,13 @@ pub fn fd_allocate(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> Wasi
 
 pub fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
     let entry = ctx.fds.get(a.u32(0))?;
-    let filetype = entry.file.filestat()?.filetype;
+    // The standard streams are terminals or nothing in particular, as in wasmtime (so a
+    // guest does not treat a redirected stdout as a seekable file).
+    let filetype = match entry.stdio {
+        true if entry.file.isatty() => FileType::CharacterDevice,
+        true => FileType::Unknown,
+        false => entry.file.filestat()?.filetype,
+    };
     let flags = entry.file.fdflags()?;
     let (base, inheriting) = entry.rights();
     let mut out = [0u8; 24];

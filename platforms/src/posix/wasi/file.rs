@@ -212,6 +212,11 @@ impl WasiFile for PosixFile {
         Ok(filestat(&st))
     }
 
+    fn isatty(&self) -> bool {
+        // SAFETY: plain query on a descriptor we hold.
+        unsafe { libc::isatty(self.fd) == 1 }
+    }
+
     fn set_size(&self, size: u64) -> WasiResult<()> {
         // SAFETY: plain system call.
         check(|| unsafe { libc::ftruncate(self.fd, size as libc::off_t) }).map(drop)
