@@ -138,3 +138,153 @@ fn expand_link(
     pending.extend(components_reversed(target)?);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The confinement rules against an in-memory tree, without any OS.
+
+    use std::any::Any;
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::wasi::types::Filestat;
+
+    enum Node {
+        Dir(BTreeMap<&'static str, Node>),
+        File,
+        Link(&'static str),
+    }
+
+    /// A directory handle: its path from the root of the test tree.
+    struct MockDir {
+        path: String,
+        root: Rc<Node>,
+    }
+
+    impl MockDir {
+        fn node(&self) -> &Node {
+            let mut node = &*self.root;
+            for part in self.path.split('/').filter(|p| !p.is_empty()) {
+                let Node::Dir(children) = node else {
+                    unreachable!()
+                };
+                node = &children[part];
+            }
+            node
+        }
+
+        fn child(&self, name: &str) -> WasiResult<&Node> {
+            let Node::Dir(children) = self.node() else {
+                return Err(Errno::NotDir);
+            };
+            children.get(name).ok_or(Errno::NoEnt)
+        }
+    }
+
+    impl WasiFile for MockDir {
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+        fn read(&self, _: &mut [u8]) -> WasiResult<usize> {
+            Err(Errno::IsDir)
+        }
+        fn write(&self, _: &[u8]) -> WasiResult<usize> {
+            Err(Errno::IsDir)
+        }
+        fn filestat(&self) -> WasiResult<Filestat> {
+            Err(Errno::NotSup)
+        }
+        fn open_at(&self, name: &str, _: &OpenOptions) -> WasiResult<Box<dyn WasiFile>> {
+            assert!(!name.contains('/') && name != "..", "host got {name:?}");
+            match self.child(name)? {
+                Node::Dir(_) => Ok(Box::new(MockDir {
+                    path: format!("{}/{name}", self.path),
+                    root: self.root.clone(),
+                })),
+                Node::File => Err(Errno::NotDir),
+                // O_NOFOLLOW on a link.
+                Node::Link(_) => Err(Errno::Loop),
+            }
+        }
+        fn readlink_at(&self, name: &str) -> WasiResult<Vec<u8>> {
+            match self.child(name)? {
+                Node::Link(target) => Ok(target.as_bytes().to_vec()),
+                _ => Err(Errno::Inval),
+            }
+        }
+    }
+
+    fn tree() -> Rc<dyn WasiFile> {
+        use Node::*;
+        let sub = Dir(BTreeMap::from([
+            ("f", File),
+            ("up", Link("../top")),
+            ("out", Link("../..")),
+        ]));
+        let root = Dir(BTreeMap::from([
+            ("top", File),
+            ("sub", sub),
+            ("abs", Link("/etc")),
+            ("to_sub", Link("sub/")),
+            ("loop", Link("loop")),
+            ("dangling", Link("new")),
+        ]));
+        Rc::new(MockDir {
+            path: String::new(),
+            root: Rc::new(root),
+        })
+    }
+
+    /// (directory path, name) a path resolves to, or the errno.
+    fn at(path: &str, follow: bool) -> Result<(String, String), Errno> {
+        let r = resolve(&tree(), path, follow)?;
+        let dir = r.dir.as_any().downcast_ref::<MockDir>().unwrap();
+        Ok((dir.path.clone(), r.name))
+    }
+
+    fn ok(dir: &str, name: &str) -> Result<(String, String), Errno> {
+        Ok((dir.into(), name.into()))
+    }
+
+    #[test]
+    fn paths_inside_resolve_to_a_directory_and_a_name() {
+        assert_eq!(at("top", true), ok("", "top"));
+        assert_eq!(at("sub/f", false), ok("/sub", "f"));
+        assert_eq!(at("./sub/../sub//f", false), ok("/sub", "f"));
+        assert_eq!(at("sub/..", false), ok("", "."));
+        assert_eq!(at(".", false), ok("", "."));
+        assert_eq!(at("sub/up", true), ok("", "top"));
+        assert_eq!(at("to_sub/f", false), ok("/sub", "f"));
+        // A dangling link followed names what O_CREAT would create.
+        assert_eq!(at("dangling", true), ok("", "new"));
+        // Not following the last component leaves the link itself.
+        assert_eq!(at("sub/up", false), ok("/sub", "up"));
+    }
+
+    #[test]
+    fn nothing_outside_is_reachable() {
+        for path in [
+            "..",
+            "sub/../..",
+            "/etc/passwd",
+            "abs",
+            "abs/x",
+            "sub/out",
+            "sub/out/x",
+        ] {
+            assert_eq!(at(path, true), Err(Errno::Perm), "{path}");
+        }
+        assert_eq!(at("loop", true), Err(Errno::Loop));
+        assert_eq!(at("", false), Err(Errno::NoEnt));
+        assert_eq!(at("top/x", false), Err(Errno::NotDir));
+        assert_eq!(at("missing/x", false), Err(Errno::NoEnt));
+    }
+
+    #[test]
+    fn a_trailing_slash_follows_and_demands_a_directory() {
+        let r = resolve(&tree(), "to_sub/", false).ok().unwrap();
+        assert!(r.must_be_dir);
+        assert_eq!(r.name, "sub");
+        assert!(resolve(&tree(), "top/", false).ok().unwrap().must_be_dir);
+    }
+}
