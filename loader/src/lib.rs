@@ -1,5 +1,11 @@
 //! mote-loader: verifies, maps and relocates `.aot` files into caller-provided memory.
 #![no_std]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+#[cfg(all(feature = "std", target_os = "linux"))]
+pub mod engine;
 pub mod load;
 pub mod reloc;
 
