@@ -27,9 +27,12 @@ pub struct Cli {
     #[arg(short = 'f', long = "function", value_name = "NAME")]
     pub function: Option<String>,
 
-    /// Interpreter stack size in bytes; deeper recursion traps with "call stack exhausted"
+    /// Interpreter stack size in bytes (at most 4 GiB); deeper recursion traps with
+    /// "call stack exhausted"
+    // 32 bits as in WAMR: the interpreter allocates the whole stack up front, and an
+    // absurd size would end in an allocation abort rather than an error.
     #[arg(long, value_name = "BYTES")]
-    pub stack_size: Option<usize>,
+    pub stack_size: Option<u32>,
 
     /// The module to run (a `.wasm` file), then the arguments for -f's function
     /// (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan)

@@ -22,7 +22,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
         return Err(Error::InterpNeedsWasm(cli.file().to_path_buf()));
     }
     let opts = Options {
-        stack_size: cli.stack_size,
+        stack_size: cli.stack_size.map(|bytes| bytes as usize),
     };
     let mut inst = engine.instantiate(&bytes, opts)?;
     match &cli.function {

@@ -129,6 +129,8 @@ fn usage_errors_exit_2() {
         &["-f"],
         &["--stack-size", "lots", fac],
         &["--stack-size=-1", fac],
+        // Larger than 4 GiB: refused rather than attempted.
+        &["--stack-size=100000000000000", "-f", "fac", fac, "5"],
     ] {
         let run = iwasm(args);
         assert_eq!(run.code, Some(EXIT_USAGE), "{args:?}: {}", run.stderr);
@@ -391,7 +393,11 @@ fn traps_print_an_exception() {
 
 #[test]
 fn start_export_runs_without_f() {
-    iwasm(&["--interp", example("selftest.wasm").to_str().unwrap()]).prints("");
+    let run = iwasm(&["--interp", example("selftest.wasm").to_str().unwrap()]);
+    assert_eq!(
+        (run.exits(0).stdout.as_str(), run.stderr.as_str()),
+        ("", "")
+    );
     // Default engine for a .wasm file is the interpreter too.
     iwasm(&[example("selftest.wasm")]).exits(0);
     let failing = fixture(
