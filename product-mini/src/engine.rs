@@ -1,14 +1,16 @@
 //! Picks the engine by the file's magic, as WAMR does, and gives every engine the same
 //! face: a store, an instance in it and an executor to call into it.
 //!
-//! An AOT engine joins by adding its magic to `Engine::detect` and an arm to
-//! `Engine::instantiate`; `run` does not change.
+//! `\0asm` files run on the interpreter, `.aot` files (magic `\0mot`) on the AOT runtime
+//! (`mote_loader::engine`); `run` is the same for both.
 
 use std::sync::Arc;
 
+use mote_core::module::{ModuleError, ModuleErrorKind};
 use mote_core::runtime::{Executor, InstanceAddr, Linker, Store};
 use mote_core::Module;
 use mote_interp::Interpreter;
+use mote_loader::engine::{load_module, AotError, AotExecutor};
 
 use crate::error::Error;
 
@@ -17,6 +19,8 @@ const WASM_MAGIC: &[u8; 4] = b"\0asm";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Interp,
+    /// An `.aot` file (`mote_core::aot::format::MAGIC4`), run by the AOT runtime.
+    Aot,
 }
 
 /// Settings that shape an engine's runtime.
@@ -39,6 +43,7 @@ impl Engine {
     pub fn detect(bytes: &[u8]) -> Option<Engine> {
         match bytes.get(..4) {
             Some(magic) if magic == WASM_MAGIC => Some(Engine::Interp),
+            Some(magic) if magic == mote_core::aot::format::MAGIC4 => Some(Engine::Aot),
             _ => None,
         }
     }
@@ -65,6 +70,41 @@ impl Engine {
                     exec,
                 })
             }
+            Engine::Aot => {
+                // The AOT engine runs on the native stack (its limit comes from the
+                // thread's stack), so `stack_size` does not apply.
+                let module = load_module(bytes).map_err(aot_load_error)?;
+                let mut exec: Box<dyn Executor> = Box::new(AotExecutor::new());
+                let mut store = Store::new();
+                let addr = Linker::new()
+                    .instantiate(&mut store, module.clone(), exec.as_mut())
+                    .map_err(Error::Instantiate)?;
+                Ok(Instance {
+                    store,
+                    addr,
+                    module,
+                    exec,
+                })
+            }
         }
+    }
+}
+
+/// An `.aot` file that cannot be loaded reads like a module that cannot be loaded.
+fn aot_load_error(e: AotError) -> Error {
+    match e {
+        AotError::Module(e) => Error::Load(e),
+        other => Error::Load(ModuleError {
+            kind: match other {
+                AotError::Load(mote_loader::LoadError::WrongArch { .. })
+                | AotError::Load(mote_loader::LoadError::BoundsMode) => {
+                    ModuleErrorKind::Unsupported
+                }
+                _ => ModuleErrorKind::Invalid,
+            },
+            message: format!("AOT file: {other}"),
+            func_index: None,
+            offset: None,
+        }),
     }
 }
