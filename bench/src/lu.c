@@ -118,5 +118,10 @@ int main(void)
     }
     printf("row swaps = %d, solution ok\n", total_swaps);
     printf("checksum: %.6e\n", checksum);
+    free(a);
+    free(orig);
+    free(b);
+    free(x);
+    free(perm);
     return 0;
 }
