@@ -96,11 +96,11 @@ impl core::fmt::Display for Value {
             Value::I64(v) => write!(f, "0x{:x}:i64", v as u64),
             Value::F32(bits) => write!(f, "{}:f32", FormatG7(f32::from_bits(bits) as f64)),
             Value::F64(bits) => write!(f, "{}:f64", FormatG7(f64::from_bits(bits))),
-            Value::V128(v) => write!(f, "0x{v:032x}:v128"),
-            Value::FuncRef(None) => write!(f, "ref.null func"),
-            Value::FuncRef(Some(i)) => write!(f, "ref.func:{i}"),
-            Value::ExternRef(None) => write!(f, "ref.null extern"),
-            Value::ExternRef(Some(i)) => write!(f, "ref.extern:{i}"),
+            Value::V128(v) => write!(f, "<0x{:016x} 0x{:016x}>:v128", v as u64, (v >> 64) as u64),
+            Value::FuncRef(None) => write!(f, "func:ref.null"),
+            Value::FuncRef(Some(i)) => write!(f, "{i}:ref.func"),
+            Value::ExternRef(None) => write!(f, "extern:ref.null"),
+            Value::ExternRef(Some(i)) => write!(f, "0x{i:x}:ref.extern"),
         }
     }
 }
@@ -173,5 +173,15 @@ mod tests {
         assert_eq!(std::format!("{}", Value::I32(-1)), "0xffffffff:i32");
         assert_eq!(std::format!("{}", Value::I64(42)), "0x2a:i64");
         assert_eq!(std::format!("{}", Value::F32(1.5f32.to_bits())), "1.5:f32");
+        assert_eq!(std::format!("{}", Value::FuncRef(None)), "func:ref.null");
+        assert_eq!(std::format!("{}", Value::FuncRef(Some(3))), "3:ref.func");
+        assert_eq!(
+            std::format!("{}", Value::ExternRef(None)),
+            "extern:ref.null"
+        );
+        assert_eq!(
+            std::format!("{}", Value::V128(1 | (2u128 << 64))),
+            "<0x0000000000000001 0x0000000000000002>:v128"
+        );
     }
 }

@@ -20,7 +20,10 @@ pub const DEFAULT_STACK_SIZE: usize = 1024 * 1024;
 /// The interpreter. Implements the shared `Executor`, so instantiation, the spec runner
 /// and the CLI drive it like any engine.
 pub struct Interpreter {
+    /// Allocated on the first call, so that creating an interpreter is cheap and an
+    /// oversized stack is an error rather than an abort.
     stack: Vec<Cell>,
+    stack_cells: usize,
     max_frames: usize,
 }
 
@@ -35,16 +38,21 @@ impl Interpreter {
         let cells = (bytes / core::mem::size_of::<Cell>()).max(16);
         Interpreter {
             stack: Vec::new(),
+            stack_cells: cells,
             // Every frame holds at least one cell, so this bound is never the tighter one
             // for real code; it caps the frame records of degenerate recursion.
             max_frames: cells,
         }
-        .with_cells(cells)
     }
 
-    fn with_cells(mut self, cells: usize) -> Self {
-        self.stack = vec![0; cells];
-        self
+    fn stack(&mut self) -> Result<&mut [Cell], Trap> {
+        if self.stack.len() < self.stack_cells {
+            self.stack
+                .try_reserve_exact(self.stack_cells)
+                .map_err(|_| Trap::Host("cannot allocate the interpreter stack"))?;
+            self.stack.resize(self.stack_cells, 0);
+        }
+        Ok(&mut self.stack)
     }
 
     /// The register bytecode of a module's defined function, for inspection and tests.
@@ -61,7 +69,8 @@ impl Default for Interpreter {
 
 impl Executor for Interpreter {
     fn call(&mut self, store: &mut Store, func: FuncAddr, cells: &mut [Cell]) -> Result<(), Trap> {
-        let mut machine = exec::Machine::new(store, &mut self.stack, self.max_frames);
+        let max_frames = self.max_frames;
+        let mut machine = exec::Machine::new(store, self.stack()?, max_frames);
         machine.call(func, cells)
     }
 }
