@@ -64,7 +64,8 @@ pub fn convert(
     num_funcs: usize,
     bytes: &[u8],
 ) -> Result<AotObject, ConvError> {
-    let file = object::File::parse(bytes).map_err(|e| other(format!("cannot read LLVM's object: {e}")))?;
+    let file =
+        object::File::parse(bytes).map_err(|e| other(format!("cannot read LLVM's object: {e}")))?;
     let thumb = arch == Arch::Thumbv7em;
 
     // Lay out the kept sections.
@@ -75,7 +76,9 @@ pub fn convert(
         let name = s.name().unwrap_or("");
         match classify(name) {
             Some(kind) => {
-                let data = s.data().map_err(|e| other(format!("section {name}: {e}")))?;
+                let data = s
+                    .data()
+                    .map_err(|e| other(format!("section {name}: {e}")))?;
                 let blob = if kind == RelocSection::Text {
                     &mut text
                 } else {
@@ -130,7 +133,11 @@ pub fn convert(
                 native: n,
                 trampoline: t,
             }),
-            _ => return Err(other(format!("function f{i} or its trampoline t{i} is missing from the object"))),
+            _ => {
+                return Err(other(format!(
+                    "function f{i} or its trampoline t{i} is missing from the object"
+                )))
+            }
         }
     }
 
@@ -164,11 +171,15 @@ pub fn convert(
             }
             let width = kind.width() as u64;
             if off + width > data.len() as u64 {
-                return Err(other(format!("relocation at 0x{off:x} runs past its section")));
+                return Err(other(format!(
+                    "relocation at 0x{off:x} runs past its section"
+                )));
             }
             let mut addend = if r.has_implicit_addend() {
                 kind.implicit_addend(&data[off as usize..]).ok_or_else(|| {
-                    other(format!("cannot decode the implicit addend of {kind:?} at 0x{off:x}"))
+                    other(format!(
+                        "cannot decode the implicit addend of {kind:?} at 0x{off:x}"
+                    ))
                 })?
             } else {
                 r.addend()
@@ -203,10 +214,14 @@ pub fn convert(
                             other(format!("relocation against absolute symbol `{name}`"))
                         })?;
                         let (ts, tb) = placed.get(&si).copied().ok_or_else(|| {
-                            other(format!("relocation against `{name}` in a section that is not kept"))
+                            other(format!(
+                                "relocation against `{name}` in a section that is not kept"
+                            ))
                         })?;
                         match func_symbol(name) {
-                            Some((false, i)) if ts == RelocSection::Text && (i as usize) < num_funcs => {
+                            Some((false, i))
+                                if ts == RelocSection::Text && (i as usize) < num_funcs =>
+                            {
                                 (SymbolKind::Function, i)
                             }
                             _ => {
@@ -227,7 +242,9 @@ pub fn convert(
             if is_pcrel_lo(kind) {
                 // The symbol names the AUIPC carrying the HI20 (docs §4.1).
                 if sk != SymbolKind::SectionBase || index != sec as u32 {
-                    return Err(other("%pcrel_lo does not point at an AUIPC in its own section"));
+                    return Err(other(
+                        "%pcrel_lo does not point at an AUIPC in its own section",
+                    ));
                 }
                 deferred_lo.push((sec, kind, offset, addend as u64));
                 continue;
@@ -254,7 +271,11 @@ pub fn convert(
                     && matches!(r.kind, RelocKind::RiscvPcrelHi20 | RelocKind::RiscvGotHi20)
             })
             .copied()
-            .ok_or_else(|| other(format!("%pcrel_lo at 0x{o_lo:x} has no matching %pcrel_hi at 0x{o_hi:x}")))?;
+            .ok_or_else(|| {
+                other(format!(
+                    "%pcrel_lo at 0x{o_lo:x} has no matching %pcrel_hi at 0x{o_hi:x}"
+                ))
+            })?;
         let delta = i64::try_from(o_lo).unwrap() - i64::try_from(o_hi).unwrap();
         relocs.push(RelocRecord {
             section: sec,

@@ -188,8 +188,16 @@ fn abi_ir(t: AbiType) -> &'static str {
 impl<'m> ModuleGen<'m> {
     fn func_sig(&self, func_index: u32) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
         let ty = self.module.func_type(func_index);
-        let p = ty.params.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
-        let r = ty.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
+        let p = ty
+            .params
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
+        let r = ty
+            .results
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
         Ok((p, r))
     }
 
@@ -233,6 +241,10 @@ impl<'m> ModuleGen<'m> {
         let _ = writeln!(self.out, "!5 = !{{!4, !4, i64 0}}");
         let _ = writeln!(self.out, "!6 = !{{!\"global cell\", !1, i64 0}}");
         let _ = writeln!(self.out, "!7 = !{{!6, !6, i64 0}}");
+        // RISC-V: no small-data section (LLVM 14 would put constant pools into the
+        // writable `.sdata`); other targets ignore the flag.
+        let _ = writeln!(self.out, "!llvm.module.flags = !{{!8}}");
+        let _ = writeln!(self.out, "!8 = !{{i32 1, !\"SmallDataLimit\", i32 0}}");
         let _ = nimp;
         Ok(())
     }
@@ -345,7 +357,11 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 locals.push(t);
             }
         }
-        let isz = if g.opts.pointer_size == 8 { "i64" } else { "i32" };
+        let isz = if g.opts.pointer_size == 8 {
+            "i64"
+        } else {
+            "i32"
+        };
         Ok(FuncGen {
             g,
             defined,
@@ -420,7 +436,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     }
 
     fn pop(&mut self) -> Val {
-        self.stack.pop().expect("validated module: operand stack underflow")
+        self.stack
+            .pop()
+            .expect("validated module: operand stack underflow")
     }
 
     fn popn(&mut self, n: usize) -> Vec<Val> {
@@ -587,7 +605,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         } else {
             v.s
         };
-        self.emit(format!("store {irty} {val}, {irty}* {p}, align 1, !tbaa !5"));
+        self.emit(format!(
+            "store {irty} {val}, {irty}* {p}, align 1, !tbaa !5"
+        ));
     }
 
     // ---- globals --------------------------------------------------------------------
@@ -604,7 +624,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let ty = Ty::of(self.g.module.globals[index as usize].content)?;
         let p = self.global_ptr(index);
         let c = self.def(format!("load i64, i64* {p}, align 8, !tbaa !7"));
-        let v = self.from_cell(ty, &c);
+        let v = self.cell_to_value(ty, &c);
         self.push(ty, v);
         Ok(())
     }
@@ -612,12 +632,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn global_set(&mut self, index: u32) -> R {
         let v = self.pop();
         let p = self.global_ptr(index);
-        let c = self.to_cell(&v);
+        let c = self.value_to_cell(&v);
         self.emit(format!("store i64 {c}, i64* {p}, align 8, !tbaa !7"));
         Ok(())
     }
 
-    fn from_cell(&mut self, ty: Ty, c: &str) -> String {
+    fn cell_to_value(&mut self, ty: Ty, c: &str) -> String {
         match ty {
             Ty::I64 => c.to_string(),
             Ty::I32 => self.def(format!("trunc i64 {c} to i32")),
@@ -629,7 +649,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
     }
 
-    fn to_cell(&mut self, v: &Val) -> String {
+    fn value_to_cell(&mut self, v: &Val) -> String {
         match v.ty {
             Ty::I64 => v.s.clone(),
             Ty::I32 => self.def(format!("zext i32 {} to i64", v.s)),
@@ -659,7 +679,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let n = args.len().max(results.len());
         let cells = self.cells_ptr(n);
         for (i, a) in args.iter().enumerate() {
-            let c = self.to_cell(a);
+            let c = self.value_to_cell(a);
             let p = self.def(format!("getelementptr i64, i64* {cells}, i32 {i}"));
             self.emit(format!("store i64 {c}, i64* {p}, align 8"));
         }
@@ -670,7 +690,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         for (i, t) in results.iter().enumerate() {
             let p = self.def(format!("getelementptr i64, i64* {cells}, i32 {i}"));
             let c = self.def(format!("load i64, i64* {p}, align 8"));
-            let v = self.from_cell(*t, &c);
+            let v = self.cell_to_value(*t, &c);
             self.push(*t, v);
         }
     }
@@ -680,7 +700,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let args = self.popn(params.len());
         let nimp = self.g.module.num_imported_funcs;
         if func_index < nimp {
-            self.call_through_cells(Helper::CallImport, vec![func_index.to_string()], args, &results);
+            self.call_through_cells(
+                Helper::CallImport,
+                vec![func_index.to_string()],
+                args,
+                &results,
+            );
             return Ok(());
         }
         let d = func_index - nimp;
@@ -718,8 +743,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             BlockType::FuncType(i) => {
                 let ft = &self.g.module.types[i as usize];
                 (
-                    ft.params.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?,
-                    ft.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?,
+                    ft.params
+                        .iter()
+                        .map(|v| Ty::of(*v))
+                        .collect::<Result<_, _>>()?,
+                    ft.results
+                        .iter()
+                        .map(|v| Ty::of(*v))
+                        .collect::<Result<_, _>>()?,
                 )
             }
         })
@@ -959,7 +990,11 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             _ => {
                 let mut agg = "undef".to_string();
                 for (i, v) in vals.iter().enumerate() {
-                    agg = self.def(format!("insertvalue {rt} {agg}, {} {}, {i}", v.ty.ir(), v.s));
+                    agg = self.def(format!(
+                        "insertvalue {rt} {agg}, {} {}, {i}",
+                        v.ty.ir(),
+                        v.s
+                    ));
                 }
                 self.terminate(format!("ret {rt} {agg}"));
             }
@@ -1002,7 +1037,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn intrinsic1(&mut self, name: &str, extra: &str) {
         let a = self.pop();
         let t = a.ty.ir();
-        let n = format!("llvm.{name}.{}", if a.ty.int() == a.ty { t } else { a.ty.float_suffix() });
+        let n = format!(
+            "llvm.{name}.{}",
+            if a.ty.int() == a.ty {
+                t
+            } else {
+                a.ty.float_suffix()
+            }
+        );
         let (decl_extra, call_extra) = if extra.is_empty() {
             (String::new(), String::new())
         } else {
@@ -1017,7 +1059,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let b = self.pop();
         let a = self.pop();
         let t = a.ty.ir();
-        let n = format!("llvm.{name}.{}", if a.ty.int() == a.ty { t } else { a.ty.float_suffix() });
+        let n = format!(
+            "llvm.{name}.{}",
+            if a.ty.int() == a.ty {
+                t
+            } else {
+                a.ty.float_suffix()
+            }
+        );
         self.decl(format!("declare {t} @{n}({t}, {t})"));
         let r = self.def(format!("call {t} @{n}({t} {}, {t} {})", a.s, b.s));
         self.push(a.ty, r);
@@ -1029,7 +1078,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let t = a.ty.ir();
         let n = format!("llvm.{name}.{t}");
         self.decl(format!("declare {t} @{n}({t}, {t}, {t})"));
-        let r = self.def(format!("call {t} @{n}({t} {0}, {t} {0}, {t} {1})", a.s, b.s));
+        let r = self.def(format!(
+            "call {t} @{n}({t} {0}, {t} {0}, {t} {1})",
+            a.s, b.s
+        ));
         self.push(a.ty, r);
     }
 
@@ -1087,7 +1139,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let eq = self.def(format!("fcmp oeq {t} {}, {}", a.s, b.s));
         let ai = self.def(format!("bitcast {t} {} to {it}", a.s));
         let bi = self.def(format!("bitcast {t} {} to {it}", b.s));
-        let bits = self.def(format!("{} {it} {ai}, {bi}", if is_min { "or" } else { "and" }));
+        let bits = self.def(format!(
+            "{} {it} {ai}, {bi}",
+            if is_min { "or" } else { "and" }
+        ));
         let eqv = self.def(format!("bitcast {it} {bits} to {t}"));
         let lt = self.def(format!(
             "fcmp {} {t} {}, {}",
@@ -1117,7 +1172,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let it = x.ty.int().ir();
         let (mbits, bias, emask, mmask, sign, magic): (u32, i64, i64, String, String, f64) =
             if x.ty == Ty::F32 {
-                (23, 127, 0xff, "8388607".into(), i64::from(i32::MIN).to_string(), 8388608.0)
+                (
+                    23,
+                    127,
+                    0xff,
+                    "8388607".into(),
+                    i64::from(i32::MIN).to_string(),
+                    8388608.0,
+                )
             } else {
                 (
                     52,
@@ -1136,12 +1198,19 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let big = self.def(format!("icmp sge {it} {e}, {mbits}"));
         let v = match kind {
             Round::Nearest => {
-                self.decl(format!("declare {t} @llvm.fabs.{0}({t})", x.ty.float_suffix()));
+                self.decl(format!(
+                    "declare {t} @llvm.fabs.{0}({t})",
+                    x.ty.float_suffix()
+                ));
                 self.decl(format!(
                     "declare {t} @llvm.copysign.{0}({t}, {t})",
                     x.ty.float_suffix()
                 ));
-                let a = self.def(format!("call {t} @llvm.fabs.{}({t} {})", x.ty.float_suffix(), x.s));
+                let a = self.def(format!(
+                    "call {t} @llvm.fabs.{}({t} {})",
+                    x.ty.float_suffix(),
+                    x.s
+                ));
                 let m = fconst(magic);
                 let s1 = self.def(format!("fadd {t} {a}, {m}"));
                 let s2 = self.def(format!("fsub {t} {s1}, {m}"));
@@ -1273,7 +1342,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             self.op(op)?;
         }
         if !self.frames.is_empty() {
-            return Err(CompileError::Unsupported("unterminated function body".into()));
+            return Err(CompileError::Unsupported(
+                "unterminated function body".into(),
+            ));
         }
 
         // Assemble.
@@ -1318,10 +1389,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         if !self.live {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_frame(),
-                O::Else => {
-                    if self.frames.last().map(|f| f.kind) != Some(Kind::Dead) {
-                        self.else_();
-                    }
+                O::Else if self.frames.last().map(|f| f.kind) != Some(Kind::Dead) => {
+                    self.else_();
                 }
                 O::End => self.end()?,
                 _ => {}
@@ -1347,8 +1416,11 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             } => {
                 let ft = &self.g.module.types[type_index as usize];
                 let params = ft.params.len();
-                let results: Vec<Ty> =
-                    ft.results.iter().map(|v| Ty::of(*v)).collect::<Result<_, _>>()?;
+                let results: Vec<Ty> = ft
+                    .results
+                    .iter()
+                    .map(|v| Ty::of(*v))
+                    .collect::<Result<_, _>>()?;
                 let idx = self.pop();
                 let args = self.popn(params);
                 self.call_through_cells(
@@ -1437,17 +1509,28 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             }
             O::MemoryFill { .. } => {
                 let v = self.popn(3);
-                self.call_helper(Helper::MemoryFill, &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()]);
+                self.call_helper(
+                    Helper::MemoryFill,
+                    &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                );
             }
             O::MemoryCopy { .. } => {
                 let v = self.popn(3);
-                self.call_helper(Helper::MemoryCopy, &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()]);
+                self.call_helper(
+                    Helper::MemoryCopy,
+                    &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                );
             }
             O::MemoryInit { data_index, .. } => {
                 let v = self.popn(3);
                 self.call_helper(
                     Helper::MemoryInit,
-                    &[data_index.to_string(), v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                    &[
+                        data_index.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
                 );
             }
             O::DataDrop { data_index } => {
@@ -1455,21 +1538,31 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             }
             O::TableGet { table } => {
                 let i = self.pop();
-                let r = self.call_helper(Helper::TableGet, &[table.to_string(), i.s]).unwrap();
+                let r = self
+                    .call_helper(Helper::TableGet, &[table.to_string(), i.s])
+                    .unwrap();
                 self.push(Ty::I64, r);
             }
             O::TableSet { table } => {
                 let v = self.popn(2);
-                self.call_helper(Helper::TableSet, &[table.to_string(), v[0].s.clone(), v[1].s.clone()]);
+                self.call_helper(
+                    Helper::TableSet,
+                    &[table.to_string(), v[0].s.clone(), v[1].s.clone()],
+                );
             }
             O::TableSize { table } => {
-                let r = self.call_helper(Helper::TableSize, &[table.to_string()]).unwrap();
+                let r = self
+                    .call_helper(Helper::TableSize, &[table.to_string()])
+                    .unwrap();
                 self.push(Ty::I32, r);
             }
             O::TableGrow { table } => {
                 let v = self.popn(2);
                 let r = self
-                    .call_helper(Helper::TableGrow, &[table.to_string(), v[0].s.clone(), v[1].s.clone()])
+                    .call_helper(
+                        Helper::TableGrow,
+                        &[table.to_string(), v[0].s.clone(), v[1].s.clone()],
+                    )
                     .unwrap();
                 self.push(Ty::I32, r);
             }
@@ -1477,7 +1570,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 let v = self.popn(3);
                 self.call_helper(
                     Helper::TableFill,
-                    &[table.to_string(), v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                    &[
+                        table.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
                 );
             }
             O::TableCopy {
@@ -1523,7 +1621,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
             O::I32Const { value } => self.push(Ty::I32, value.to_string()),
             O::I64Const { value } => self.push(Ty::I64, value.to_string()),
-            O::F32Const { value } => self.fconst_val(Ty::F32, u64::from(value.bits() as i32 as u32)),
+            O::F32Const { value } => {
+                self.fconst_val(Ty::F32, u64::from(value.bits() as i32 as u32))
+            }
             O::F64Const { value } => self.fconst_val(Ty::F64, value.bits()),
 
             O::I32Eqz | O::I64Eqz => self.eqz(),

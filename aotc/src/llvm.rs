@@ -21,13 +21,29 @@ pub fn target_defaults(arch: Arch) -> (&'static str, &'static str, &'static str)
         Arch::Aarch64 => ("aarch64-unknown-linux-gnu", "generic", "+neon"),
         Arch::Thumbv7em => ("thumbv7em-none-eabihf", "cortex-m4", ""),
         // No linker relaxation: mote never relaxes (docs/aot-relocations.md §4.6).
-        Arch::Riscv32 => ("riscv32-unknown-none-elf", "generic-rv32", "+m,+a,+c,-relax"),
+        Arch::Riscv32 => (
+            "riscv32-unknown-none-elf",
+            "generic-rv32",
+            "+m,+a,+c,-relax",
+        ),
     }
 }
 
 const ROUNDING_LIBCALLS: &[&str] = &[
-    "ceil", "ceilf", "floor", "floorf", "trunc", "truncf", "rint", "rintf", "nearbyint",
-    "nearbyintf", "roundeven", "roundevenf", "round", "roundf",
+    "ceil",
+    "ceilf",
+    "floor",
+    "floorf",
+    "trunc",
+    "truncf",
+    "rint",
+    "rintf",
+    "nearbyint",
+    "nearbyintf",
+    "roundeven",
+    "roundevenf",
+    "round",
+    "roundf",
 ];
 
 fn init_targets() {
@@ -94,12 +110,17 @@ fn machine(opts: &Options) -> Result<Machine, CompileError> {
     let native_rounding = match opts.arch {
         Arch::Aarch64 => true,
         Arch::X86_64 => {
-            f.contains("+sse4.1") || f.contains("+avx") || !matches!(cpu.as_str(), "x86-64" | "generic" | "x86-64-v2" | "core2")
+            f.contains("+sse4.1")
+                || f.contains("+avx")
+                || !matches!(cpu.as_str(), "x86-64" | "generic" | "x86-64-v2" | "core2")
         }
         Arch::Thumbv7em => f.contains("+fp-armv8") || cpu == "cortex-m7" || cpu == "cortex-m33",
         Arch::Riscv32 => false,
     };
-    Ok(Machine { tm, native_rounding })
+    Ok(Machine {
+        tm,
+        native_rounding,
+    })
 }
 
 pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<Output, CompileError> {
@@ -122,7 +143,11 @@ pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<Output, C
                 })
             }
             Err(ConvError::Libcalls(names)) => {
-                if !soft && names.iter().any(|n| ROUNDING_LIBCALLS.contains(&n.as_str())) {
+                if !soft
+                    && names
+                        .iter()
+                        .any(|n| ROUNDING_LIBCALLS.contains(&n.as_str()))
+                {
                     soft = true;
                     continue;
                 }
@@ -163,9 +188,9 @@ fn emit(
     })?;
     llmod.set_triple(&m.tm.get_triple());
     llmod.set_data_layout(&m.tm.get_target_data().get_data_layout());
-    llmod
-        .verify()
-        .map_err(|e| CompileError::Llvm(format!("generated IR does not verify: {}", e.to_string())))?;
+    llmod.verify().map_err(|e| {
+        CompileError::Llvm(format!("generated IR does not verify: {}", e.to_string()))
+    })?;
     let pipeline = match (opts.opt_level, opts.size_level) {
         (0, _) => "default<O0>".to_string(),
         (_, 1) => "default<Os>".to_string(),
@@ -208,9 +233,8 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
     llmod
         .run_passes(&pipeline, &m.tm, PassBuilderOptions::create())
         .map_err(|e| CompileError::Llvm(e.to_string()))?;
-    let asm = m
-        .tm
-        .write_to_memory_buffer(&llmod, FileType::Assembly)
-        .map_err(|e| CompileError::Llvm(e.to_string()))?;
+    let asm =
+        m.tm.write_to_memory_buffer(&llmod, FileType::Assembly)
+            .map_err(|e| CompileError::Llvm(e.to_string()))?;
     Ok(String::from_utf8_lossy(asm.as_slice()).into_owned())
 }

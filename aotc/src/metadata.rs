@@ -51,7 +51,10 @@ pub fn strip_bodies(wasm: &[u8]) -> Result<Vec<u8>, CompileError> {
         let id = wasm[pos];
         pos += 1;
         let size = read_leb_u32(wasm, &mut pos).ok_or_else(bad)? as usize;
-        let end = pos.checked_add(size).filter(|e| *e <= wasm.len()).ok_or_else(bad)?;
+        let end = pos
+            .checked_add(size)
+            .filter(|e| *e <= wasm.len())
+            .ok_or_else(bad)?;
         let payload = &wasm[pos..end];
         pos = end;
         match id {

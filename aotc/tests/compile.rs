@@ -1,0 +1,282 @@
+//! The compiler's output without running it: functions, relocations, metadata, all four
+//! targets.
+
+use mote_aotc::{compile, compile_full, CompileError, Options};
+use mote_core::aot::helpers::Helper;
+use mote_core::aot::object::{AotObject, BoundsChecks};
+use mote_core::aot::reloc::{Arch, RelocSection, SymbolKind};
+use mote_core::Module;
+
+const ALL: [Arch; 4] = [Arch::X86_64, Arch::Aarch64, Arch::Thumbv7em, Arch::Riscv32];
+
+/// Memory, calls, call_indirect, br_table (big enough for a jump table), float ops, globals,
+/// an import, bulk memory and table ops. f64 only where every target has it in hardware
+/// with the options below.
+const MIXED: &str = r#"(module
+  (import "env" "log" (func $log (param i32)))
+  (type $ii (func (param i32) (result i32)))
+  (memory 1)
+  (data (i32.const 8) "hello")
+  (global $g (mut i32) (i32.const 7))
+  (global $f (mut f32) (f32.const 0.25))
+  (table 8 funcref)
+  (elem (i32.const 0) $a $b $c)
+  (func $a (type $ii) (i32.add (local.get 0) (i32.const 1)))
+  (func $b (type $ii) (i32.mul (local.get 0) (global.get $g)))
+  (func $c (type $ii) (call $log (local.get 0)) (local.get 0))
+  (func (export "dispatch") (param i32 i32) (result i32)
+    (block $d (block $5 (block $4 (block $3 (block $2 (block $1 (block $0
+      (br_table $0 $1 $2 $3 $4 $5 $d (local.get 0)))
+      (return (call_indirect (type $ii) (local.get 1) (i32.const 0))))
+      (return (call_indirect (type $ii) (local.get 1) (i32.const 1))))
+      (return (call_indirect (type $ii) (local.get 1) (i32.const 2))))
+      (return (call $a (local.get 1))))
+      (return (i32.load offset=8 (local.get 1))))
+      (return (i32.const 55)))
+    (i32.const -1))
+  (func (export "floats") (param f32 f32) (result f32)
+    (global.set $f (f32.add (global.get $f) (f32.mul (local.get 0) (f32.const 3.5))))
+    (f32.min (f32.sqrt (f32.abs (local.get 0))) (f32.max (global.get $f) (local.get 1))))
+  (func (export "bulk") (param i32)
+    (memory.fill (local.get 0) (i32.const 0) (i32.const 16))
+    (memory.copy (i32.const 0) (local.get 0) (i32.const 4))
+    (drop (memory.grow (i32.const 1)))
+    (table.set (i32.const 5) (ref.func $a))
+    (drop (table.grow (ref.null func) (i32.const 1))))
+  (func (export "mem") (param i32 i64) (result i64)
+    (i64.store offset=16 (local.get 0) (local.get 1))
+    (i64.add (i64.load8_s (local.get 0)) (i64.load32_u offset=4 (local.get 0))))
+)"#;
+
+fn opts(arch: Arch) -> Options {
+    let mut o = Options::new(arch);
+    match arch {
+        Arch::Riscv32 => o.cpu_features = Some("+f".into()),
+        Arch::Thumbv7em => {}
+        _ => {}
+    }
+    o
+}
+
+fn build(wat: &str, o: &Options) -> (Vec<u8>, Module, AotObject) {
+    let wasm = wat::parse_str(wat).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let obj = compile(&m, &wasm, o).unwrap_or_else(|e| panic!("{:?}: {e}", o.arch));
+    (wasm, m, obj)
+}
+
+fn check_object(m: &Module, obj: &AotObject, arch: Arch) {
+    assert_eq!(obj.arch, arch);
+    assert_eq!(obj.funcs.len(), m.bodies.len());
+    for f in &obj.funcs {
+        assert!((f.native as usize) < obj.text.len());
+        assert!((f.trampoline as usize) < obj.text.len());
+        assert_ne!(f.native, f.trampoline);
+    }
+    for r in &obj.relocs {
+        assert_eq!(r.kind.arch(), arch, "{r:?}");
+        assert!(!r.kind.is_got(), "{r:?}");
+        let size = match r.section {
+            RelocSection::Text => obj.text.len(),
+            RelocSection::RoData => obj.rodata.len(),
+            RelocSection::Got => panic!("no GOT expected: {r:?}"),
+        };
+        assert!(r.offset as usize + r.kind.width() <= size, "{r:?}");
+        match r.symbol_kind {
+            SymbolKind::Function => assert!((r.symbol_index as usize) < obj.funcs.len()),
+            SymbolKind::Helper => assert!(Helper::from_u32(r.symbol_index).is_some()),
+            SymbolKind::SectionBase => assert!(
+                r.symbol_index == RelocSection::Text as u32
+                    || r.symbol_index == RelocSection::RoData as u32
+            ),
+        }
+    }
+    // The metadata is the same module without code.
+    let meta = Module::new(&obj.metadata).expect("metadata validates");
+    assert_eq!(meta.types, m.types);
+    assert_eq!(meta.funcs, m.funcs);
+    assert_eq!(meta.num_imported_funcs, m.num_imported_funcs);
+    assert_eq!(meta.exports.len(), m.exports.len());
+    for (a, b) in meta.exports.iter().zip(&m.exports) {
+        assert_eq!((&a.name, a.kind, a.index), (&b.name, b.kind, b.index));
+    }
+    assert_eq!(meta.globals, m.globals);
+    assert_eq!(meta.global_inits, m.global_inits);
+    assert_eq!(meta.memories, m.memories);
+    assert_eq!(meta.tables, m.tables);
+    assert_eq!(meta.datas.len(), m.datas.len());
+    assert_eq!(meta.elements.len(), m.elements.len());
+    assert!(obj.metadata.len() < 4096);
+}
+
+#[test]
+fn mixed_module_converts_for_every_target() {
+    for arch in ALL {
+        let o = opts(arch);
+        let (_, m, obj) = build(MIXED, &o);
+        check_object(&m, &obj, arch);
+        let helpers: Vec<u32> = obj
+            .relocs
+            .iter()
+            .filter(|r| r.symbol_kind == SymbolKind::Helper)
+            .map(|r| r.symbol_index)
+            .collect();
+        for h in [
+            Helper::CallImport,
+            Helper::CallIndirect,
+            Helper::MemoryFill,
+            Helper::MemoryCopy,
+            Helper::MemoryGrow,
+            Helper::TableSet,
+            Helper::RefFunc,
+            Helper::TableGrow,
+        ] {
+            assert!(helpers.contains(&(h as u32)), "{arch:?}: no call to {h:?}");
+        }
+        // The .aot writer accepts it.
+        let bytes = mote_core::aot::format::write(&obj);
+        assert!(bytes.len() > obj.text.len());
+    }
+}
+
+#[test]
+fn every_opt_and_size_level_and_bounds_mode_compiles() {
+    for arch in ALL {
+        for (opt, size) in [(0, 0), (1, 0), (2, 0), (3, 0), (2, 1), (2, 2)] {
+            let mut o = opts(arch);
+            o.opt_level = opt;
+            o.size_level = size;
+            let (_, m, obj) = build(MIXED, &o);
+            check_object(&m, &obj, arch);
+        }
+    }
+    let mut o = opts(Arch::X86_64);
+    o.bounds_checks = BoundsChecks::Explicit;
+    let (_, m, obj) = build(MIXED, &o);
+    check_object(&m, &obj, Arch::X86_64);
+    assert_eq!(obj.bounds_checks, BoundsChecks::Explicit);
+}
+
+#[test]
+fn guard_pages_are_refused_on_32_bit_targets() {
+    let wasm = wat::parse_str("(module)").unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let mut o = Options::new(Arch::Riscv32);
+    o.bounds_checks = BoundsChecks::Guard;
+    let e = compile(&m, &wasm, &o).unwrap_err();
+    assert!(e.to_string().contains("64-bit"), "{e}");
+}
+
+#[test]
+fn calls_between_functions_are_direct_on_x86_64() {
+    let (_, _, obj) = build(
+        r#"(module
+          (func $f (param i32) (result i32) (local.get 0))
+          (func (export "g") (param i32) (result i32) (call $f (local.get 0)))
+          (func (export "h") (param i32) (result i32)
+            (i32.add (call $f (local.get 0)) (i32.const 3))))"#,
+        &opts(Arch::X86_64),
+    );
+    // Nothing to relocate: the calls are resolved inside .text by the assembler.
+    for r in &obj.relocs {
+        assert_ne!(r.symbol_kind, SymbolKind::Helper, "{r:?}");
+    }
+}
+
+#[test]
+fn soft_float_target_names_the_missing_libcall() {
+    let wasm = wat::parse_str(
+        r#"(module (func (export "f") (param f64 f64) (result f64)
+            (f64.div (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let e = compile(&m, &wasm, &Options::new(Arch::Riscv32)).unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, CompileError::Object(_)), "{msg}");
+    assert!(msg.contains("__divdf3"), "{msg}");
+    // With the F and D extensions it compiles.
+    let mut o = Options::new(Arch::Riscv32);
+    o.cpu_features = Some("+f,+d".into());
+    compile(&m, &wasm, &o).unwrap();
+}
+
+#[test]
+fn rounding_has_no_libcalls_on_any_target() {
+    let wat = r#"(module
+      (func (export "r32") (param f32) (result f32)
+        (f32.add (f32.add (f32.ceil (local.get 0)) (f32.floor (local.get 0)))
+                 (f32.add (f32.trunc (local.get 0)) (f32.nearest (local.get 0)))))
+      (func (export "r64") (param f64) (result f64)
+        (f64.add (f64.add (f64.ceil (local.get 0)) (f64.floor (local.get 0)))
+                 (f64.add (f64.trunc (local.get 0)) (f64.nearest (local.get 0))))))"#;
+    for arch in ALL {
+        let mut o = Options::new(arch);
+        if arch == Arch::Riscv32 {
+            o.cpu_features = Some("+f,+d".into());
+        }
+        if arch == Arch::Thumbv7em {
+            o.cpu = Some("cortex-m7".into());
+        }
+        let (_, m, obj) = build(wat, &o);
+        check_object(&m, &obj, arch);
+    }
+}
+
+#[test]
+fn emit_llvm_returns_the_ir() {
+    let wasm =
+        wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 1)))"#).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let mut o = Options::new(Arch::X86_64);
+    o.emit_llvm = true;
+    let out = compile_full(&m, &wasm, &o).unwrap();
+    let ir = out.llvm_ir.unwrap();
+    assert!(
+        ir.contains("define") && ir.contains("@f0") && ir.contains("@t0"),
+        "{ir}"
+    );
+}
+
+#[test]
+fn metadata_keeps_the_name_section_and_drops_code() {
+    let wasm = wat::parse_str(
+        r#"(module (func $long_named_function (export "f") (param i32) (result i32)
+            (i32.mul (i32.add (local.get 0) (i32.const 1)) (i32.const 3))))"#,
+    )
+    .unwrap();
+    let meta = mote_aotc::metadata::strip_bodies(&wasm).unwrap();
+    let m = Module::new(&meta).unwrap();
+    assert_eq!(m.func_name(0), Some("long_named_function"));
+    assert_eq!(m.bodies.len(), 1);
+    let ops: Vec<_> = m
+        .operators(0)
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert_eq!(ops.len(), 2, "{ops:?}");
+}
+
+/// `cargo test -p mote-aotc --test compile -- --ignored --nocapture print_asm` with
+/// `WAT=...` and `ARCH=...` / `FEAT=...` prints the optimised assembly.
+#[test]
+#[ignore]
+fn print_asm() {
+    let src = std::env::var("WAT").unwrap_or_else(|_| {
+        r#"(module
+          (func $fib (export "fib") (param i32) (result i32)
+            (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#
+            .to_string()
+    });
+    let wasm = wat::parse_str(&src).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let mut o = Options::host();
+    if let Ok(a) = std::env::var("ARCH") {
+        o = Options::new(mote_aotc::parse_arch(&a).unwrap());
+    }
+    o.cpu_features = std::env::var("FEAT").ok();
+    println!("{}", mote_aotc::assembly(&m, &o).unwrap());
+}
