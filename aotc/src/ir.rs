@@ -104,6 +104,8 @@ struct Val {
     /// For a value loaded from linear memory: (pointer operand, loaded IR type), so that
     /// a `drop` can keep the access alive (it must still trap in guard mode).
     load: Option<(String, &'static str)>,
+    /// Bits of a float constant.
+    fbits: Option<u64>,
 }
 
 impl Val {
@@ -112,6 +114,7 @@ impl Val {
             ty,
             s: s.into(),
             load: None,
+            fbits: None,
         }
     }
 }
@@ -593,6 +596,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             ty,
             s: v,
             load: Some((p, irty)),
+            fbits: None,
         });
     }
 
@@ -1006,7 +1010,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn bin(&mut self, instr: &str) {
         let b = self.pop();
         let a = self.pop();
-        let r = self.def(format!("{instr} {} {}, {}", a.ty.ir(), a.s, b.s));
+        let (sa, sb) = if matches!(a.ty, Ty::F32 | Ty::F64) {
+            (self.opaque(&a), self.opaque(&b))
+        } else {
+            (a.s.clone(), b.s.clone())
+        };
+        let r = self.def(format!("{instr} {} {sa}, {sb}", a.ty.ir()));
         self.push(a.ty, r);
     }
 
@@ -1135,7 +1144,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let t = a.ty.ir();
         let it = a.ty.int().ir();
         let uno = self.def(format!("fcmp uno {t} {}, {}", a.s, b.s));
-        let sum = self.def(format!("fadd {t} {}, {}", a.s, b.s));
+        let (sa, sb) = (self.opaque(&a), self.opaque(&b));
+        let sum = self.def(format!("fadd {t} {sa}, {sb}"));
         let eq = self.def(format!("fcmp oeq {t} {}, {}", a.s, b.s));
         let ai = self.def(format!("bitcast {t} {} to {it}", a.s));
         let bi = self.def(format!("bitcast {t} {} to {it}", b.s));
@@ -1291,8 +1301,55 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     fn fconst_val(&mut self, ty: Ty, bits: u64) {
         let it = ty.int().ir();
-        let r = self.def(format!("bitcast {it} {} to {}", bits as i64, ty.ir()));
-        self.push(ty, r);
+        let lit = if ty == Ty::F32 {
+            i64::from(bits as u32 as i32)
+        } else {
+            bits as i64
+        };
+        let r = self.def(format!("bitcast {it} {lit} to {}", ty.ir()));
+        self.stack.push(Val {
+            fbits: Some(bits),
+            ..Val::new(ty, r)
+        });
+    }
+
+    /// A float operand LLVM must not see as a constant: with ±0.0 or ±1.0 it folds
+    /// `x + -0.0`, `x - 0.0`, `x * 1.0`, `x / 1.0` (and the -1.0 forms to `fneg x`), which
+    /// passes a signalling NaN through where Wasm requires a quiet one. An empty inline asm
+    /// on the integer bits hides the value (one register move at run time).
+    fn opaque(&mut self, v: &Val) -> String {
+        let Some(bits) = v.fbits else {
+            return v.s.clone();
+        };
+        let folds = match v.ty {
+            Ty::F32 => matches!(f32::from_bits(bits as u32).abs(), 0.0 | 1.0),
+            _ => matches!(f64::from_bits(bits).abs(), 0.0 | 1.0),
+        };
+        if !folds {
+            return v.s.clone();
+        }
+        let hide = |g: &mut Self, ty: &str, lit: i64| {
+            g.def(format!("call {ty} asm \"\", \"=r,0\"({ty} {lit})"))
+        };
+        match v.ty {
+            Ty::F32 => {
+                let i = hide(self, "i32", i64::from(bits as u32 as i32));
+                self.def(format!("bitcast i32 {i} to float"))
+            }
+            _ if self.g.opts.pointer_size == 8 => {
+                let i = hide(self, "i64", bits as i64);
+                self.def(format!("bitcast i64 {i} to double"))
+            }
+            _ => {
+                let lo = hide(self, "i32", i64::from(bits as u32 as i32));
+                let hi = hide(self, "i32", i64::from((bits >> 32) as u32 as i32));
+                let lo = self.def(format!("zext i32 {lo} to i64"));
+                let hi = self.def(format!("zext i32 {hi} to i64"));
+                let hi = self.def(format!("shl i64 {hi}, 32"));
+                let i = self.def(format!("or i64 {hi}, {lo}"));
+                self.def(format!("bitcast i64 {i} to double"))
+            }
+        }
     }
 
     // ---- driver ---------------------------------------------------------------------

@@ -556,3 +556,46 @@ fn imported_function_goes_through_the_call_import_helper() {
     assert_eq!(i.call("twice", &[Value::I32(40)]), Ok(vec![Value::I32(42)]));
     assert_eq!(i.import_calls, 2);
 }
+
+#[test]
+fn identity_arithmetic_still_quiets_signalling_nans() {
+    let mut body = String::from("(module\n");
+    for (t, it) in [("f32", "i32"), ("f64", "i64")] {
+        for (op, c) in [
+            ("add", "-0.0"),
+            ("sub", "0.0"),
+            ("sub", "-0.0"),
+            ("mul", "1.0"),
+            ("mul", "-1.0"),
+            ("div", "1.0"),
+            ("div", "-1.0"),
+            ("min", "-0.0"),
+            ("max", "0.0"),
+        ] {
+            body.push_str(&format!(
+                "(func (export \"{t}.{op}.{c}\") (param {t}) (result {it}) ({it}.reinterpret_{t} ({t}.{op} (local.get 0) ({t}.const {c}))))\n"
+            ));
+        }
+        body.push_str(&format!(
+            "(func (export \"{t}.neg_sub\") (param {t}) (result {it}) ({it}.reinterpret_{t} ({t}.sub ({t}.const -0.0) (local.get 0))))\n"
+        ));
+    }
+    body.push(')');
+    let w = wasm(&body);
+    let m = Module::new(&w).unwrap();
+    let mut i = Instance::new(&w, &x86_opts(false));
+    for e in &m.exports {
+        let (arg, quiet) = if e.name.starts_with("f32") {
+            (Value::F32(0x7fa0_0001), 0x0040_0000u64)
+        } else {
+            (Value::F64(0x7ff4_0000_0000_0001), 0x0008_0000_0000_0000u64)
+        };
+        let got = i.call(&e.name, &[arg]).unwrap();
+        let bits = match got[0] {
+            Value::I32(b) => b as u32 as u64,
+            Value::I64(b) => b as u64,
+            _ => unreachable!(),
+        };
+        assert_ne!(bits & quiet, 0, "{}: {bits:#x} is not a quiet NaN", e.name);
+    }
+}
