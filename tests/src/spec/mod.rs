@@ -18,6 +18,7 @@ pub use script::{run_script, Failure, ScriptOutcome};
 pub use suite::{run_all, run_engine, Config, EngineReport, FileReport};
 
 use mote_core::runtime::Executor;
+use mote_loader::engine::AotExecutor;
 
 /// An engine the suite runs on. Adding one (the AOT runtime, say) is one more entry in
 /// [`ENGINES`].
@@ -33,5 +34,47 @@ pub const INTERP: Engine = Engine {
     new_executor: || Box::new(mote_interp::Interpreter::new()),
 };
 
+/// The AOT runtime with explicit bounds checks: each module is compiled in-process on its
+/// first call (`mote_aotc::compile`), written as an `.aot` file, parsed, loaded into
+/// executable memory and run by `mote_loader::engine::AotExecutor`.
+pub const AOT_EXPLICIT: Engine = Engine {
+    name: "aot-explicit",
+    new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_explicit)),
+};
+
+/// As [`AOT_EXPLICIT`] with guard pages instead of checks (64-bit hosts).
+pub const AOT_GUARD: Engine = Engine {
+    name: "aot-guard",
+    new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_guard)),
+};
+
+/// The AOT engines, run by `tests/spec_aot.rs`.
+pub const AOT_ENGINES: &[Engine] = &[AOT_EXPLICIT, AOT_GUARD];
+
 /// Every engine the suite runs on, in report order.
 pub const ENGINES: &[Engine] = &[INTERP];
+
+mod aot {
+    use mote_core::aot::format;
+    use mote_core::aot::object::BoundsChecks;
+    use mote_core::Module;
+
+    fn compile(module: &Module, bounds: BoundsChecks) -> Result<Vec<u8>, String> {
+        let mut opts = mote_aotc::Options::host();
+        opts.bounds_checks = bounds;
+        // The suite checks semantics, not speed: a light optimisation level keeps the
+        // thousands of small modules quick to compile.
+        opts.opt_level = 1;
+        let obj = mote_aotc::compile(module, &module.bytes, &opts)
+            .map_err(|e| format!("AOT compilation failed: {e}"))?;
+        Ok(format::write(&obj))
+    }
+
+    pub fn compile_explicit(module: &Module) -> Result<Vec<u8>, String> {
+        compile(module, BoundsChecks::Explicit)
+    }
+
+    pub fn compile_guard(module: &Module) -> Result<Vec<u8>, String> {
+        compile(module, BoundsChecks::Guard)
+    }
+}
