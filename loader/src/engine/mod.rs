@@ -224,7 +224,12 @@ impl AotExecutor {
     ) -> Result<*mut InstanceRt, Trap> {
         let key = (store as *mut Store as usize, instance);
         if let Some(rt) = self.instances.get_mut(&key) {
-            return Ok(&mut **rt);
+            // A store dropped and another allocated at the same address would leave
+            // stale pointers: check the context still describes this instance.
+            if rt_matches(rt, store, instance) {
+                return Ok(&mut **rt);
+            }
+            self.instances.remove(&key);
         }
         let inst = &store.instances[instance as usize];
         let memory = inst.memories.first().copied();
@@ -306,6 +311,22 @@ impl AotExecutor {
             take_trap(&mut *rt)
         }
     }
+}
+
+fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {
+    let inst = &store.instances[instance as usize];
+    let memory = match inst.memories.first() {
+        Some(&m) => &mut *store.memories[m as usize] as *mut _ as *mut VmMemory,
+        None => core::ptr::null_mut(),
+    };
+    let globals_match = rt.globals.len() == inst.globals.len()
+        && inst.globals.iter().zip(&rt.globals).all(|(&g, &p)| {
+            core::ptr::eq(
+                &store.globals[g as usize].value as *const u64,
+                p as *const u64,
+            )
+        });
+    rt.ctx.memory == memory && globals_match
 }
 
 /// Reads and clears the instance's pending trap.
