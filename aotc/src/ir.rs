@@ -34,6 +34,9 @@ pub struct IrOptions {
     pub soft_rounding: bool,
     /// 0 none, 1 `optsize`, 2 `minsize`.
     pub size_level: u8,
+    /// Lower 64-bit div/rem with the module's own routine (`div64_runtime`) instead of
+    /// LLVM's `udiv i64` & co. (which become libcalls on 32-bit targets).
+    pub soft_div64: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +156,7 @@ pub fn module_ir(module: &Module, opts: &IrOptions) -> Result<String, CompileErr
         module,
         opts: *opts,
         decls: BTreeSet::new(),
+        div64: false,
         out: String::new(),
     };
     g.generate()?;
@@ -164,6 +168,8 @@ struct ModuleGen<'m> {
     opts: IrOptions,
     /// Intrinsic declarations used.
     decls: BTreeSet<String>,
+    /// `div64_runtime` is used.
+    div64: bool,
     out: String,
 }
 
@@ -224,6 +230,9 @@ impl<'m> ModuleGen<'m> {
                 h.symbol(),
                 params.join(", ")
             );
+        }
+        if self.div64 {
+            self.out.push_str(&div64_runtime());
         }
         let decls = std::mem::take(&mut self.decls);
         for d in decls {
@@ -1111,17 +1120,38 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 let c2 = self.def(format!("icmp eq {t} {}, -1", b.s));
                 let ov = self.def(format!("and i1 {c1}, {c2}"));
                 self.trap_if(&ov, Trap::IntegerOverflow.code() as u32);
-                self.def(format!("sdiv {t} {}, {}", a.s, b.s))
+                self.div_op("sdiv", a.ty, &a.s, &b.s)
             }
             "srem" => {
                 // x rem -1 = 0; avoids the INT_MIN overflow of srem.
                 let c = self.def(format!("icmp eq {t} {}, -1", b.s));
                 let d = self.def(format!("select i1 {c}, {t} 1, {t} {}", b.s));
-                self.def(format!("srem {t} {}, {d}", a.s))
+                self.div_op("srem", a.ty, &a.s, &d)
             }
-            _ => self.def(format!("{op} {t} {}, {}", a.s, b.s)),
+            _ => self.div_op(op, a.ty, &a.s, &b.s),
         };
         self.push(a.ty, r);
+    }
+
+    fn div_op(&mut self, op: &str, ty: Ty, a: &str, b: &str) -> String {
+        if ty == Ty::I64 && self.g.opts.soft_div64 {
+            self.soft_div64(op, a, b)
+        } else {
+            self.def(format!("{op} {} {a}, {b}", ty.ir()))
+        }
+    }
+
+    /// `op` (sdiv/udiv/srem/urem) on i64 through `div64_runtime`.
+    fn soft_div64(&mut self, op: &str, a: &str, b: &str) -> String {
+        self.g.div64 = true;
+        let (f, idx) = match op {
+            "udiv" => ("mote.udivmod64", 0),
+            "urem" => ("mote.udivmod64", 1),
+            "sdiv" => ("mote.sdivmod64", 0),
+            _ => ("mote.sdivmod64", 1),
+        };
+        let qr = self.def(format!("call {{ i64, i64 }} @{f}(i64 {a}, i64 {b})"));
+        self.def(format!("extractvalue {{ i64, i64 }} {qr}, {idx}"))
     }
 
     fn conv(&mut self, instr: &str, to: Ty) {
@@ -1754,7 +1784,16 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::F32ConvertI32U | O::F32ConvertI64U => self.conv("uitofp", Ty::F32),
             O::F64ConvertI32S | O::F64ConvertI64S => self.conv("sitofp", Ty::F64),
             O::F64ConvertI32U | O::F64ConvertI64U => self.conv("uitofp", Ty::F64),
-            O::F32DemoteF64 => self.conv("fptrunc", Ty::F32),
+            O::F32DemoteF64 => {
+                // LLVM folds demote(promote(x)) to x, which would return a signalling NaN
+                // unquieted: add a NaN-only `r + r`.
+                let x = self.pop();
+                let r = self.def(format!("fptrunc double {} to float", x.s));
+                let nan = self.def(format!("fcmp uno double {0}, {0}", x.s));
+                let q = self.def(format!("fadd float {r}, {r}"));
+                let v = self.def(format!("select i1 {nan}, float {q}, float {r}"));
+                self.push(Ty::F32, v);
+            }
             O::F64PromoteF32 => self.conv("fpext", Ty::F64),
             O::I32ReinterpretF32 => self.conv("bitcast", Ty::I32),
             O::I64ReinterpretF64 => self.conv("bitcast", Ty::I64),
@@ -1779,4 +1818,78 @@ impl Ty {
     fn float_suffix(self) -> &'static str {
         self.suffix()
     }
+}
+
+/// 64-bit division for 32-bit targets, where LLVM would call libgcc/AEABI routines
+/// (`__udivdi3`, `__aeabi_uldivmod`, ...) that mote does not provide. Division by zero never
+/// gets here (the caller traps first). 32-bit operands take the hardware divide; else a
+/// restoring shift-subtract loop.
+fn div64_runtime() -> String {
+    String::from(
+        r#"
+define internal { i64, i64 } @mote.udivmod64(i64 %n, i64 %d) #0 {
+entry:
+  %nh = lshr i64 %n, 32
+  %dh = lshr i64 %d, 32
+  %h = or i64 %nh, %dh
+  %small = icmp eq i64 %h, 0
+  br i1 %small, label %fast, label %loop
+fast:
+  %n32 = trunc i64 %n to i32
+  %d32 = trunc i64 %d to i32
+  %q32 = udiv i32 %n32, %d32
+  %r32 = urem i32 %n32, %d32
+  %qz = zext i32 %q32 to i64
+  %rz = zext i32 %r32 to i64
+  %f0 = insertvalue { i64, i64 } undef, i64 %qz, 0
+  %f1 = insertvalue { i64, i64 } %f0, i64 %rz, 1
+  ret { i64, i64 } %f1
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %q = phi i64 [ 0, %entry ], [ %q2, %loop ]
+  %r = phi i64 [ 0, %entry ], [ %r2, %loop ]
+  %sh = sub i64 63, %i
+  %bit = lshr i64 %n, %sh
+  %b1 = and i64 %bit, 1
+  %top = lshr i64 %r, 63
+  %rs = shl i64 %r, 1
+  %r1 = or i64 %rs, %b1
+  %ge0 = icmp uge i64 %r1, %d
+  %carry = icmp ne i64 %top, 0
+  %ge = or i1 %ge0, %carry
+  %rsub = sub i64 %r1, %d
+  %r2 = select i1 %ge, i64 %rsub, i64 %r1
+  %qs = shl i64 %q, 1
+  %qb = zext i1 %ge to i64
+  %q2 = or i64 %qs, %qb
+  %i1 = add i64 %i, 1
+  %done = icmp eq i64 %i1, 64
+  br i1 %done, label %out, label %loop
+out:
+  %o0 = insertvalue { i64, i64 } undef, i64 %q2, 0
+  %o1 = insertvalue { i64, i64 } %o0, i64 %r2, 1
+  ret { i64, i64 } %o1
+}
+
+define internal { i64, i64 } @mote.sdivmod64(i64 %a, i64 %b) #0 {
+  %an = icmp slt i64 %a, 0
+  %bn = icmp slt i64 %b, 0
+  %na = sub i64 0, %a
+  %nb = sub i64 0, %b
+  %ua = select i1 %an, i64 %na, i64 %a
+  %ub = select i1 %bn, i64 %nb, i64 %b
+  %qr = call { i64, i64 } @mote.udivmod64(i64 %ua, i64 %ub)
+  %q = extractvalue { i64, i64 } %qr, 0
+  %r = extractvalue { i64, i64 } %qr, 1
+  %qneg = xor i1 %an, %bn
+  %nq = sub i64 0, %q
+  %nr = sub i64 0, %r
+  %qs = select i1 %qneg, i64 %nq, i64 %q
+  %rs = select i1 %an, i64 %nr, i64 %r
+  %o0 = insertvalue { i64, i64 } undef, i64 %qs, 0
+  %o1 = insertvalue { i64, i64 } %o0, i64 %rs, 1
+  ret { i64, i64 } %o1
+}
+"#,
+    )
 }

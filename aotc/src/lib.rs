@@ -40,6 +40,9 @@ pub struct Options {
     pub bounds_checks: BoundsChecks,
     /// Keep the optimised LLVM IR in [`Output::llvm_ir`].
     pub emit_llvm: bool,
+    /// 64-bit division through the module's own routine instead of the target's
+    /// (libcalls on 32-bit targets). `None`: on 32-bit targets only.
+    pub soft_div64: Option<bool>,
 }
 
 impl Options {
@@ -53,6 +56,7 @@ impl Options {
             size_level: 0,
             bounds_checks: default_bounds_checks(arch),
             emit_llvm: false,
+            soft_div64: None,
         }
     }
 

@@ -83,6 +83,7 @@ fn run(args: &Args) -> Result<(), String> {
         size_level: args.size_level,
         bounds_checks,
         emit_llvm: args.emit_llvm,
+        soft_div64: None,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

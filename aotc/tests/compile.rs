@@ -280,3 +280,15 @@ fn print_asm() {
     o.cpu_features = std::env::var("FEAT").ok();
     println!("{}", mote_aotc::assembly(&m, &o).unwrap());
 }
+
+#[test]
+fn i64_division_needs_no_libcall_on_32_bit_targets() {
+    let wat = r#"(module
+      (func (export "d") (param i64 i64) (result i64)
+        (i64.add (i64.add (i64.div_s (local.get 0) (local.get 1)) (i64.div_u (local.get 0) (local.get 1)))
+                 (i64.add (i64.rem_s (local.get 0) (local.get 1)) (i64.rem_u (local.get 0) (i64.const 10))))))"#;
+    for arch in [Arch::Thumbv7em, Arch::Riscv32] {
+        let (_, m, obj) = build(wat, &Options::new(arch));
+        check_object(&m, &obj, arch);
+    }
+}

@@ -580,6 +580,9 @@ fn identity_arithmetic_still_quiets_signalling_nans() {
             "(func (export \"{t}.neg_sub\") (param {t}) (result {it}) ({it}.reinterpret_{t} ({t}.sub ({t}.const -0.0) (local.get 0))))\n"
         ));
     }
+    body.push_str(
+        "(func (export \"f32.demote_promote\") (param f32) (result i32) (i32.reinterpret_f32 (f32.demote_f64 (f64.promote_f32 (local.get 0)))))\n",
+    );
     body.push(')');
     let w = wasm(&body);
     let m = Module::new(&w).unwrap();
@@ -598,4 +601,50 @@ fn identity_arithmetic_still_quiets_signalling_nans() {
         };
         assert_ne!(bits & quiet, 0, "{}: {bits:#x} is not a quiet NaN", e.name);
     }
+}
+
+#[test]
+fn software_64_bit_division_matches_the_interpreter() {
+    // The routine 32-bit targets use, run natively here.
+    let mut body = String::from("(module\n");
+    for op in ["div_s", "div_u", "rem_s", "rem_u"] {
+        body.push_str(&format!(
+            "(func (export \"{op}\") (param i64 i64) (result i64) (i64.{op} (local.get 0) (local.get 1)))\n"
+        ));
+    }
+    body.push(')');
+    let w = wasm(&body);
+    let mut o = x86_opts(false);
+    o.soft_div64 = Some(true);
+    let mut i = Instance::new(&w, &o);
+    let mut r = Interp::new(&w);
+    let mut vals: Vec<i64> = I64S.to_vec();
+    vals.extend([
+        3,
+        -3,
+        1 << 32,
+        (1 << 32) + 1,
+        -(1 << 32),
+        i64::MIN + 1,
+        0x7fff_ffff,
+        0xffff_ffff_ffff,
+        -0x1234_5678_9abc,
+        u64::MAX as i64 - 5,
+    ]);
+    let mut n = 0;
+    for op in ["div_s", "div_u", "rem_s", "rem_u"] {
+        for a in &vals {
+            for b in &vals {
+                let args = [Value::I64(*a), Value::I64(*b)];
+                let want = r.call(op, &args);
+                let got = i.call(op, &args);
+                assert!(
+                    same(&want, &got),
+                    "{op}({a}, {b}): interp {want:?}, aot {got:?}"
+                );
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 1000);
 }
