@@ -34,6 +34,21 @@ pub struct Cli {
     #[arg(long, value_name = "BYTES")]
     pub stack_size: Option<u32>,
 
+    /// Grant the guest the host directory DIR, under the same name (repeatable)
+    #[cfg(feature = "wasi")]
+    #[arg(long = "dir", value_name = "DIR")]
+    pub dirs: Vec<String>,
+
+    /// Grant the guest the host directory HOST as GUEST (repeatable)
+    #[cfg(feature = "wasi")]
+    #[arg(long = "map-dir", value_name = "GUEST::HOST", value_parser = parse_map_dir)]
+    pub map_dirs: Vec<(String, String)>,
+
+    /// Set an environment variable for the guest (repeatable); the guest sees no other
+    #[cfg(feature = "wasi")]
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
+    pub envs: Vec<(String, String)>,
+
     /// The module to run (a `.wasm` file), then the arguments for -f's function
     /// (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan)
     // One positional that swallows everything from FILE on: as in WAMR, options after FILE
@@ -74,5 +89,25 @@ impl Cli {
     /// The arguments after FILE.
     pub fn args(&self) -> &[String] {
         &self.file_and_args[1..]
+    }
+}
+
+/// `GUEST::HOST` of `--map-dir`.
+#[cfg(feature = "wasi")]
+fn parse_map_dir(text: &str) -> Result<(String, String), String> {
+    match text.split_once("::") {
+        Some((guest, host)) if !guest.is_empty() && !host.is_empty() => {
+            Ok((guest.to_string(), host.to_string()))
+        }
+        _ => Err("expected GUEST::HOST".into()),
+    }
+}
+
+/// `NAME=VALUE` of `--env` (the value may be empty or contain `=`).
+#[cfg(feature = "wasi")]
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err("expected NAME=VALUE".into()),
     }
 }

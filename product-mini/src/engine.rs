@@ -13,6 +13,7 @@ use mote_interp::Interpreter;
 use mote_loader::engine::{load_module, AotError, AotExecutor};
 
 use crate::error::Error;
+use crate::imports::Imports;
 
 const WASM_MAGIC: &[u8; 4] = b"\0asm";
 
@@ -49,7 +50,12 @@ impl Engine {
     }
 
     /// Loads, links and instantiates `bytes`, which runs the module's start function.
-    pub fn instantiate(self, bytes: &[u8], opts: Options) -> Result<Instance, Error> {
+    pub fn instantiate(
+        self,
+        bytes: &[u8],
+        opts: Options,
+        imports: Imports,
+    ) -> Result<Instance, Error> {
         match self {
             Engine::Interp => {
                 let module = Arc::new(Module::new(bytes).map_err(Error::Load)?);
@@ -58,9 +64,9 @@ impl Engine {
                     None => Interpreter::new(),
                 });
                 let mut store = Store::new();
-                // No host functions yet: any import fails to link with a message naming it
-                // (and saying so for WASI).
-                let addr = Linker::new()
+                let mut linker = Linker::new();
+                imports.define(&mut linker, &mut store);
+                let addr = linker
                     .instantiate(&mut store, module.clone(), exec.as_mut())
                     .map_err(Error::Instantiate)?;
                 Ok(Instance {
@@ -76,7 +82,9 @@ impl Engine {
                 let module = load_module(bytes).map_err(aot_load_error)?;
                 let mut exec: Box<dyn Executor> = Box::new(AotExecutor::new());
                 let mut store = Store::new();
-                let addr = Linker::new()
+                let mut linker = Linker::new();
+                imports.define(&mut linker, &mut store);
+                let addr = linker
                     .instantiate(&mut store, module.clone(), exec.as_mut())
                     .map_err(Error::Instantiate)?;
                 Ok(Instance {

@@ -44,6 +44,9 @@ pub enum Error {
     Call(String),
     /// Writing results failed (a closed pipe, a full disk).
     Output(io::Error),
+    /// A directory granted with `--dir`/`--map-dir` cannot be opened.
+    #[cfg(feature = "wasi")]
+    Preopen(mote_core::wasi::PreopenError),
 }
 
 impl Error {
@@ -132,6 +135,8 @@ impl fmt::Display for Error {
             ),
             Error::Call(msg) => write!(f, "iwasm: cannot call the function: {msg}"),
             Error::Output(e) => write!(f, "iwasm: cannot write results: {e}"),
+            #[cfg(feature = "wasi")]
+            Error::Preopen(e) => write!(f, "iwasm: {e}"),
         }
     }
 }

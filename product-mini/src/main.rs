@@ -9,6 +9,7 @@ mod args;
 mod cli;
 mod engine;
 mod error;
+mod imports;
 mod run;
 
 use std::process::ExitCode;

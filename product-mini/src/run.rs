@@ -9,6 +9,7 @@ use crate::args;
 use crate::cli::Cli;
 use crate::engine::{Engine, Instance, Options};
 use crate::error::Error;
+use crate::imports::Imports;
 
 /// The export a command-style module is started through (WASI's convention).
 const START_EXPORT: &str = "_start";
@@ -24,7 +25,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     let opts = Options {
         stack_size: cli.stack_size.map(|bytes| bytes as usize),
     };
-    let mut inst = engine.instantiate(&bytes, opts)?;
+    let imports = Imports::from_cli(cli)?;
+    let mut inst = engine.instantiate(&bytes, opts, imports)?;
     match &cli.function {
         Some(name) => {
             let func = lookup_function(&inst, name)?;

@@ -105,9 +105,13 @@ fn help_lists_the_real_options_only() {
     ] {
         assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
     }
-    // WASI's options arrive with WASI, not before.
-    for absent in ["--env", "--dir", "--map-dir"] {
-        assert!(!run.stdout.contains(absent), "{absent}");
+    // WASI's options exist exactly when WASI is built in.
+    for wasi_option in ["--env", "--dir", "--map-dir"] {
+        assert_eq!(
+            run.stdout.contains(wasi_option),
+            cfg!(feature = "wasi"),
+            "{wasi_option}"
+        );
     }
     assert_eq!(iwasm(&["-h"]).exits(0).stdout, run.stdout);
 }
@@ -267,6 +271,7 @@ fn missing_import_is_named() {
 }
 
 #[test]
+#[cfg(not(feature = "wasi"))]
 fn wasi_import_says_wasi_is_unavailable() {
     let file = fixture(
         "needs-wasi",
@@ -283,6 +288,31 @@ fn wasi_import_says_wasi_is_unavailable() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+#[cfg(feature = "wasi")]
+fn wasi_imports_link_when_built_with_wasi() {
+    // fd_write(1, iovs=0, 1, nwritten=8) with the iovec {16, 3} pointing at "hi\n".
+    let file = fixture(
+        "uses-wasi",
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write"
+               (func $write (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 0) "\10\00\00\00\03\00\00\00")
+             (data (i32.const 16) "hi\n")
+             (func (export "_start")
+               (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    );
+    iwasm(&[&file]).prints("hi");
+    let unknown = fixture(
+        "unknown-wasi",
+        r#"(module (import "wasi_snapshot_preview1" "no_such_call" (func)) (func (export "_start")))"#,
+    );
+    let run = iwasm(&[&unknown]);
+    run.fails_with("unknown import: `wasi_snapshot_preview1.no_such_call`");
+    assert!(!run.stderr.contains("not available"), "{}", run.stderr);
 }
 
 // ---- -f: finding the function and reading its arguments ----------------------------

@@ -56,7 +56,11 @@ impl Linker {
             .iter()
             .map(|import| {
                 self.get(&import.module, &import.name).ok_or_else(|| {
-                    let hint = if import.module == "wasi_snapshot_preview1" {
+                    // Only a linker without any WASI function lacks WASI; with WASI
+                    // defined, the name itself is what is wrong.
+                    let wasi_missing = import.module == "wasi_snapshot_preview1"
+                        && !self.defs.keys().any(|(m, _)| *m == import.module);
+                    let hint = if wasi_missing {
                         " (WASI is not available here)"
                     } else {
                         ""
