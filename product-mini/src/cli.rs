@@ -16,7 +16,8 @@ use clap::{CommandFactory, Parser};
                   Without -f, iwasm instantiates FILE (running its start function) and then \
                   calls its `_start` export if there is one.\n\n\
                   Exit status: 0 on success, 1 if the module cannot be loaded, linked or run \
-                  (including traps), 2 for a command-line usage error."
+                  (including traps), 2 for a command-line usage error; a WASI program that \
+                  exits with a code exits iwasm with that code."
 )]
 pub struct Cli {
     /// Run with the interpreter (the engine for `.wasm` files)
