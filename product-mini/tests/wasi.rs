@@ -22,15 +22,32 @@ struct Engine {
     prepare: fn(wasm: &Path, dir: &Path) -> String,
 }
 
-const ENGINES: &[Engine] = &[Engine {
-    name: "interp",
-    flags: &["--interp"],
-    prepare: copy_wasm,
-}];
+const ENGINES: &[Engine] = &[
+    Engine {
+        name: "interp",
+        flags: &["--interp"],
+        prepare: copy_wasm,
+    },
+    Engine {
+        name: "aot",
+        flags: &[],
+        prepare: compile_aot,
+    },
+];
 
 fn copy_wasm(wasm: &Path, dir: &Path) -> String {
     fs::copy(wasm, dir.join("app.wasm")).expect("copy the fixture");
     "app.wasm".into()
+}
+
+/// `aotc -o app.aot app.wasm`, done in-process through the compiler library.
+fn compile_aot(wasm: &Path, dir: &Path) -> String {
+    let bytes = fs::read(wasm).expect("read the fixture");
+    let module = mote_core::Module::new(&bytes).expect("fixture validates");
+    let object = mote_aotc::compile(&module, &bytes, &mote_aotc::Options::host())
+        .unwrap_or_else(|e| panic!("aotc {}: {e}", wasm.display()));
+    fs::write(dir.join("app.aot"), mote_core::aot::format::write(&object)).unwrap();
+    "app.aot".into()
 }
 
 fn repo() -> PathBuf {
