@@ -362,9 +362,9 @@ impl<'s> Machine<'s> {
         }
 
         loop {
-            let op = *pc;
+            let op = pc;
             pc = pc.add(1);
-            match op {
+            match *op {
                 Op::Unreachable => return Err(Trap::Unreachable),
                 Op::Br { off } => pc = pc.offset(off as isize),
                 Op::BrIfNez { c, off } => {
@@ -382,7 +382,7 @@ impl<'s> Machine<'s> {
                     pc = pc.add(i as usize);
                 }
                 Op::Return | Op::Return1 { .. } => {
-                    if let Op::Return1 { s } = op {
+                    if let Op::Return1 { s } = *op {
                         *fp = *fp.add(s as usize);
                     }
                     let Some(frame) = self.frames.pop() else {
