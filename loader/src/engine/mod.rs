@@ -174,6 +174,8 @@ std::thread_local! {
 pub struct AotExecutor {
     instances: HashMap<(usize, InstanceAddr), Box<InstanceRt>>,
     compiler: Option<Compiler>,
+    /// Calls into generated code currently active on this executor.
+    depth: usize,
 }
 
 struct Backing(Reservation);
@@ -198,6 +200,7 @@ impl AotExecutor {
         AotExecutor {
             instances: HashMap::new(),
             compiler: Some(compiler),
+            depth: 0,
         }
     }
 
@@ -225,8 +228,9 @@ impl AotExecutor {
         let key = (store as *mut Store as usize, instance);
         if let Some(rt) = self.instances.get_mut(&key) {
             // A store dropped and another allocated at the same address would leave
-            // stale pointers: check the context still describes this instance.
-            if rt_matches(rt, store, instance) {
+            // stale pointers: on entry from outside, check the context still describes
+            // this instance (nested calls run on the store of the outer call).
+            if self.depth > 0 || rt_matches(rt, store, instance) {
                 return Ok(&mut **rt);
             }
             self.instances.remove(&key);
@@ -300,13 +304,18 @@ impl AotExecutor {
             (*rt).ctx.trap = 0;
             let ctx = &mut (*rt).ctx as *mut VmContext as *mut c_void;
             let f: unsafe extern "C" fn(*mut c_void, *mut c_void) = core::mem::transmute(entry);
-            if guard {
-                if ptrap::call_guarded(f, ctx, cells.as_mut_ptr().cast()).is_err() {
-                    (*rt).ctx.trap = 0;
-                    return Err(Trap::MemoryOutOfBounds);
-                }
+            (*exec).depth += 1;
+            let faulted = if guard {
+                ptrap::call_guarded(f, ctx, cells.as_mut_ptr().cast()).is_err()
             } else {
                 f(ctx, cells.as_mut_ptr().cast());
+                false
+            };
+            (*exec).depth -= 1;
+            if faulted {
+                (*rt).ctx.trap = 0;
+                (*rt).pending = None;
+                return Err(Trap::MemoryOutOfBounds);
             }
             take_trap(&mut *rt)
         }
