@@ -37,6 +37,9 @@ pub struct IrOptions {
     /// Lower 64-bit div/rem with the module's own routine (`div64_runtime`) instead of
     /// LLVM's `udiv i64` & co. (which become libcalls on 32-bit targets).
     pub soft_div64: bool,
+    /// Lower i64 <-> float conversions with integer operations (32-bit targets would call
+    /// `__fixdfdi`, `__floatdidf`, ...).
+    pub soft_int_float: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1310,14 +1313,144 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let c2 = self.def(format!("fcmp oge {t} {}, {}", x.s, fconst(hi)));
         let ov = self.def(format!("or i1 {c1}, {c2}"));
         self.trap_if(&ov, Trap::IntegerOverflow.code() as u32);
-        let op = if signed { "fptosi" } else { "fptoui" };
-        let r = self.def(format!("{op} {t} {} to {}", x.s, to.ir()));
+        let r = if to == Ty::I64 && self.g.opts.soft_int_float {
+            self.soft_f2i64(&x)
+        } else {
+            let op = if signed { "fptosi" } else { "fptoui" };
+            self.def(format!("{op} {t} {} to {}", x.s, to.ir()))
+        };
         self.push(to, r);
+    }
+
+    /// float → i64 with integer operations only (32-bit targets: no `__fixdfdi`). `x` must
+    /// be finite and its truncation representable in the target type (or in (-1, 0)).
+    fn soft_f2i64(&mut self, x: &Val) -> String {
+        let (it, mb, bias, emask, mmask) = if x.ty == Ty::F32 {
+            ("i32", 23, 127, 0xff, 0x7f_ffffu64)
+        } else {
+            ("i64", 52, 1023, 0x7ff, 0xf_ffff_ffff_ffffu64)
+        };
+        let b = self.def(format!("bitcast {} {} to {it}", x.ty.ir(), x.s));
+        let b = if it == "i32" {
+            self.def(format!("zext i32 {b} to i64"))
+        } else {
+            b
+        };
+        let e0 = self.def(format!("lshr i64 {b}, {mb}"));
+        let e = self.def(format!("and i64 {e0}, {emask}"));
+        let m0 = self.def(format!("and i64 {b}, {mmask}"));
+        let m = self.def(format!("or i64 {m0}, {}", 1u64 << mb));
+        let sh = self.def(format!("sub i64 {e}, {}", bias + mb));
+        let left = self.def(format!("icmp sge i64 {sh}, 0"));
+        let lsh = self.def(format!("and i64 {sh}, 63"));
+        let vl = self.def(format!("shl i64 {m}, {lsh}"));
+        let r0 = self.def(format!("sub i64 0, {sh}"));
+        let big = self.def(format!("icmp ugt i64 {r0}, 63"));
+        let rsh = self.def(format!("select i1 {big}, i64 63, i64 {r0}"));
+        let vr = self.def(format!("lshr i64 {m}, {rsh}"));
+        let v = self.def(format!("select i1 {left}, i64 {vl}, i64 {vr}"));
+        let sbit = self.def(format!("lshr i64 {b}, {}", x.ty.bits() - 1));
+        let sb = self.def(format!("and i64 {sbit}, 1"));
+        let neg = self.def(format!("icmp ne i64 {sb}, 0"));
+        let nv = self.def(format!("sub i64 0, {v}"));
+        self.def(format!("select i1 {neg}, i64 {nv}, i64 {v}"))
+    }
+
+    /// i64 → float with integer operations only (no `__floatdidf`): normalise, round to
+    /// nearest even, assemble the bits.
+    fn soft_i64_to_float(&mut self, v: &str, signed: bool, to: Ty) -> String {
+        let (p, bias) = if to == Ty::F32 {
+            (24u32, 127)
+        } else {
+            (53u32, 1023)
+        };
+        let neg = if signed {
+            self.def(format!("icmp slt i64 {v}, 0"))
+        } else {
+            "false".to_string()
+        };
+        let nv = self.def(format!("sub i64 0, {v}"));
+        let a = self.def(format!("select i1 {neg}, i64 {nv}, i64 {v}"));
+        let zero = self.def(format!("icmp eq i64 {a}, 0"));
+        self.decl("declare i64 @llvm.ctlz.i64(i64, i1)");
+        let lz = self.def(format!("call i64 @llvm.ctlz.i64(i64 {a}, i1 false)"));
+        let lzm = self.def(format!("and i64 {lz}, 63"));
+        let n = self.def(format!("shl i64 {a}, {lzm}"));
+        let mant = self.def(format!("lshr i64 {n}, {}", 64 - p));
+        let rest = self.def(format!("shl i64 {n}, {p}"));
+        let gt = self.def(format!("icmp ugt i64 {rest}, {}", i64::MIN));
+        let eq = self.def(format!("icmp eq i64 {rest}, {}", i64::MIN));
+        let odd0 = self.def(format!("and i64 {mant}, 1"));
+        let odd = self.def(format!("icmp ne i64 {odd0}, 0"));
+        let tie = self.def(format!("and i1 {eq}, {odd}"));
+        let up = self.def(format!("or i1 {gt}, {tie}"));
+        let upz = self.def(format!("zext i1 {up} to i64"));
+        let mant2 = self.def(format!("add i64 {mant}, {upz}"));
+        let e0 = self.def(format!("sub i64 {}, {lz}", 63 + bias));
+        let carry = self.def(format!("icmp eq i64 {mant2}, {}", 1u64 << p));
+        let m_sh = self.def(format!("lshr i64 {mant2}, 1"));
+        let mant3 = self.def(format!("select i1 {carry}, i64 {m_sh}, i64 {mant2}"));
+        let e1 = self.def(format!("add i64 {e0}, 1"));
+        let exp = self.def(format!("select i1 {carry}, i64 {e1}, i64 {e0}"));
+        let frac = self.def(format!("and i64 {mant3}, {}", (1u64 << (p - 1)) - 1));
+        let eb = self.def(format!("shl i64 {exp}, {}", p - 1));
+        let bits = self.def(format!("or i64 {eb}, {frac}"));
+        let sgn = self.def(format!(
+            "select i1 {neg}, i64 {}, i64 0",
+            if to == Ty::F32 { 1i64 << 31 } else { i64::MIN }
+        ));
+        let bits = self.def(format!("or i64 {bits}, {sgn}"));
+        let bits = self.def(format!("select i1 {zero}, i64 0, i64 {bits}"));
+        if to == Ty::F32 {
+            let b32 = self.def(format!("trunc i64 {bits} to i32"));
+            self.def(format!("bitcast i32 {b32} to float"))
+        } else {
+            self.def(format!("bitcast i64 {bits} to double"))
+        }
+    }
+
+    fn convert_int(&mut self, signed: bool, to: Ty) {
+        if self.stack.last().map(|v| v.ty) == Some(Ty::I64) && self.g.opts.soft_int_float {
+            let v = self.pop();
+            let r = self.soft_i64_to_float(&v.s, signed, to);
+            self.push(to, r);
+        } else {
+            self.conv(if signed { "sitofp" } else { "uitofp" }, to);
+        }
     }
 
     fn trunc_sat(&mut self, to: Ty, signed: bool) {
         let x = self.pop();
         let t = x.ty.ir();
+        if to == Ty::I64 && self.g.opts.soft_int_float {
+            let conv = self.soft_f2i64(&x);
+            let two63 = fconst(2f64.powi(63));
+            let (lo_c, lo_v, hi_c, hi_v) = if signed {
+                (
+                    self.def(format!(
+                        "fcmp olt {t} {}, {}",
+                        x.s,
+                        fconst(-(2f64.powi(63)))
+                    )),
+                    i64::MIN,
+                    self.def(format!("fcmp oge {t} {}, {two63}", x.s)),
+                    i64::MAX,
+                )
+            } else {
+                (
+                    self.def(format!("fcmp olt {t} {}, 0.0", x.s)),
+                    0,
+                    self.def(format!("fcmp oge {t} {}, {}", x.s, fconst(2f64.powi(64)))),
+                    -1,
+                )
+            };
+            let nan = self.def(format!("fcmp uno {t} {0}, {0}", x.s));
+            let r = self.def(format!("select i1 {hi_c}, i64 {hi_v}, i64 {conv}"));
+            let r = self.def(format!("select i1 {lo_c}, i64 {lo_v}, i64 {r}"));
+            let r = self.def(format!("select i1 {nan}, i64 0, i64 {r}"));
+            self.push(Ty::I64, r);
+            return;
+        }
         let n = format!(
             "llvm.{}.sat.{}.{}",
             if signed { "fptosi" } else { "fptoui" },
@@ -1780,10 +1913,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::I32TruncSatF32U | O::I32TruncSatF64U => self.trunc_sat(Ty::I32, false),
             O::I64TruncSatF32S | O::I64TruncSatF64S => self.trunc_sat(Ty::I64, true),
             O::I64TruncSatF32U | O::I64TruncSatF64U => self.trunc_sat(Ty::I64, false),
-            O::F32ConvertI32S | O::F32ConvertI64S => self.conv("sitofp", Ty::F32),
-            O::F32ConvertI32U | O::F32ConvertI64U => self.conv("uitofp", Ty::F32),
-            O::F64ConvertI32S | O::F64ConvertI64S => self.conv("sitofp", Ty::F64),
-            O::F64ConvertI32U | O::F64ConvertI64U => self.conv("uitofp", Ty::F64),
+            O::F32ConvertI32S | O::F32ConvertI64S => self.convert_int(true, Ty::F32),
+            O::F32ConvertI32U | O::F32ConvertI64U => self.convert_int(false, Ty::F32),
+            O::F64ConvertI32S | O::F64ConvertI64S => self.convert_int(true, Ty::F64),
+            O::F64ConvertI32U | O::F64ConvertI64U => self.convert_int(false, Ty::F64),
             O::F32DemoteF64 => {
                 // LLVM folds demote(promote(x)) to x, which would return a signalling NaN
                 // unquieted: add a NaN-only `r + r`.

@@ -40,8 +40,8 @@ pub struct Options {
     pub bounds_checks: BoundsChecks,
     /// Keep the optimised LLVM IR in [`Output::llvm_ir`].
     pub emit_llvm: bool,
-    /// 64-bit division through the module's own routine instead of the target's
-    /// (libcalls on 32-bit targets). `None`: on 32-bit targets only.
+    /// 64-bit division and i64 <-> float conversions through code in the module instead
+    /// of the target's (libcalls on 32-bit targets). `None`: on 32-bit targets only.
     pub soft_div64: Option<bool>,
 }
 

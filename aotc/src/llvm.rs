@@ -177,6 +177,7 @@ fn emit(
     let ir_opts = IrOptions {
         pointer_size: opts.arch.pointer_size(),
         soft_div64: opts.soft_div64.unwrap_or(opts.arch.pointer_size() == 4),
+        soft_int_float: opts.soft_div64.unwrap_or(opts.arch.pointer_size() == 4),
         bounds_checks: opts.bounds_checks,
         soft_rounding,
         size_level: opts.size_level,
@@ -219,6 +220,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
     let ir_opts = IrOptions {
         pointer_size: opts.arch.pointer_size(),
         soft_div64: opts.soft_div64.unwrap_or(opts.arch.pointer_size() == 4),
+        soft_int_float: opts.soft_div64.unwrap_or(opts.arch.pointer_size() == 4),
         bounds_checks: opts.bounds_checks,
         soft_rounding: !m.native_rounding,
         size_level: opts.size_level,

@@ -292,3 +292,37 @@ fn i64_division_needs_no_libcall_on_32_bit_targets() {
         check_object(&m, &obj, arch);
     }
 }
+
+#[test]
+fn i64_float_conversions_need_no_libcall_on_32_bit_targets() {
+    let wat = r#"(module
+      (func (export "a") (param i64) (result f64) (f64.convert_i64_s (local.get 0)))
+      (func (export "b") (param i64) (result f32) (f32.convert_i64_u (local.get 0)))
+      (func (export "c") (param f64) (result i64) (i64.trunc_f64_s (local.get 0)))
+      (func (export "d") (param f32) (result i64) (i64.trunc_f32_u (local.get 0)))
+      (func (export "e") (param f64) (result i64) (i64.trunc_sat_f64_u (local.get 0)))
+      (func (export "f") (param f32) (result i64) (i64.trunc_sat_f32_s (local.get 0))))"#;
+    let mut rv = Options::new(Arch::Riscv32);
+    rv.cpu_features = Some("+f,+d".into());
+    let mut m7 = Options::new(Arch::Thumbv7em);
+    m7.cpu = Some("cortex-m7".into());
+    for o in [rv, m7] {
+        let (_, m, obj) = build(wat, &o);
+        check_object(&m, &obj, o.arch);
+    }
+    // On x86_64 the same lowering is used when asked for (the exec tests run it).
+    let wasm = wat::parse_str(wat).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let mut o = Options::new(Arch::X86_64);
+    o.soft_div64 = Some(true);
+    o.emit_llvm = true;
+    let ir = compile_full(&m, &wasm, &o).unwrap().llvm_ir.unwrap();
+    assert!(
+        !ir.contains("sitofp i64") && !ir.contains("uitofp i64"),
+        "{ir}"
+    );
+    assert!(
+        !ir.contains("to i64\n") || !ir.contains("fptosi double"),
+        "{ir}"
+    );
+}

@@ -276,7 +276,11 @@ fn numeric_module() -> String {
 
 fn differential(wasm: &[u8], native_rounding: bool) -> usize {
     let module = Module::new(wasm).unwrap();
-    let mut inst = Instance::new(wasm, &x86_opts(native_rounding));
+    let inst = Instance::new(wasm, &x86_opts(native_rounding));
+    differential_with(wasm, &module, inst)
+}
+
+fn differential_with(wasm: &[u8], module: &Module, mut inst: Box<Instance>) -> usize {
     let mut reference = Interp::new(wasm);
     let mut n = 0;
     let mut failures = Vec::new();
@@ -322,6 +326,17 @@ fn numeric_ops_match_the_interpreter_soft_rounding() {
     let w = wasm(&numeric_module());
     let n = differential(&w, false);
     assert!(n > 5000, "{n}");
+}
+
+#[test]
+fn numeric_ops_match_the_interpreter_with_the_32_bit_target_lowerings() {
+    // Software i64 division and i64 <-> float conversions, run natively.
+    let w = wasm(&numeric_module());
+    let module = Module::new(&w).unwrap();
+    let mut o = x86_opts(false);
+    o.soft_div64 = Some(true);
+    let inst = Instance::new(&w, &o);
+    differential_with(&w, &module, inst);
 }
 
 #[test]
