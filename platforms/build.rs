@@ -2,8 +2,8 @@
 //! cannot be expressed in Rust).
 fn main() {
     println!("cargo:rerun-if-changed=csrc/trap.c");
-    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    if std::env::var_os("CARGO_FEATURE_POSIX").is_some() && target_os == "linux" {
+    #[cfg(feature = "posix")]
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         cc::Build::new()
             .file("csrc/trap.c")
             .warnings(true)
