@@ -182,7 +182,10 @@ fn emit(
         soft_rounding,
         size_level: opts.size_level,
     };
+    let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
+    let t0 = std::time::Instant::now();
     let text = ir::module_ir(module, &ir_opts)?;
+    let t_ir = t0.elapsed();
     let ctx = Context::create();
     let buf = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "wasm");
     let llmod = ctx.create_module_from_ir(buf).map_err(|e| {
@@ -199,9 +202,11 @@ fn emit(
         (_, s) if s >= 2 => "default<Oz>".to_string(),
         (o, _) => format!("default<O{}>", o.min(3)),
     };
+    let t_parse = t0.elapsed();
     llmod
         .run_passes(&pipeline, &m.tm, PassBuilderOptions::create())
         .map_err(|e| CompileError::Llvm(format!("optimisation failed: {}", e.to_string())))?;
+    let t_opt = t0.elapsed();
     let ir_text = if opts.emit_llvm {
         Some(llmod.print_to_string().to_string())
     } else {
@@ -211,6 +216,16 @@ fn emit(
         .tm
         .write_to_memory_buffer(&llmod, FileType::Object)
         .map_err(|e| CompileError::Llvm(format!("code generation failed: {}", e.to_string())))?;
+    if timing {
+        eprintln!(
+            "aotc timing: IR {:?} ({} KiB), parse+verify {:?}, optimise {:?}, codegen {:?}",
+            t_ir,
+            text.len() / 1024,
+            t_parse - t_ir,
+            t_opt - t_parse,
+            t0.elapsed() - t_opt
+        );
+    }
     Ok((obj.as_slice().to_vec(), ir_text))
 }
 
