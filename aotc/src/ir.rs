@@ -216,7 +216,6 @@ impl<'m> ModuleGen<'m> {
     fn generate(&mut self) -> Result<(), CompileError> {
         let m = self.module;
         let _ = writeln!(self.out, "; mote-aotc module\n");
-        let nimp = m.num_imported_funcs;
         for d in 0..m.bodies.len() as u32 {
             let body = FuncGen::new(self, d)?.run()?;
             self.out.push_str(&body);
@@ -241,10 +240,12 @@ impl<'m> ModuleGen<'m> {
         for d in decls {
             let _ = writeln!(self.out, "{d}");
         }
+        // "no-builtins": LLVM must not turn copy/fill loops into memcpy/memset calls (there
+        // is no C library to link against).
         let attrs = match self.opts.size_level {
-            0 => "nounwind",
-            1 => "nounwind optsize",
-            _ => "nounwind optsize minsize",
+            0 => "nounwind \"no-builtins\"",
+            1 => "nounwind optsize \"no-builtins\"",
+            _ => "nounwind optsize minsize \"no-builtins\"",
         };
         let _ = writeln!(self.out, "\nattributes #0 = {{ {attrs} }}");
         let _ = writeln!(self.out, "attributes #1 = {{ noinline }}");
@@ -260,7 +261,6 @@ impl<'m> ModuleGen<'m> {
         // writable `.sdata`); other targets ignore the flag.
         let _ = writeln!(self.out, "!llvm.module.flags = !{{!8}}");
         let _ = writeln!(self.out, "!8 = !{{i32 1, !\"SmallDataLimit\", i32 0}}");
-        let _ = nimp;
         Ok(())
     }
 
