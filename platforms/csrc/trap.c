@@ -102,7 +102,9 @@ int mote_install_trap_handler(void) {
 int mote_call_guarded(void (*f)(void *, void *), void *ctx, void *cells, uintptr_t *fault) {
     sigjmp_buf buf;
     sigjmp_buf *volatile prev = current_jmp;
-    if (sigsetjmp(buf, 1) != 0) {
+    /* No signal mask is saved (no sigprocmask syscall per call): the handler runs with
+     * SA_NODEFER, so SIGSEGV/SIGBUS are not blocked when it jumps back here. */
+    if (sigsetjmp(buf, 0) != 0) {
         current_jmp = prev;
         if (fault)
             *fault = fault_addr;
