@@ -1591,6 +1591,16 @@ pub struct CompiledFunc {
     pub num_locals: u32,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
+    /// `code` as threaded code, for the threaded backend.
+    #[cfg(threaded)]
+    pub threaded: Box<[crate::dispatch::TInstr]>,
+}
+
+#[cfg(threaded)]
+impl core::fmt::Debug for crate::dispatch::TInstr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.op.fmt(f)
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Op>() <= 12);

@@ -4,6 +4,7 @@
 //! fully validated when it was loaded.
 
 pub mod code;
+mod dispatch;
 mod exec;
 mod numeric;
 pub mod translate;
@@ -13,6 +14,10 @@ use mote_core::runtime::{Executor, Store};
 use mote_core::{Cell, FuncAddr, Trap};
 
 pub use exec::compiled;
+
+/// Whether this build runs the threaded backend (optimised builds on x86_64 and aarch64,
+/// where handler-to-handler calls become jumps) or the portable `loop`/`match` one.
+pub const THREADED: bool = cfg!(threaded);
 
 /// Default interpreter stack: 1 MiB of value cells.
 pub const DEFAULT_STACK_SIZE: usize = 1024 * 1024;

@@ -129,6 +129,8 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
         num_params: num_params as u32,
         num_locals: num_locals as u32,
         frame_size: frame_size as u32,
+        #[cfg(threaded)]
+        threaded: Box::new([]),
     })
 }
 
