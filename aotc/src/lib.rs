@@ -158,6 +158,16 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
     }
     #[cfg(feature = "llvm")]
     {
+        // Test knob: run a whole suite at another optimisation level without touching the
+        // callers (`MOTE_AOTC_OPT_LEVEL=3 cargo test -p mote-tests --test spec_aot`).
+        if let Some(level) = std::env::var("MOTE_AOTC_OPT_LEVEL")
+            .ok()
+            .and_then(|v| v.parse::<u8>().ok())
+        {
+            let mut forced = opts.clone();
+            forced.opt_level = level.min(3);
+            return llvm::compile(module, wasm, &forced);
+        }
         llvm::compile(module, wasm, opts)
     }
     #[cfg(not(feature = "llvm"))]
