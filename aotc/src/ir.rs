@@ -560,19 +560,17 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             let len = len.expect("32-bit targets use explicit checks");
             let span = offset + size;
             if span > u64::from(u32::MAX) {
+                // Every access traps. The caller keeps emitting into a block without
+                // predecessors (valid IR, removed by LLVM).
                 self.trap_now(Trap::MemoryOutOfBounds.code() as u32);
-                // Unreachable continuation so the caller can keep emitting.
-                let l = self.label("dead");
-                self.start_block(&l);
-                self.emit("unreachable");
-                self.live = false;
                 let l = self.label("dead");
                 self.start_block(&l);
                 return self.def(format!("bitcast i8* {base} to {irty}*"));
             }
             self.decl("declare { i32, i1 } @llvm.uadd.with.overflow.i32(i32, i32)");
             let s = self.def(format!(
-                "call {{ i32, i1 }} @llvm.uadd.with.overflow.i32(i32 {addr}, i32 {span})"
+                "call {{ i32, i1 }} @llvm.uadd.with.overflow.i32(i32 {addr}, i32 {})",
+                span as u32 as i32
             ));
             let end = self.def(format!("extractvalue {{ i32, i1 }} {s}, 0"));
             let ovf = self.def(format!("extractvalue {{ i32, i1 }} {s}, 1"));
@@ -580,7 +578,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             let oob = self.def(format!("or i1 {ovf}, {big}"));
             self.trap_if(&oob, Trap::MemoryOutOfBounds.code() as u32);
             let ea = if offset != 0 {
-                self.def(format!("add i32 {addr}, {offset}"))
+                self.def(format!("add i32 {addr}, {}", offset as u32 as i32))
             } else {
                 addr.to_string()
             };

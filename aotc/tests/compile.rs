@@ -326,3 +326,16 @@ fn i64_float_conversions_need_no_libcall_on_32_bit_targets() {
         "{ir}"
     );
 }
+
+#[test]
+fn large_offsets_on_32_bit_targets() {
+    // offset + size beyond 4 GiB: always traps; near it: the overflow-checked compare.
+    let wat = r#"(module (memory 1)
+      (func (export "a") (param i32) (result i32) (i32.load offset=4294967295 (local.get 0)))
+      (func (export "b") (param i32) (result i32) (i32.load offset=4294967292 (local.get 0)))
+      (func (export "c") (param i32) (result i32) (i32.load8_u offset=2147483648 (local.get 0))))"#;
+    for arch in [Arch::Thumbv7em, Arch::Riscv32] {
+        let (_, m, obj) = build(wat, &Options::new(arch));
+        check_object(&m, &obj, arch);
+    }
+}
