@@ -339,3 +339,27 @@ fn large_offsets_on_32_bit_targets() {
         check_object(&m, &obj, arch);
     }
 }
+
+/// `cargo test -p mote-aotc --test compile -- --ignored --nocapture print_relocs`: the
+/// relocation kinds each target produces for the mixed module.
+#[test]
+#[ignore]
+fn print_relocs() {
+    for arch in ALL {
+        let (_, _, obj) = build(MIXED, &opts(arch));
+        let mut kinds: Vec<String> = obj
+            .relocs
+            .iter()
+            .map(|r| format!("{:?}/{:?}", r.kind, r.symbol_kind))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        println!(
+            "{arch:?}: text {} B, rodata {} B, {} relocs: {}",
+            obj.text.len(),
+            obj.rodata.len(),
+            obj.relocs.len(),
+            kinds.join(", ")
+        );
+    }
+}
