@@ -43,6 +43,10 @@ pub struct Options {
     /// 64-bit division and i64 <-> float conversions through code in the module instead
     /// of the target's (libcalls on 32-bit targets). `None`: on 32-bit targets only.
     pub soft_div64: Option<bool>,
+    /// Position-independent code. `None`: PIC on x86_64/aarch64 (required there: jump
+    /// tables), static on thumbv7em/riscv32 (smaller). `Some(false)` on a 64-bit target is
+    /// refused.
+    pub pic: Option<bool>,
 }
 
 impl Options {
@@ -57,6 +61,7 @@ impl Options {
             bounds_checks: default_bounds_checks(arch),
             emit_llvm: false,
             soft_div64: None,
+            pic: None,
         }
     }
 
@@ -153,6 +158,12 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
     if opts.bounds_checks == BoundsChecks::Guard && opts.arch.pointer_size() != 8 {
         return Err(CompileError::Unsupported(format!(
             "--bounds-checks=guard needs a 64-bit target ({} is 32-bit)",
+            arch_name(opts.arch)
+        )));
+    }
+    if opts.pic == Some(false) && opts.arch.pointer_size() == 8 {
+        return Err(CompileError::Unsupported(format!(
+            "{} code must be position-independent (jump tables would hold 32-bit absolute addresses)",
             arch_name(opts.arch)
         )));
     }

@@ -92,9 +92,13 @@ fn machine(opts: &Options) -> Result<Machine, CompileError> {
         2 => OptimizationLevel::Default,
         _ => OptimizationLevel::Aggressive,
     };
-    let reloc = match opts.arch {
-        Arch::X86_64 | Arch::Aarch64 => RelocMode::PIC,
-        Arch::Thumbv7em | Arch::Riscv32 => RelocMode::Static,
+    let pic = opts
+        .pic
+        .unwrap_or(matches!(opts.arch, Arch::X86_64 | Arch::Aarch64));
+    let reloc = if pic {
+        RelocMode::PIC
+    } else {
+        RelocMode::Static
     };
     let tm = target
         .create_target_machine(&triple, &cpu, &features, level, reloc, CodeModel::Small)

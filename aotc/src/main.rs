@@ -41,6 +41,9 @@ struct Args {
     /// LLVM target features, e.g. +sse4.1 or +f,+d.
     #[arg(long)]
     cpu_features: Option<String>,
+    /// Position-independent code on thumbv7em/riscv32 too (always on for 64-bit targets).
+    #[arg(long)]
+    pic: bool,
     /// Also write the optimised LLVM IR to OUTPUT.ll.
     #[arg(long)]
     emit_llvm: bool,
@@ -84,6 +87,7 @@ fn run(args: &Args) -> Result<(), String> {
         bounds_checks,
         emit_llvm: args.emit_llvm,
         soft_div64: None,
+        pic: args.pic.then_some(true),
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

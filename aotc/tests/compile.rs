@@ -158,6 +158,43 @@ fn every_opt_and_size_level_and_bounds_mode_compiles() {
 }
 
 #[test]
+fn position_independent_32_bit_code_converts() {
+    // PIC on RISC-V uses %pcrel_hi/%pcrel_lo pairs (resolved by the writer) and
+    // ADD32/SUB32 jump tables; on Thumb MOVW/MOVT_PREL or REL32.
+    for arch in [Arch::Thumbv7em, Arch::Riscv32] {
+        let mut o = opts(arch);
+        o.pic = Some(true);
+        let (_, m, obj) = build(MIXED, &o);
+        check_object(&m, &obj, arch);
+        if arch == Arch::Riscv32 {
+            use mote_core::aot::reloc::RelocKind;
+            let lo: Vec<_> = obj
+                .relocs
+                .iter()
+                .filter(|r| r.kind == RelocKind::RiscvPcrelLo12I)
+                .collect();
+            assert!(!lo.is_empty(), "{:?}", obj.relocs);
+            for l in lo {
+                // Paired with a HI20 at a lower offset naming the same symbol.
+                assert!(obj
+                    .relocs
+                    .iter()
+                    .any(|h| h.kind == RelocKind::RiscvPcrelHi20
+                        && h.symbol_kind == l.symbol_kind
+                        && h.symbol_index == l.symbol_index
+                        && h.offset < l.offset
+                        && l.addend == h.addend + i64::from(l.offset - h.offset)));
+            }
+        }
+    }
+    let mut o = opts(Arch::X86_64);
+    o.pic = Some(false);
+    let wasm = wat::parse_str("(module)").unwrap();
+    let m = Module::new(&wasm).unwrap();
+    assert!(compile(&m, &wasm, &o).is_err());
+}
+
+#[test]
 fn guard_pages_are_refused_on_32_bit_targets() {
     let wasm = wat::parse_str("(module)").unwrap();
     let m = Module::new(&wasm).unwrap();
