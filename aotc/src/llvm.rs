@@ -157,9 +157,9 @@ pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<Output, C
                 }
                 return Err(CompileError::Object(format!(
                     "the generated code calls {} which mote does not provide: the target has no \
-                     instruction for an operation the module uses (e.g. 64-bit division on a \
-                     32-bit target, or floating point without an FPU; try --cpu-features, \
-                     e.g. +f,+d on riscv32)",
+                     instruction for an operation the module uses (floating point without an \
+                     FPU, or f64 on a single-precision FPU; try --cpu-features=+f,+d on \
+                     riscv32 or --cpu cortex-m7 on thumbv7em)",
                     names
                         .iter()
                         .map(|n| format!("`{n}`"))
