@@ -48,11 +48,8 @@ pub const AOT_GUARD: Engine = Engine {
     new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_guard)),
 };
 
-/// The AOT engines, run by `tests/spec_aot.rs`.
-pub const AOT_ENGINES: &[Engine] = &[AOT_EXPLICIT, AOT_GUARD];
-
 /// Every engine the suite runs on, in report order.
-pub const ENGINES: &[Engine] = &[INTERP];
+pub const ENGINES: &[Engine] = &[INTERP, AOT_EXPLICIT, AOT_GUARD];
 
 mod aot {
     use mote_core::aot::format;
