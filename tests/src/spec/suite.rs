@@ -33,12 +33,15 @@ pub struct Config {
     pub jobs: usize,
     /// Failure lines printed per script; the rest are only counted.
     pub max_details: usize,
+    /// Run only the engines named here (`SPEC_ENGINES=interp,aot-guard`); all if empty.
+    pub engines: Vec<String>,
 }
 
 impl Config {
     /// The suite at `$WASM_TESTSUITE`, or `../shared/wasm-testsuite` beside the repository
     /// at `repo_root`. `SPEC_FILTER=substring` picks scripts by name, `SPEC_JOBS=n` sets
-    /// the number of worker threads, `SPEC_DETAILS=n` the failure lines shown per script.
+    /// the number of worker threads, `SPEC_DETAILS=n` the failure lines shown per script,
+    /// `SPEC_ENGINES=a,b` the engines to run.
     pub fn from_env(repo_root: &Path) -> Config {
         let dir = match std::env::var_os("WASM_TESTSUITE") {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
@@ -54,11 +57,19 @@ impl Config {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(20);
+        let engines = std::env::var("SPEC_ENGINES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(String::from)
+            .collect();
         Config {
             dir,
             filter,
             jobs,
             max_details,
+            engines,
         }
     }
 
@@ -125,6 +136,7 @@ pub fn run_all(
 ) -> io::Result<Vec<EngineReport>> {
     engines
         .iter()
+        .filter(|e| config.engines.is_empty() || config.engines.iter().any(|n| n == e.name))
         .map(|engine| run_engine(engine, config, out))
         .collect()
 }
