@@ -170,7 +170,7 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
     #[cfg(feature = "llvm")]
     {
         // Test knob: run a whole suite at another optimisation level without touching the
-        // callers (`MOTE_AOTC_OPT_LEVEL=3 cargo test -p mote-tests --test spec_aot`).
+        // callers (`MOTE_AOTC_OPT_LEVEL=3 cargo test -p mote-tests --test spec`).
         if let Some(level) = std::env::var("MOTE_AOTC_OPT_LEVEL")
             .ok()
             .and_then(|v| v.parse::<u8>().ok())
