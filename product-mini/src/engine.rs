@@ -4,12 +4,21 @@
 //! `\0asm` files run on the interpreter, `.aot` files (magic `\0mot`) on the AOT runtime
 //! (`mote_loader::engine`); `run` is the same for both.
 
+//!
+//! Each engine is a cargo feature (`interp`, `aot`); a file whose engine was left out of
+//! the build is refused with `Error::EngineMissing`.
+
 use std::sync::Arc;
 
+#[cfg(feature = "aot")]
 use mote_core::module::{ModuleError, ModuleErrorKind};
-use mote_core::runtime::{Executor, InstanceAddr, Linker, Store};
+#[cfg(any(feature = "interp", feature = "aot"))]
+use mote_core::runtime::Linker;
+use mote_core::runtime::{Executor, InstanceAddr, Store};
 use mote_core::Module;
+#[cfg(feature = "interp")]
 use mote_interp::Interpreter;
+#[cfg(feature = "aot")]
 use mote_loader::engine::{load_module, AotError, AotExecutor};
 
 use crate::error::Error;
@@ -28,6 +37,7 @@ pub enum Engine {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Bytes of engine stack; `None` takes the engine's default.
+    #[cfg_attr(not(feature = "interp"), allow(dead_code))]
     pub stack_size: Option<usize>,
 }
 
@@ -57,6 +67,17 @@ impl Engine {
         imports: Imports,
     ) -> Result<Instance, Error> {
         match self {
+            #[cfg(not(feature = "interp"))]
+            Engine::Interp => {
+                let _ = (bytes, opts, imports);
+                Err(Error::EngineMissing("interpreter", "interp"))
+            }
+            #[cfg(not(feature = "aot"))]
+            Engine::Aot => {
+                let _ = (bytes, opts, imports);
+                Err(Error::EngineMissing("AOT runtime", "aot"))
+            }
+            #[cfg(feature = "interp")]
             Engine::Interp => {
                 let module = Arc::new(Module::new(bytes).map_err(Error::Load)?);
                 let mut exec = Box::new(match opts.stack_size {
@@ -76,6 +97,7 @@ impl Engine {
                     exec,
                 })
             }
+            #[cfg(feature = "aot")]
             Engine::Aot => {
                 // The AOT engine runs on the native stack (its limit comes from the
                 // thread's stack), so `stack_size` does not apply.
@@ -99,6 +121,7 @@ impl Engine {
 }
 
 /// An `.aot` file that cannot be loaded reads like a module that cannot be loaded.
+#[cfg(feature = "aot")]
 fn aot_load_error(e: AotError) -> Error {
     match e {
         AotError::Module(e) => Error::Load(e),

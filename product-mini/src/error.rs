@@ -42,6 +42,9 @@ pub enum Error {
     },
     /// The engine refused the call itself (not a trap).
     Call(String),
+    /// The file needs an engine this iwasm was built without: (what, cargo feature).
+    #[cfg(not(all(feature = "interp", feature = "aot")))]
+    EngineMissing(&'static str, &'static str),
     /// Writing results failed (a closed pipe, a full disk).
     Output(io::Error),
     /// A directory granted with `--dir`/`--map-dir` cannot be opened.
@@ -134,6 +137,11 @@ impl fmt::Display for Error {
                 "iwasm: invalid argument {position} `{text}` for a {ty} parameter: {reason}"
             ),
             Error::Call(msg) => write!(f, "iwasm: cannot call the function: {msg}"),
+            #[cfg(not(all(feature = "interp", feature = "aot")))]
+            Error::EngineMissing(what, feature) => write!(
+                f,
+                "iwasm: this iwasm was built without the {what} (cargo feature `{feature}`)"
+            ),
             Error::Output(e) => write!(f, "iwasm: cannot write results: {e}"),
             #[cfg(feature = "wasi")]
             Error::Preopen(e) => write!(f, "iwasm: {e}"),

@@ -5,6 +5,10 @@
 //! internal error); 2 for a command-line usage error (clap's). A guest that exits with a
 //! code (WASI `proc_exit`) exits `iwasm` with that code.
 
+// Built without any engine (`--no-default-features`), iwasm only parses its command line
+// and refuses every file; what the engines would use is then unused.
+#![cfg_attr(not(any(feature = "interp", feature = "aot")), allow(dead_code))]
+
 mod args;
 mod cli;
 mod engine;
