@@ -80,44 +80,42 @@ impl Engine {
             #[cfg(feature = "interp")]
             Engine::Interp => {
                 let module = Arc::new(Module::new(bytes).map_err(Error::Load)?);
-                let mut exec = Box::new(match opts.stack_size {
+                let exec = Box::new(match opts.stack_size {
                     Some(bytes) => Interpreter::with_stack_size(bytes),
                     None => Interpreter::new(),
                 });
-                let mut store = Store::new();
-                let mut linker = Linker::new();
-                imports.define(&mut linker, &mut store);
-                let addr = linker
-                    .instantiate(&mut store, module.clone(), exec.as_mut())
-                    .map_err(Error::Instantiate)?;
-                Ok(Instance {
-                    store,
-                    addr,
-                    module,
-                    exec,
-                })
+                link(module, exec, imports)
             }
             #[cfg(feature = "aot")]
             Engine::Aot => {
                 // The AOT engine runs on the native stack (its limit comes from the
                 // thread's stack), so `stack_size` does not apply.
                 let module = load_module(bytes).map_err(aot_load_error)?;
-                let mut exec: Box<dyn Executor> = Box::new(AotExecutor::new());
-                let mut store = Store::new();
-                let mut linker = Linker::new();
-                imports.define(&mut linker, &mut store);
-                let addr = linker
-                    .instantiate(&mut store, module.clone(), exec.as_mut())
-                    .map_err(Error::Instantiate)?;
-                Ok(Instance {
-                    store,
-                    addr,
-                    module,
-                    exec,
-                })
+                link(module, Box::new(AotExecutor::new()), imports)
             }
         }
     }
+}
+
+/// Defines the host's imports in a fresh store and instantiates `module` with `exec`.
+#[cfg(any(feature = "interp", feature = "aot"))]
+fn link(
+    module: Arc<Module>,
+    mut exec: Box<dyn Executor>,
+    imports: Imports,
+) -> Result<Instance, Error> {
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    imports.define(&mut linker, &mut store);
+    let addr = linker
+        .instantiate(&mut store, module.clone(), exec.as_mut())
+        .map_err(Error::Instantiate)?;
+    Ok(Instance {
+        store,
+        addr,
+        module,
+        exec,
+    })
 }
 
 /// An `.aot` file that cannot be loaded reads like a module that cannot be loaded.
