@@ -6,6 +6,7 @@ extern crate std;
 
 #[cfg(all(feature = "std", target_os = "linux"))]
 pub mod engine;
+pub mod bare;
 pub mod load;
 pub mod reloc;
 

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod format;
 pub mod helpers;
+pub mod meta;
 #[cfg(feature = "alloc")]
 pub mod object;
 pub mod reloc;
