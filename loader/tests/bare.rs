@@ -909,3 +909,63 @@ fn differential_against_the_interpreter() {
         }
     }
 }
+
+/// Metadata that is cut short or corrupted (behind a valid checksum) gives errors from
+/// `instance_requirements` / `Instance::new`, never a panic.
+#[test]
+fn corrupted_metadata_gives_errors() {
+    let wat = r#"(module
+      (import "env" "triple" (func (param i32) (result i32)))
+      (memory 1 2) (table 3 funcref) (global (mut i32) (i32.const 5))
+      (func $f (result i32) (i32.const 1))
+      (elem (i32.const 1) $f) (elem funcref (ref.func $f))
+      (data (i32.const 3) "abc") (data "p")
+      (export "f" (func $f)))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let module = Module::new(&wasm).unwrap();
+    let mut opts = mote_aotc::Options::host();
+    opts.bounds_checks = BoundsChecks::Explicit;
+    opts.opt_level = 1;
+    let obj = mote_aotc::compile(&module, &wasm, &opts).unwrap();
+    let hosts = [HostFunc {
+        module: "env",
+        name: "triple",
+        params: &[ValType::I32],
+        results: &[ValType::I32],
+        func: HostFn::Rust(triple),
+        data: std::ptr::null_mut(),
+    }];
+    let meta = obj.metadata.clone();
+    let mut variants: Vec<Vec<u8>> = (0..meta.len()).map(|n| meta[..n].to_vec()).collect();
+    for i in 8..meta.len() {
+        for v in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+            let mut m = meta.clone();
+            m[i] = v;
+            variants.push(m);
+        }
+    }
+    let (mut ok, mut refused) = (0, 0);
+    for m in variants {
+        let mut o = obj.clone();
+        o.metadata = m;
+        let bytes = write(&o);
+        let file = AotFile::parse(&bytes).unwrap();
+        let Ok(req) = instance_requirements(&file) else {
+            refused += 1;
+            continue;
+        };
+        let parsed = mote_core::aot::meta::Meta::parse(file.metadata()).unwrap();
+        if req.state_bytes > 1 << 20 || req.memory_min_bytes > 4 << 16 || parsed.start().is_some() {
+            continue;
+        }
+        let mut b = Buffers::new(&file, None);
+        match b.instance(&file, &hosts) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(!e.to_string().is_empty());
+                refused += 1;
+            }
+        }
+    }
+    assert!(ok > 0 && refused > 0, "{ok} {refused}");
+}

@@ -532,9 +532,17 @@ impl<'a> Instance<'a> {
             _state: PhantomData,
         };
         if let Some(start) = meta.start() {
-            // SAFETY: `rt` was just initialised in `state`, borrowed for 'a.
-            unsafe { runtime::invoke(rt.as_ptr(), start, core::ptr::NonNull::dangling().as_ptr()) }
-                .map_err(BareError::Start)?;
+            let ty = inst.rt().func_type(start).unwrap_or_default();
+            if ty.param_count() != 0 || ty.result_count() != 0 {
+                return Err(BareError::Meta(MetaError::Malformed {
+                    offset: 0,
+                    what: "the start function takes parameters or returns results",
+                }));
+            }
+            let scratch = inst.rt().scratch;
+            // SAFETY: `rt` was just initialised in `state`, borrowed for 'a; the start
+            // function uses no cells.
+            unsafe { runtime::invoke(rt.as_ptr(), start, scratch) }.map_err(BareError::Start)?;
         }
         Ok(inst)
     }
