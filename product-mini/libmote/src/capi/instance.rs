@@ -1,0 +1,402 @@
+//! What both engines share at the C API: export lookup, typed calls, memory, deinit.
+//! An instance pointer starts with a magic word that says which engine made it.
+
+use core::ffi::{c_char, CStr};
+use core::fmt;
+
+use mote_core::{Cell, Trap, ValType, Value};
+
+use super::error::fail;
+use super::natives::{self, LAST_FAILURE, NATIVE_FAILED};
+use super::types::*;
+
+/// Longest parameter or result list a call through the C API may have.
+const MAX_CALL_CELLS: usize = 32;
+
+pub(crate) enum Engine<'a> {
+    #[cfg(feature = "aot")]
+    Aot(&'a mut super::aot::AotInstance),
+    #[cfg(feature = "interp")]
+    Interp(&'a mut super::interp::InterpInstance),
+    #[allow(dead_code)]
+    None(core::marker::PhantomData<&'a ()>),
+}
+
+/// The engine behind an instance pointer, checked by its magic word.
+///
+/// # Safety
+/// `inst` is NULL or points to at least 4 readable bytes; a pointer with a valid magic
+/// is a live instance.
+pub(crate) unsafe fn engine<'a>(inst: *const mote_instance) -> Result<Engine<'a>, i32> {
+    if inst.is_null() {
+        return Err(fail(MOTE_ERR_ARGUMENT, format_args!("instance is NULL")));
+    }
+    // SAFETY: see above; every instance begins with its `u32` magic.
+    let magic = unsafe { inst.cast::<u32>().read() };
+    #[cfg(feature = "aot")]
+    if magic == super::aot::INSTANCE_MAGIC {
+        return Ok(Engine::Aot(unsafe { &mut *inst.cast_mut().cast() }));
+    }
+    #[cfg(feature = "interp")]
+    if magic == super::interp::INSTANCE_MAGIC {
+        return Ok(Engine::Interp(unsafe { &mut *inst.cast_mut().cast() }));
+    }
+    let _ = magic;
+    Err(fail(
+        MOTE_ERR_ARGUMENT,
+        format_args!("not a live mote instance (freed, or another object)"),
+    ))
+}
+
+/// Records a trap as the last error, naming the native that failed if one did.
+pub(crate) fn trap_error(during: &str, trap: Trap) -> i32 {
+    let sep = if during.is_empty() { "" } else { " in " };
+    // SAFETY: single-threaded API.
+    let failure = unsafe { (*LAST_FAILURE.get()).take() };
+    if let (true, Some(f)) = (trap == NATIVE_FAILED, failure) {
+        if let Some(n) = natives::all().get(f.native) {
+            return fail(
+                MOTE_ERR_TRAP,
+                format_args!(
+                    "wasm trap{sep}{during}: host function failed ({}.{} returned {})",
+                    n.module, n.name, f.status
+                ),
+            );
+        }
+    }
+    fail(
+        MOTE_ERR_TRAP,
+        format_args!("wasm trap{sep}{during}: {trap}"),
+    )
+}
+
+struct Types<'a>(&'a [ValType]);
+
+impl fmt::Display for Types<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(")?;
+        for (i, t) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(t.name())?;
+        }
+        f.write_str(")")
+    }
+}
+
+fn kind_name(kind: u32) -> &'static str {
+    match kind {
+        MOTE_I32 => "i32",
+        MOTE_I64 => "i64",
+        MOTE_F32 => "f32",
+        MOTE_F64 => "f64",
+        _ => "an unknown kind",
+    }
+}
+
+fn to_cell(v: &mote_val, ty: ValType) -> Option<Cell> {
+    // SAFETY: the union member read is the one `kind` names; all are plain numbers.
+    let value = unsafe {
+        match (v.kind, ty) {
+            (MOTE_I32, ValType::I32) => Value::I32(v.of.i32),
+            (MOTE_I64, ValType::I64) => Value::I64(v.of.i64),
+            (MOTE_F32, ValType::F32) => Value::F32(v.of.f32.to_bits()),
+            (MOTE_F64, ValType::F64) => Value::F64(v.of.f64.to_bits()),
+            _ => return None,
+        }
+    };
+    Some(value.to_cell())
+}
+
+fn from_cell(cell: Cell, ty: ValType) -> mote_val {
+    let (kind, of) = match Value::from_cell(ty, cell) {
+        Value::I32(v) => (MOTE_I32, mote_val_of { i32: v }),
+        Value::I64(v) => (MOTE_I64, mote_val_of { i64: v }),
+        Value::F32(b) => (
+            MOTE_F32,
+            mote_val_of {
+                f32: f32::from_bits(b),
+            },
+        ),
+        Value::F64(b) => (
+            MOTE_F64,
+            mote_val_of {
+                f64: f64::from_bits(b),
+            },
+        ),
+        // `func` lookups refuse these types, so they never reach here.
+        _ => (MOTE_I64, mote_val_of { i64: cell as i64 }),
+    };
+    mote_val {
+        kind,
+        reserved: 0,
+        of,
+    }
+}
+
+fn c_types(tys: &[ValType]) -> bool {
+    tys.iter()
+        .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
+}
+
+/// Checks a function's type for the C API and fills `out`.
+fn describe(
+    inst: *const mote_instance,
+    name: &str,
+    index: u32,
+    params: &[ValType],
+    results: &[ValType],
+) -> Result<mote_function, i32> {
+    if !c_types(params) || !c_types(results) {
+        return Err(fail(
+            MOTE_ERR_SIGNATURE,
+            format_args!(
+                "export `{name}` has type {} -> {}; only i32, i64, f32 and f64 cross the C API",
+                Types(params),
+                Types(results)
+            ),
+        ));
+    }
+    if params.len() > MAX_CALL_CELLS || results.len() > MAX_CALL_CELLS {
+        return Err(fail(
+            MOTE_ERR_SIGNATURE,
+            format_args!("export `{name}` has more than {MAX_CALL_CELLS} parameters or results"),
+        ));
+    }
+    Ok(mote_function {
+        instance: inst,
+        index,
+        param_count: params.len() as u16,
+        result_count: results.len() as u16,
+    })
+}
+
+/// Finds an exported function.
+///
+/// # Safety
+/// `inst` is a live instance, `name` a NUL-terminated string, `out` writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_lookup_function(
+    inst: *const mote_instance,
+    name: *const c_char,
+    out: *mut mote_function,
+) -> i32 {
+    if name.is_null() || out.is_null() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_lookup_function: name or out is NULL"),
+        );
+    }
+    let Ok(name) = (unsafe { CStr::from_ptr(name) }).to_str() else {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_lookup_function: name is not UTF-8"),
+        );
+    };
+    let engine = match unsafe { engine(inst) } {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let found = match engine {
+        #[cfg(feature = "aot")]
+        Engine::Aot(a) => a.func(name).map(|(i, sig)| match sig {
+            Some((p, r)) => describe(inst, name, i, &p, &r),
+            None => Err(fail(
+                MOTE_ERR_SIGNATURE,
+                format_args!(
+                    "export `{name}` has more than {MAX_CALL_CELLS} parameters or results"
+                ),
+            )),
+        }),
+        #[cfg(feature = "interp")]
+        Engine::Interp(i) => i.func(name).map(|(f, p, r)| describe(inst, name, f, p, r)),
+        Engine::None(_) => None,
+    };
+    match found {
+        Some(Ok(f)) => {
+            unsafe { *out = f };
+            MOTE_OK
+        }
+        Some(Err(code)) => code,
+        None => fail(
+            MOTE_ERR_NOT_FOUND,
+            format_args!("no exported function `{name}`"),
+        ),
+    }
+}
+
+/// Checks the arguments against `params` and puts them into cells.
+fn prepare(
+    params: &[ValType],
+    results: &[ValType],
+    args: &[mote_val],
+    nresults: usize,
+    cells: &mut [Cell; MAX_CALL_CELLS],
+) -> Result<usize, i32> {
+    let mismatch = || {
+        fail(
+            MOTE_ERR_SIGNATURE,
+            format_args!(
+                "function has type {} -> {}; called with {} argument(s) and room for {} result(s)",
+                Types(params),
+                Types(results),
+                args.len(),
+                nresults
+            ),
+        )
+    };
+    if args.len() != params.len() || nresults != results.len() {
+        return Err(mismatch());
+    }
+    for (i, (a, t)) in args.iter().zip(params).enumerate() {
+        cells[i] = to_cell(a, *t).ok_or_else(|| {
+            fail(
+                MOTE_ERR_SIGNATURE,
+                format_args!(
+                    "argument {i} is {}, the function wants {}",
+                    kind_name(a.kind),
+                    t.name()
+                ),
+            )
+        })?;
+    }
+    Ok(params.len().max(results.len()))
+}
+
+/// Calls an exported function with typed values.
+///
+/// # Safety
+/// `inst` is a live instance; `args` holds `nargs` values and `results` room for
+/// `nresults` (either may be NULL when its count is 0).
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_call(
+    inst: *mut mote_instance,
+    func: mote_function,
+    args: *const mote_val,
+    nargs: u32,
+    results: *mut mote_val,
+    nresults: u32,
+) -> i32 {
+    if (args.is_null() && nargs != 0) || (results.is_null() && nresults != 0) {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_call: args or results is NULL"),
+        );
+    }
+    if func.instance != inst.cast_const() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_call: the function was looked up in another instance"),
+        );
+    }
+    let args: &[mote_val] = if nargs == 0 {
+        &[]
+    } else {
+        unsafe { core::slice::from_raw_parts(args, nargs as usize) }
+    };
+    let engine = match unsafe { engine(inst) } {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let mut cells = [0 as Cell; MAX_CALL_CELLS];
+    // SAFETY: single-threaded API.
+    unsafe { *LAST_FAILURE.get() = None };
+    let no_such = || {
+        fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_call: no such function"),
+        )
+    };
+    let (res, outcome) = match engine {
+        #[cfg(feature = "aot")]
+        Engine::Aot(a) => {
+            let Some((params, res)) = a.sig(func.index) else {
+                return no_such();
+            };
+            let n = match prepare(&params, &res, args, nresults as usize, &mut cells) {
+                Ok(n) => n,
+                Err(code) => return code,
+            };
+            (res, a.call(func.index, &mut cells[..n]))
+        }
+        #[cfg(feature = "interp")]
+        Engine::Interp(i) => {
+            let sig = i.sig(func.index).filter(|_| i.owns(func.index));
+            let Some((params, res)) = sig.and_then(copy_sig) else {
+                return no_such();
+            };
+            let n = match prepare(&params, &res, args, nresults as usize, &mut cells) {
+                Ok(n) => n,
+                Err(code) => return code,
+            };
+            (res, i.call(func.index, &mut cells[..n]))
+        }
+        Engine::None(_) => return no_such(),
+    };
+    match outcome {
+        Ok(()) => {
+            for (k, ty) in res.iter().enumerate() {
+                // SAFETY: `results` has room for `nresults == res.len()` values.
+                unsafe { results.add(k).write(from_cell(cells[k], *ty)) };
+            }
+            MOTE_OK
+        }
+        Err(trap) => trap_error("", trap),
+    }
+}
+
+pub(crate) type Sig = heapless::Vec<ValType, MAX_CALL_CELLS>;
+
+/// A function type copied out of the instance, so the call may borrow it mutably.
+#[cfg(feature = "interp")]
+fn copy_sig((p, r): (&[ValType], &[ValType])) -> Option<(Sig, Sig)> {
+    Some((Sig::from_slice(p).ok()?, Sig::from_slice(r).ok()?))
+}
+
+/// The instance's linear memory 0.
+///
+/// # Safety
+/// `inst` is a live instance; `len` is NULL or writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) -> *mut u8 {
+    let mem: &mut [u8] = match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => a.memory(),
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.memory(),
+        _ => &mut [],
+    };
+    if let Some(len) = unsafe { len.as_mut() } {
+        *len = mem.len();
+    }
+    if mem.is_empty() {
+        core::ptr::null_mut()
+    } else {
+        mem.as_mut_ptr()
+    }
+}
+
+/// Ends an instance. Interpreter instances return their memory to the arena; AOT
+/// instances hand their buffers back to the caller.
+///
+/// # Safety
+/// `inst` is a live instance and is not used afterwards.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_instance_deinit(inst: *mut mote_instance) -> i32 {
+    let r = match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => {
+            a.deinit();
+            Ok(())
+        }
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => unsafe { super::interp::InterpInstance::free(i) },
+        Ok(Engine::None(_)) => Ok(()),
+        Err(code) => Err(code),
+    };
+    match r {
+        Ok(()) => MOTE_OK,
+        Err(code) => code,
+    }
+}

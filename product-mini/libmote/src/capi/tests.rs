@@ -1,0 +1,416 @@
+//! The C API driven from Rust (std build): the same calls a C program makes.
+
+use core::ffi::{c_void, CStr};
+use std::sync::Mutex;
+
+use super::*;
+
+/// The API's state is global: one test at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(mote_last_error()) }
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn init() -> std::sync::MutexGuard<'static, ()> {
+    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let args = mote_init_args {
+        protect: None,
+        clock: None,
+        random: None,
+        user: core::ptr::null_mut(),
+        arena: core::ptr::null_mut(),
+        arena_len: 0,
+        interp_stack_bytes: 0,
+        native_stack_bytes: 0,
+        fatal: None,
+    };
+    assert_eq!(unsafe { mote_init(&args) }, MOTE_OK, "{}", last_error());
+    guard
+}
+
+fn deinit() {
+    assert_eq!(unsafe { mote_deinit() }, MOTE_OK, "{}", last_error());
+}
+
+unsafe extern "C" fn add(_: *mut mote_exec_env, cells: *mut u64, user: *mut c_void) -> i32 {
+    let seen = unsafe { &*(user as *const core::sync::atomic::AtomicU32) };
+    seen.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    let c = unsafe { core::slice::from_raw_parts_mut(cells, 2) };
+    c[0] = u64::from((c[0] as u32).wrapping_add(c[1] as u32));
+    0
+}
+
+/// Copies the guest string (ptr, len) into a buffer reachable from the test.
+unsafe extern "C" fn shout(env: *mut mote_exec_env, cells: *mut u64, user: *mut c_void) -> i32 {
+    let out = unsafe { &mut *(user as *mut Vec<u8>) };
+    let c = unsafe { core::slice::from_raw_parts(cells, 2) };
+    let mut len = 0;
+    let mem = unsafe { mote_exec_memory(env, &mut len) };
+    let (ptr, n) = (c[0] as usize, c[1] as usize);
+    if mem.is_null() || ptr + n > len {
+        return 1;
+    }
+    out.extend_from_slice(unsafe { core::slice::from_raw_parts(mem.add(ptr), n) });
+    0
+}
+
+unsafe extern "C" fn fails(_: *mut mote_exec_env, _: *mut u64, _: *mut c_void) -> i32 {
+    3
+}
+
+fn native(
+    name: &'static CStr,
+    sig: &'static CStr,
+    f: mote_native_fn,
+    user: *mut c_void,
+) -> mote_native {
+    mote_native {
+        name: name.as_ptr(),
+        signature: sig.as_ptr(),
+        func: Some(f),
+        user,
+    }
+}
+
+const GUEST: &str = r#"(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "shout" (func $shout (param i32 i32)))
+  (import "env" "fails" (func $fails))
+  (memory (export "memory") 1)
+  (data (i32.const 32) "hi there")
+  (func (export "sum3") (param i32 i32 i32) (result i32)
+    (call $add (call $add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "greet") (call $shout (i32.const 32) (i32.const 8)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "wide") (param i64 f32 f64) (result f64)
+    (f64.add (f64.add (f64.convert_i64_s (local.get 0)) (f64.promote_f32 (local.get 1)))
+             (local.get 2)))
+  (func (export "host_fails") (call $fails)))"#;
+
+fn i32v(v: i32) -> mote_val {
+    mote_val {
+        kind: MOTE_I32,
+        reserved: 0,
+        of: mote_val_of { i32: v },
+    }
+}
+
+fn call(
+    inst: *mut mote_instance,
+    name: &CStr,
+    args: &[mote_val],
+    nres: usize,
+) -> Result<Vec<mote_val>, (i32, String)> {
+    let mut f = mote_function {
+        instance: core::ptr::null(),
+        index: 0,
+        param_count: 0,
+        result_count: 0,
+    };
+    let rc = unsafe { mote_lookup_function(inst, name.as_ptr(), &mut f) };
+    if rc != MOTE_OK {
+        return Err((rc, last_error()));
+    }
+    let mut out = vec![i32v(0); nres];
+    let rc = unsafe {
+        mote_call(
+            inst,
+            f,
+            args.as_ptr(),
+            args.len() as u32,
+            out.as_mut_ptr(),
+            nres as u32,
+        )
+    };
+    if rc != MOTE_OK {
+        return Err((rc, last_error()));
+    }
+    Ok(out)
+}
+
+#[cfg(feature = "interp")]
+#[test]
+fn interpreter_module_end_to_end() {
+    let _g = init();
+    let seen = core::sync::atomic::AtomicU32::new(0);
+    let mut said: Vec<u8> = Vec::new();
+    let natives = [
+        native(c"add", c"(ii)i", add, (&raw const seen).cast_mut().cast()),
+        native(c"shout", c"(ii)", shout, (&raw mut said).cast()),
+        native(c"fails", c"()", fails, core::ptr::null_mut()),
+    ];
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 3) },
+        MOTE_OK
+    );
+    let wasm = wat::parse_str(GUEST).unwrap();
+    let mut module = core::ptr::null_mut();
+    assert_eq!(
+        unsafe { mote_wasm_load(wasm.as_ptr(), wasm.len(), &mut module) },
+        MOTE_OK,
+        "{}",
+        last_error()
+    );
+    let mut inst = core::ptr::null_mut();
+    assert_eq!(
+        unsafe { mote_wasm_instantiate(module, &mut inst) },
+        MOTE_OK,
+        "{}",
+        last_error()
+    );
+    // The instance keeps its own reference to the module.
+    assert_eq!(unsafe { mote_module_free(module) }, MOTE_OK);
+
+    let r = call(inst, c"sum3", &[i32v(1), i32v(2), i32v(39)], 1).unwrap();
+    assert_eq!((r[0].kind, unsafe { r[0].of.i32 }), (MOTE_I32, 42));
+    assert_eq!(seen.load(core::sync::atomic::Ordering::Relaxed), 2);
+
+    call(inst, c"greet", &[], 0).unwrap();
+    assert_eq!(said, b"hi there");
+
+    let wide = [
+        mote_val {
+            kind: MOTE_I64,
+            reserved: 0,
+            of: mote_val_of { i64: 40 },
+        },
+        mote_val {
+            kind: MOTE_F32,
+            reserved: 0,
+            of: mote_val_of { f32: 1.5 },
+        },
+        mote_val {
+            kind: MOTE_F64,
+            reserved: 0,
+            of: mote_val_of { f64: 0.5 },
+        },
+    ];
+    let r = call(inst, c"wide", &wide, 1).unwrap();
+    assert_eq!((r[0].kind, unsafe { r[0].of.f64 }), (MOTE_F64, 42.0));
+
+    // A trap is an error with the spec's message; the instance stays usable.
+    let e = call(inst, c"div", &[i32v(1), i32v(0)], 1).unwrap_err();
+    assert_eq!(
+        e,
+        (
+            MOTE_ERR_TRAP,
+            "wasm trap: integer divide by zero".to_owned()
+        )
+    );
+    let r = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
+    assert_eq!(unsafe { r[0].of.i32 }, 42);
+
+    let e = call(inst, c"host_fails", &[], 0).unwrap_err();
+    assert_eq!(
+        e,
+        (
+            MOTE_ERR_TRAP,
+            "wasm trap: host function failed (env.fails returned 3)".to_owned()
+        )
+    );
+
+    // Wrong arity, wrong kinds, unknown names.
+    let e = call(inst, c"div", &[i32v(1)], 1).unwrap_err();
+    assert_eq!(e.0, MOTE_ERR_SIGNATURE);
+    assert!(e.1.contains("(i32 i32) -> (i32)"), "{}", e.1);
+    let e = call(inst, c"wide", &[i32v(1), i32v(1), i32v(1)], 1).unwrap_err();
+    assert_eq!(
+        e,
+        (
+            MOTE_ERR_SIGNATURE,
+            "argument 0 is i32, the function wants i64".to_owned()
+        )
+    );
+    let e = call(inst, c"nope", &[], 0).unwrap_err();
+    assert_eq!(
+        e,
+        (MOTE_ERR_NOT_FOUND, "no exported function `nope`".to_owned())
+    );
+
+    let mut len = 0;
+    let mem = unsafe { mote_memory(inst, &mut len) };
+    assert_eq!(len, 65536);
+    assert_eq!(
+        unsafe { core::slice::from_raw_parts(mem.add(32), 8) },
+        b"hi there"
+    );
+
+    // Objects still alive keep mote_deinit from pulling the arena away.
+    assert_eq!(unsafe { mote_deinit() }, MOTE_ERR_STATE);
+    assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+    assert_eq!(
+        unsafe { mote_instance_deinit(inst) },
+        MOTE_ERR_ARGUMENT,
+        "double free is caught"
+    );
+    deinit();
+}
+
+#[cfg(feature = "interp")]
+#[test]
+fn missing_natives_and_bad_modules_are_errors() {
+    let _g = init();
+    let wasm = wat::parse_str(GUEST).unwrap();
+    let mut module = core::ptr::null_mut();
+    assert_eq!(
+        unsafe { mote_wasm_load(wasm.as_ptr(), wasm.len(), &mut module) },
+        MOTE_OK
+    );
+    let mut inst = core::ptr::null_mut();
+    assert_eq!(
+        unsafe { mote_wasm_instantiate(module, &mut inst) },
+        MOTE_ERR_LINK
+    );
+    assert_eq!(last_error(), "unknown import: `env.add` (function)");
+    // Registered with the wrong type: the linker says which import.
+    let natives = [
+        native(c"add", c"(i)i", fails, core::ptr::null_mut()),
+        native(c"shout", c"(ii)", fails, core::ptr::null_mut()),
+        native(c"fails", c"()", fails, core::ptr::null_mut()),
+    ];
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 3) },
+        MOTE_OK
+    );
+    assert_eq!(
+        unsafe { mote_wasm_instantiate(module, &mut inst) },
+        MOTE_ERR_LINK
+    );
+    assert!(last_error().contains("env.add"), "{}", last_error());
+    assert_eq!(unsafe { mote_module_free(module) }, MOTE_OK);
+
+    let junk = b"\0asm\x01\0\0\0\x05";
+    assert_eq!(
+        unsafe { mote_wasm_load(junk.as_ptr(), junk.len(), &mut module) },
+        MOTE_ERR_FORMAT
+    );
+    assert!(
+        last_error().starts_with("invalid module"),
+        "{}",
+        last_error()
+    );
+    deinit();
+}
+
+#[test]
+fn native_registration_checks_everything_first() {
+    let _g = init();
+    let bad = [
+        native(c"ok", c"(ii)i", fails, core::ptr::null_mut()),
+        native(c"bad", c"(x)", fails, core::ptr::null_mut()),
+    ];
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), bad.as_ptr(), 2) },
+        MOTE_ERR_ARGUMENT
+    );
+    assert_eq!(
+        last_error(),
+        "native `env.bad`: bad signature \"(x)\": signature characters are i (i32), I (i64), f (f32), F (f64)"
+    );
+    assert!(natives::all().is_empty(), "nothing registered on failure");
+    let long = c"a_name_that_is_much_longer_than_31_bytes";
+    let one = [native(long, c"()", fails, core::ptr::null_mut())];
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), one.as_ptr(), 1) },
+        MOTE_ERR_ARGUMENT
+    );
+    assert!(
+        last_error().contains("longer than 31 bytes"),
+        "{}",
+        last_error()
+    );
+    let mut null_fn = native(c"f", c"()", fails, core::ptr::null_mut());
+    null_fn.func = None;
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), &null_fn, 1) },
+        MOTE_ERR_ARGUMENT
+    );
+
+    // Filling the table: the 33rd distinct name is refused; re-registering replaces.
+    let names: Vec<std::ffi::CString> = (0..MOTE_MAX_NATIVES + 1)
+        .map(|i| std::ffi::CString::new(format!("f{i}")).unwrap())
+        .collect();
+    let all: Vec<mote_native> = names
+        .iter()
+        .map(|n| mote_native {
+            name: n.as_ptr(),
+            signature: c"()".as_ptr(),
+            func: Some(fails),
+            user: core::ptr::null_mut(),
+        })
+        .collect();
+    assert_eq!(
+        unsafe { mote_register_natives(c"m".as_ptr(), all.as_ptr(), MOTE_MAX_NATIVES as u32) },
+        MOTE_OK
+    );
+    assert_eq!(
+        unsafe { mote_register_natives(c"m".as_ptr(), all.as_ptr(), 1) },
+        MOTE_OK
+    );
+    assert_eq!(natives::all().len(), MOTE_MAX_NATIVES);
+    assert_eq!(
+        unsafe { mote_register_natives(c"m".as_ptr(), all[MOTE_MAX_NATIVES..].as_ptr(), 1) },
+        MOTE_ERR_FULL
+    );
+    deinit();
+    assert!(natives::all().is_empty());
+}
+
+#[test]
+fn signatures_parse_like_wamr() {
+    use mote_core::ValType::*;
+    let (p, r) = natives::parse_signature("(iIfF)i").unwrap();
+    assert_eq!((&p[..], &r[..]), (&[I32, I64, F32, F64][..], &[I32][..]));
+    let (p, r) = natives::parse_signature("()").unwrap();
+    assert!(p.is_empty() && r.is_empty());
+    assert!(natives::parse_signature("ii)i").is_err());
+    assert!(natives::parse_signature("(ii").is_err());
+    assert!(natives::parse_signature("(*~)i").is_err());
+    assert!(natives::parse_signature("(iiiiiiiiiiiiiiiii)").is_err());
+}
+
+#[test]
+fn calls_before_init_fail_cleanly() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let wasm = [0u8; 8];
+    let mut module = core::ptr::null_mut();
+    let rc = unsafe { mote_wasm_load(wasm.as_ptr(), wasm.len(), &mut module) };
+    assert!(rc == MOTE_ERR_STATE || rc == MOTE_ERR_UNSUPPORTED, "{rc}");
+    let n = native(c"f", c"()", fails, core::ptr::null_mut());
+    assert_eq!(
+        unsafe { mote_register_natives(c"env".as_ptr(), &n, 1) },
+        MOTE_ERR_STATE
+    );
+    assert_eq!(last_error(), "mote_init has not been called");
+    assert_eq!(unsafe { mote_deinit() }, MOTE_ERR_STATE);
+    assert_eq!(unsafe { mote_init(core::ptr::null()) }, MOTE_ERR_ARGUMENT);
+    let mut f = mote_function {
+        instance: core::ptr::null(),
+        index: 0,
+        param_count: 0,
+        result_count: 0,
+    };
+    assert_eq!(
+        unsafe { mote_lookup_function(core::ptr::null(), c"x".as_ptr(), &mut f) },
+        MOTE_ERR_ARGUMENT
+    );
+}
+
+#[test]
+fn the_last_error_is_cut_to_its_buffer() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let long = "é".repeat(300);
+    error::set(format_args!("{long}"));
+    let text = last_error();
+    assert!(
+        text.len() <= 255 && text.chars().all(|c| c == 'é'),
+        "{}",
+        text.len()
+    );
+    error::clear();
+    assert_eq!(last_error(), "");
+}

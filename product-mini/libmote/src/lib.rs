@@ -1,0 +1,9 @@
+//! mote: embed a WebAssembly runtime in a Rust program or, through the C API
+//! (`include/mote.h`), in firmware.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(feature = "interp")]
+extern crate alloc;
+
+pub mod arena;
+pub mod capi;
