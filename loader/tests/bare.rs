@@ -969,3 +969,20 @@ fn corrupted_metadata_gives_errors() {
     }
     assert!(ok > 0 && refused > 0, "{ok} {refused}");
 }
+
+/// The state of a small module stays small (what an MCU budget sees).
+#[test]
+fn state_is_small() {
+    let bytes = aot(ARITH);
+    let file = AotFile::parse(&bytes).unwrap();
+    let req = instance_requirements(&file).unwrap();
+    println!("ARITH: {req:?}");
+    assert!(req.state_bytes < 1024, "{}", req.state_bytes);
+    let bytes = aot(TABLES);
+    let file = AotFile::parse(&bytes).unwrap();
+    let req = instance_requirements(&file).unwrap();
+    println!("TABLES: state {} bytes", req.state_bytes);
+    // Table cells (8, and 256 for the unbounded externref table) dominate.
+    let cells = (8 + TABLE_ROOM as usize) * 8;
+    assert!(req.state_bytes - cells < 1024, "{}", req.state_bytes);
+}

@@ -536,11 +536,13 @@ pub struct Data<'a> {
     pub offset: usize,
 }
 
-/// One section's vector: item count and the reader positioned at the first item.
-#[derive(Debug, Clone, Copy)]
-struct Vector<'a> {
+/// One section's vector: item count, where the first item starts and where the section
+/// ends (absent sections are empty). Offsets fit u32: `Meta::parse` refuses larger input.
+#[derive(Debug, Clone, Copy, Default)]
+struct Vector {
     count: u32,
-    reader: Reader<'a>,
+    pos: u32,
+    end: u32,
 }
 
 /// Iterator over a section's items; yields one error and stops on malformed bytes.
@@ -783,15 +785,15 @@ fn parse_func(r: &mut Reader<'_>) -> Result<u32> {
 #[derive(Debug, Clone, Copy)]
 pub struct Meta<'a> {
     bytes: &'a [u8],
-    types: Option<Vector<'a>>,
-    imports: Option<Vector<'a>>,
-    functions: Option<Vector<'a>>,
-    tables: Option<Vector<'a>>,
-    memories: Option<Vector<'a>>,
-    globals: Option<Vector<'a>>,
-    exports: Option<Vector<'a>>,
-    elements: Option<Vector<'a>>,
-    datas: Option<Vector<'a>>,
+    types: Vector,
+    imports: Vector,
+    functions: Vector,
+    tables: Vector,
+    memories: Vector,
+    globals: Vector,
+    exports: Vector,
+    elements: Vector,
+    datas: Vector,
     start: Option<u32>,
     pub num_types: u32,
     pub num_imported_funcs: u32,
@@ -809,34 +811,30 @@ pub struct Meta<'a> {
     pub max_arity: u32,
 }
 
-fn each<'a, T>(v: Option<Vector<'a>>, parse: fn(&mut Reader<'a>) -> Result<T>) -> Items<'a, T> {
-    match v {
-        Some(v) => Items {
-            count: v.count,
-            reader: v.reader,
-            parse,
-        },
-        None => Items {
-            count: 0,
-            reader: Reader::new(&[], 0, 0),
-            parse,
-        },
+fn each<'a, T>(
+    bytes: &'a [u8],
+    v: Vector,
+    parse: fn(&mut Reader<'a>) -> Result<T>,
+) -> Items<'a, T> {
+    Items {
+        count: v.count,
+        reader: Reader::new(bytes, v.pos as usize, v.end as usize),
+        parse,
     }
 }
 
 fn check_all<'a, T>(
-    v: Option<Vector<'a>>,
-    end: usize,
+    bytes: &'a [u8],
+    v: Vector,
     parse: fn(&mut Reader<'a>) -> Result<T>,
     mut check: impl FnMut(usize, T) -> Result<()>,
 ) -> Result<()> {
-    let Some(v) = v else { return Ok(()) };
-    let mut r = v.reader;
+    let mut r = Reader::new(bytes, v.pos as usize, v.end as usize);
     for i in 0..v.count as usize {
         let item = parse(&mut r)?;
         check(i, item)?;
     }
-    if r.pos != end {
+    if r.pos != v.end as usize {
         return Err(MetaError::Malformed {
             offset: r.pos,
             what: "section size mismatch",
@@ -859,6 +857,9 @@ impl<'a> Meta<'a> {
                 what: "not a WebAssembly module",
             });
         }
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(MetaError::Unsupported("module metadata larger than 4 GiB"));
+        }
         if bytes[4..8] != [1, 0, 0, 0] {
             return Err(MetaError::Malformed {
                 offset: 4,
@@ -867,15 +868,15 @@ impl<'a> Meta<'a> {
         }
         let mut m = Meta {
             bytes,
-            types: None,
-            imports: None,
-            functions: None,
-            tables: None,
-            memories: None,
-            globals: None,
-            exports: None,
-            elements: None,
-            datas: None,
+            types: Vector::default(),
+            imports: Vector::default(),
+            functions: Vector::default(),
+            tables: Vector::default(),
+            memories: Vector::default(),
+            globals: Vector::default(),
+            exports: Vector::default(),
+            elements: Vector::default(),
+            datas: Vector::default(),
             start: None,
             num_types: 0,
             num_imported_funcs: 0,
@@ -890,7 +891,6 @@ impl<'a> Meta<'a> {
             num_datas: 0,
             max_arity: 0,
         };
-        let mut ends = [0usize; 14];
         let mut seen: u16 = 0;
         let mut r = Reader::new(bytes, 8, bytes.len());
         let mut code_count = None;
@@ -917,7 +917,6 @@ impl<'a> Meta<'a> {
                     });
                 }
                 seen |= 1 << sid;
-                ends[sid as usize] = end;
             }
             let mut s = Reader::new(bytes, start, end);
             let min_item = match sid {
@@ -928,9 +927,14 @@ impl<'a> Meta<'a> {
                 id::GLOBAL => 4,
                 _ => 0,
             };
-            let vector = |s: &mut Reader<'a>| -> Result<Option<Vector<'a>>> {
+            let vector = |s: &mut Reader<'a>| -> Result<Vector> {
                 let count = s.count(min_item)?;
-                Ok(Some(Vector { count, reader: *s }))
+                // Both fit u32: the input length was checked above.
+                Ok(Vector {
+                    count,
+                    pos: s.pos as u32,
+                    end: end as u32,
+                })
             };
             match sid {
                 id::CUSTOM => {}
@@ -964,67 +968,50 @@ impl<'a> Meta<'a> {
 
         // Types, and the arity every call needs.
         let mut max_arity = 0u32;
-        check_all(m.types, ends[id::TYPE as usize], parse_type, |_, t| {
+        check_all(bytes, m.types, parse_type, |_, t| {
             max_arity = max_arity.max(t.params.len().max(t.results.len()) as u32);
             Ok(())
         })?;
         m.max_arity = max_arity;
-        m.num_types = m.types.map_or(0, |v| v.count);
+        m.num_types = m.types.count;
         let num_types = m.num_types;
         let bad_index = |what| MetaError::Malformed { offset: 0, what };
 
         let (mut f, mut t, mut mem, mut g) = (0u32, 0u32, 0u32, 0u32);
-        check_all(
-            m.imports,
-            ends[id::IMPORT as usize],
-            parse_import,
-            |_, i| {
-                match i.desc {
-                    ImportDesc::Func(ty) if ty >= num_types => {
-                        return Err(bad_index("import type index out of range"))
-                    }
-                    ImportDesc::Func(_) => f += 1,
-                    ImportDesc::Table(_) => t += 1,
-                    ImportDesc::Memory(_) => mem += 1,
-                    ImportDesc::Global(_) => g += 1,
+        check_all(bytes, m.imports, parse_import, |_, i| {
+            match i.desc {
+                ImportDesc::Func(ty) if ty >= num_types => {
+                    return Err(bad_index("import type index out of range"))
                 }
-                Ok(())
-            },
-        )?;
+                ImportDesc::Func(_) => f += 1,
+                ImportDesc::Table(_) => t += 1,
+                ImportDesc::Memory(_) => mem += 1,
+                ImportDesc::Global(_) => g += 1,
+            }
+            Ok(())
+        })?;
         m.num_imported_funcs = f;
         m.num_imported_tables = t;
         m.num_imported_memories = mem;
         m.num_imported_globals = g;
 
-        check_all(
-            m.functions,
-            ends[id::FUNCTION as usize],
-            parse_func,
-            |_, ty| {
-                if ty >= num_types {
-                    return Err(bad_index("function type index out of range"));
-                }
-                Ok(())
-            },
-        )?;
-        let defined = m.functions.map_or(0, |v| v.count);
+        check_all(bytes, m.functions, parse_func, |_, ty| {
+            if ty >= num_types {
+                return Err(bad_index("function type index out of range"));
+            }
+            Ok(())
+        })?;
+        let defined = m.functions.count;
         if code_count.unwrap_or(0) != defined {
             return Err(bad_index("function and code section counts differ"));
         }
         m.num_funcs = f
             .checked_add(defined)
             .ok_or(bad_index("too many functions"))?;
-        check_all(m.tables, ends[id::TABLE as usize], parse_table, |_, _| {
-            Ok(())
-        })?;
-        m.num_tables = t + m.tables.map_or(0, |v| v.count);
-        check_all(
-            m.memories,
-            ends[id::MEMORY as usize],
-            parse_limits_memory,
-            |_, _| Ok(()),
-        )?;
-        m.num_memories = mem + m.memories.map_or(0, |v| v.count);
+        check_all(bytes, m.tables, parse_table, |_, _| Ok(()))?;
+        m.num_tables = t + m.tables.count;
+        check_all(bytes, m.memories, parse_limits_memory, |_, _| Ok(()))?;
+        m.num_memories = mem + m.memories.count;
         let num_funcs = m.num_funcs;
         let imported_globals = g;
         let check_expr = |e: ConstExpr, globals: u32| match e {
@@ -1036,56 +1023,43 @@ impl<'a> Meta<'a> {
             }
             _ => Ok(()),
         };
-        check_all(
-            m.globals,
-            ends[id::GLOBAL as usize],
-            parse_global,
-            |i, gl| check_expr(gl.init, imported_globals + i as u32),
-        )?;
-        m.num_globals = g + m.globals.map_or(0, |v| v.count);
+        check_all(bytes, m.globals, parse_global, |i, gl| {
+            check_expr(gl.init, imported_globals + i as u32)
+        })?;
+        m.num_globals = g + m.globals.count;
         let num_globals = m.num_globals;
         let (num_tables, num_memories) = (m.num_tables, m.num_memories);
-        check_all(
-            m.exports,
-            ends[id::EXPORT as usize],
-            parse_export,
-            |_, e| {
-                let limit = match e.kind {
-                    ExternKind::Func => num_funcs,
-                    ExternKind::Table => num_tables,
-                    ExternKind::Memory => num_memories,
-                    ExternKind::Global => num_globals,
-                };
-                if e.index >= limit {
-                    return Err(bad_index("export index out of range"));
-                }
-                Ok(())
-            },
-        )?;
+        check_all(bytes, m.exports, parse_export, |_, e| {
+            let limit = match e.kind {
+                ExternKind::Func => num_funcs,
+                ExternKind::Table => num_tables,
+                ExternKind::Memory => num_memories,
+                ExternKind::Global => num_globals,
+            };
+            if e.index >= limit {
+                return Err(bad_index("export index out of range"));
+            }
+            Ok(())
+        })?;
         if let Some(s) = m.start {
             if s >= num_funcs {
                 return Err(bad_index("start function index out of range"));
             }
         }
-        check_all(
-            m.elements,
-            ends[id::ELEMENT as usize],
-            parse_element,
-            |_, e| {
-                if let ElemMode::Active { table, offset } = e.mode {
-                    if table >= num_tables {
-                        return Err(bad_index("element segment table out of range"));
-                    }
-                    check_expr(offset, num_globals)?;
+        check_all(bytes, m.elements, parse_element, |_, e| {
+            if let ElemMode::Active { table, offset } = e.mode {
+                if table >= num_tables {
+                    return Err(bad_index("element segment table out of range"));
                 }
-                for item in e.items {
-                    check_expr(item?, num_globals)?;
-                }
-                Ok(())
-            },
-        )?;
-        m.num_elements = m.elements.map_or(0, |v| v.count);
-        check_all(m.datas, ends[id::DATA as usize], parse_data, |_, d| {
+                check_expr(offset, num_globals)?;
+            }
+            for item in e.items {
+                check_expr(item?, num_globals)?;
+            }
+            Ok(())
+        })?;
+        m.num_elements = m.elements.count;
+        check_all(bytes, m.datas, parse_data, |_, d| {
             if let DataMode::Active { memory, offset } = d.mode {
                 if memory >= num_memories {
                     return Err(bad_index("data segment memory out of range"));
@@ -1094,7 +1068,7 @@ impl<'a> Meta<'a> {
             }
             Ok(())
         })?;
-        m.num_datas = m.datas.map_or(0, |v| v.count);
+        m.num_datas = m.datas.count;
         Ok(m)
     }
 
@@ -1105,7 +1079,7 @@ impl<'a> Meta<'a> {
 
     /// Types with the offset of each entry (for [`Meta::type_at`]).
     pub fn types(&self) -> Items<'a, (usize, FuncType<'a>)> {
-        each(self.types, |r| {
+        each(self.bytes, self.types, |r| {
             let at = r.pos;
             parse_type(r).map(|t| (at, t))
         })
@@ -1128,31 +1102,31 @@ impl<'a> Meta<'a> {
     }
 
     pub fn imports(&self) -> Items<'a, Import<'a>> {
-        each(self.imports, parse_import)
+        each(self.bytes, self.imports, parse_import)
     }
 
     /// Type index of each defined function.
     pub fn functions(&self) -> Items<'a, u32> {
-        each(self.functions, parse_func)
+        each(self.bytes, self.functions, parse_func)
     }
 
     /// Defined tables.
     pub fn tables(&self) -> Items<'a, TableType> {
-        each(self.tables, parse_table)
+        each(self.bytes, self.tables, parse_table)
     }
 
     /// Defined memories.
     pub fn memories(&self) -> Items<'a, Limits> {
-        each(self.memories, parse_limits_memory)
+        each(self.bytes, self.memories, parse_limits_memory)
     }
 
     /// Defined globals.
     pub fn globals(&self) -> Items<'a, Global> {
-        each(self.globals, parse_global)
+        each(self.bytes, self.globals, parse_global)
     }
 
     pub fn exports(&self) -> Items<'a, Export<'a>> {
-        each(self.exports, parse_export)
+        each(self.bytes, self.exports, parse_export)
     }
 
     /// The export called `name`, if any.
@@ -1171,10 +1145,10 @@ impl<'a> Meta<'a> {
     }
 
     pub fn elements(&self) -> Items<'a, Element<'a>> {
-        each(self.elements, parse_element)
+        each(self.bytes, self.elements, parse_element)
     }
 
     pub fn datas(&self) -> Items<'a, Data<'a>> {
-        each(self.datas, parse_data)
+        each(self.bytes, self.datas, parse_data)
     }
 }

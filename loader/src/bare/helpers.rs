@@ -25,35 +25,50 @@ const fn slots() -> usize {
 /// Entries of [`helper_table`]: the largest helper number plus one.
 pub const HELPER_SLOTS: usize = slots();
 
+/// Helper entry points by `Helper` number (index 0 unused); `VmContext::helpers` of
+/// every instance points here (XIP code calls through it).
+#[repr(transparent)]
+pub(crate) struct Table(pub(crate) [*const (); HELPER_SLOTS]);
+
+// SAFETY: immutable function addresses.
+unsafe impl Sync for Table {}
+
+pub(crate) static TABLE: Table = {
+    let mut t = [core::ptr::null::<()>(); HELPER_SLOTS];
+    let mut i = 0;
+    while i < Helper::ALL.len() {
+        let h = Helper::ALL[i];
+        t[h as usize] = address(h);
+        i += 1;
+    }
+    Table(t)
+};
+
 /// The bare helpers' addresses by `Helper` number (index 0 unused), for
 /// [`crate::HelperTable`].
 pub fn helper_table() -> [usize; HELPER_SLOTS] {
-    let mut t = [0usize; HELPER_SLOTS];
-    for &h in Helper::ALL {
-        t[h as usize] = address(h);
-    }
-    t
+    TABLE.0.map(|p| p as usize)
 }
 
-fn address(h: Helper) -> usize {
+const fn address(h: Helper) -> *const () {
     match h {
-        Helper::MemoryGrow => memory_grow as *const () as usize,
-        Helper::MemoryFill => memory_fill as *const () as usize,
-        Helper::MemoryCopy => memory_copy as *const () as usize,
-        Helper::MemoryInit => memory_init as *const () as usize,
-        Helper::DataDrop => data_drop as *const () as usize,
-        Helper::TableGet => table_get as *const () as usize,
-        Helper::TableSet => table_set as *const () as usize,
-        Helper::TableSize => table_size as *const () as usize,
-        Helper::TableGrow => table_grow as *const () as usize,
-        Helper::TableFill => table_fill as *const () as usize,
-        Helper::TableCopy => table_copy as *const () as usize,
-        Helper::TableInit => table_init as *const () as usize,
-        Helper::ElemDrop => elem_drop as *const () as usize,
-        Helper::RefFunc => ref_func as *const () as usize,
-        Helper::CallImport => call_import as *const () as usize,
-        Helper::CallIndirect => call_indirect as *const () as usize,
-        Helper::RaiseTrap => raise_trap as *const () as usize,
+        Helper::MemoryGrow => memory_grow as *const (),
+        Helper::MemoryFill => memory_fill as *const (),
+        Helper::MemoryCopy => memory_copy as *const (),
+        Helper::MemoryInit => memory_init as *const (),
+        Helper::DataDrop => data_drop as *const (),
+        Helper::TableGet => table_get as *const (),
+        Helper::TableSet => table_set as *const (),
+        Helper::TableSize => table_size as *const (),
+        Helper::TableGrow => table_grow as *const (),
+        Helper::TableFill => table_fill as *const (),
+        Helper::TableCopy => table_copy as *const (),
+        Helper::TableInit => table_init as *const (),
+        Helper::ElemDrop => elem_drop as *const (),
+        Helper::RefFunc => ref_func as *const (),
+        Helper::CallImport => call_import as *const (),
+        Helper::CallIndirect => call_indirect as *const (),
+        Helper::RaiseTrap => raise_trap as *const (),
     }
 }
 

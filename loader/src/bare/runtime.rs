@@ -73,8 +73,6 @@ pub(crate) struct Runtime<'a> {
     /// The full trap when `ctx.trap == HOST_TRAP_CODE`.
     pending: Option<Trap>,
     stack_bytes: usize,
-    /// Helper addresses for XIP code (`VmContext::helpers`).
-    helpers: [usize; super::HELPER_SLOTS],
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut TableRt,
@@ -300,7 +298,6 @@ impl<'a> Runtime<'a> {
                     hosts,
                     pending: None,
                     stack_bytes: config.native_stack_bytes,
-                    helpers,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut TableRt,
@@ -315,7 +312,7 @@ impl<'a> Runtime<'a> {
                 },
             );
             (*rt).ctx.runtime = rt as *mut c_void;
-            (*rt).ctx.helpers = (*rt).helpers.as_ptr();
+            (*rt).ctx.helpers = super::helpers::TABLE.0.as_ptr().cast();
             (*rt).ctx.globals = (*rt).global_ptrs;
             if has_memory {
                 (*rt).ctx.memory = &mut (*rt).mem;
