@@ -134,6 +134,10 @@ use runtime::{Layout, Runtime};
 /// (or absent): a table's capacity is `min(max, max(min, TABLE_ROOM))`.
 pub const TABLE_ROOM: u64 = 256;
 
+/// Values a typed [`Instance::call`] made from inside a host function (a nested call)
+/// may have; the outermost call has no limit.
+pub const NESTED_CALL_CELLS: usize = 16;
+
 /// Alignment of the state buffer.
 pub const STATE_ALIGN: usize = runtime::STATE_ALIGN;
 
@@ -591,16 +595,26 @@ impl<'a> Instance<'a> {
         {
             return Err(CallError::Signature);
         }
-        let scratch = self.rt().scratch;
-        // SAFETY: the scratch area holds the largest arity of any type, and `call` is not
-        // re-entered (host functions cannot reach the instance).
+        // The outermost call uses the scratch cells in the state buffer; a call from a
+        // host function (re-entering through `from_raw`) must not overwrite them.
+        let mut nested = [0 as Cell; NESTED_CALL_CELLS];
+        let cells = if self.rt().depth == 0 {
+            self.rt().scratch
+        } else if ty.param_count().max(ty.result_count()) <= NESTED_CALL_CELLS {
+            nested.as_mut_ptr()
+        } else {
+            return Err(CallError::Trap(Trap::Host(
+                "a nested typed call of more than 16 values: use call_cells",
+            )));
+        };
+        // SAFETY: `cells` holds max(params, results) cells of the function's type.
         unsafe {
             for (i, a) in args.iter().enumerate() {
-                *scratch.add(i) = a.to_cell();
+                *cells.add(i) = a.to_cell();
             }
-            runtime::invoke(self.rt.as_ptr(), f.0, scratch).map_err(CallError::Trap)?;
+            runtime::invoke(self.rt.as_ptr(), f.0, cells).map_err(CallError::Trap)?;
             for (i, (r, t)) in results.iter_mut().zip(ty.results()).enumerate() {
-                *r = Value::from_cell(t, *scratch.add(i));
+                *r = Value::from_cell(t, *cells.add(i));
             }
         }
         Ok(())
@@ -651,11 +665,14 @@ impl<'a> Instance<'a> {
         self.rt.as_ptr().cast()
     }
 
-    /// The instance behind a pointer from [`Instance::as_raw`].
+    /// The instance behind a pointer from [`Instance::as_raw`]. A host function may use
+    /// it to call back into its instance (the nested call shares the outer call's stack
+    /// budget).
     ///
     /// # Safety
-    /// `p` came from `as_raw` of an instance whose buffers are still borrowed for `'a`,
-    /// and no other `Instance` for it is used at the same time.
+    /// `p` came from `as_raw` of an instance whose buffers are still borrowed for `'a`;
+    /// handles to one instance are used one at a time (a host function running inside
+    /// a call may use one while the caller's handle waits for the call to return).
     pub unsafe fn from_raw(p: *mut c_void) -> Instance<'a> {
         Instance {
             // SAFETY: non-null by the caller's contract.

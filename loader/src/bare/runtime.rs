@@ -73,6 +73,9 @@ pub(crate) struct Runtime<'a> {
     /// The full trap when `ctx.trap == HOST_TRAP_CODE`.
     pending: Option<Trap>,
     stack_bytes: usize,
+    /// Calls from the embedder in progress (more than one when a host function calls
+    /// back into the instance); only the outermost sets the stack limit.
+    pub(crate) depth: u32,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut TableRt,
@@ -298,6 +301,7 @@ impl<'a> Runtime<'a> {
                     hosts,
                     pending: None,
                     stack_bytes: config.native_stack_bytes,
+                    depth: 0,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut TableRt,
@@ -755,19 +759,25 @@ unsafe fn take_trap(rt: *mut Runtime<'_>) -> Result<(), Trap> {
     })
 }
 
-/// An outermost call from the embedder: sets the stack limit below this frame, runs
-/// `f`, and returns its trap (the context is clean afterwards).
+/// A call from the embedder: the outermost one sets the stack limit below this frame;
+/// runs `f` and returns its trap (the context is clean afterwards).
 ///
 /// # Safety
 /// `rt` is a live runtime; `cells` holds max(params, results) cells of `f`'s type.
 #[inline(never)]
 pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
-    let marker = 0u8;
-    let sp = core::hint::black_box(&marker) as *const u8 as usize;
-    (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
+    if (*rt).depth == 0 {
+        let marker = 0u8;
+        let sp = core::hint::black_box(&marker) as *const u8 as usize;
+        (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
+    }
+    // A nested call starts while its caller is inside a host function, where no trap is
+    // pending.
+    (*rt).depth = (*rt).depth.saturating_add(1);
     (*rt).ctx.trap = 0;
     (*rt).pending = None;
     call_func(rt, f, cells);
+    (*rt).depth -= 1;
     take_trap(rt)
 }
 
