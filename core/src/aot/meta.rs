@@ -49,6 +49,10 @@ impl core::error::Error for MetaError {}
 
 type Result<T> = core::result::Result<T, MetaError>;
 
+/// Whether this build of mote-core has the `float` feature: a runtime without it refuses
+/// modules that use floating point (the `.aot` header's `feature::FLOAT` bit).
+pub const FLOAT_SUPPORT: bool = cfg!(feature = "float");
+
 /// A cursor over the module bytes. Positions are absolute offsets into the module, so a
 /// runtime can remember where an item starts and come back to it.
 #[derive(Debug, Clone, Copy)]

@@ -38,7 +38,8 @@
 //!
 //! Not supported (clear [`BareError::Unsupported`] / [`BareError::UnsupportedImport`]
 //! errors): imported memories, tables and globals, more than one memory, guard-page
-//! bounds checks (compile with `--bounds-checks=explicit`), SIMD, and the metadata
+//! bounds checks (compile with `--bounds-checks=explicit`), SIMD, floating point when
+//! mote-core is built without its `float` feature, and the metadata
 //! constructs `mote_core::aot::meta` refuses (extended constant expressions, GC types,
 //! 64-bit or shared memories, exception tags).
 //!
@@ -119,7 +120,7 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 use mote_core::aot::format::{AotFile, BoundsMode, FormatError};
-use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
+use mote_core::aot::meta::{self, ImportDesc, Meta, MetaError};
 use mote_core::types::{ExternKind, PAGE_SIZE};
 use mote_core::{Cell, Trap, ValType, Value};
 
@@ -188,8 +189,14 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
             "guard-page bounds checks need an OS: compile with --bounds-checks=explicit",
         ));
     }
-    if file.header().features & mote_core::aot::format::feature::SIMD != 0 {
+    let features = file.header().features;
+    if features & mote_core::aot::format::feature::SIMD != 0 {
         return Err(BareError::Unsupported("SIMD (v128)"));
+    }
+    if features & mote_core::aot::format::feature::FLOAT != 0 && !meta::FLOAT_SUPPORT {
+        return Err(BareError::Unsupported(
+            "the module uses floating point, but this build of mote has no float support",
+        ));
     }
     let meta = Meta::parse(file.metadata()).map_err(BareError::Meta)?;
     for import in meta.imports() {
