@@ -238,3 +238,15 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         core::hint::spin_loop();
     }
 }
+
+/// On hosted targets the precompiled `core` has unwind tables naming this routine; with
+/// `panic = "abort"` nothing unwinds, so it is never called (bare-metal targets build
+/// `core` without unwinding and need none).
+#[cfg(all(
+    feature = "panic-handler",
+    not(feature = "std"),
+    not(test),
+    not(target_os = "none")
+))]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}
