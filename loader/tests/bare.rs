@@ -1037,3 +1037,19 @@ fn host_functions_may_call_back() {
     assert_eq!(call1(&mut inst, "outer", &[i(-1)]), Ok(i(1010)));
     assert_eq!(call1(&mut inst, "inner", &[i(4)]), Ok(i(8)));
 }
+
+#[test]
+fn files_for_another_arch_are_refused() {
+    let wasm = wat::parse_str(TRAPS).unwrap();
+    let module = Module::new(&wasm).unwrap();
+    let mut opts = mote_aotc::Options::new(mote_core::aot::reloc::Arch::Thumbv7em);
+    opts.bounds_checks = BoundsChecks::Explicit;
+    let bytes = write(&mote_aotc::compile(&module, &wasm, &opts).unwrap());
+    let file = AotFile::parse(&bytes).unwrap();
+    let err = instance_requirements(&file).err().unwrap();
+    assert!(
+        matches!(err, BareError::Load(LoadError::WrongArch { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Thumbv7em"), "{err}");
+}
