@@ -521,9 +521,9 @@ impl<'a> Runtime<'a> {
             &[]
         } else {
             let start = info.offset as usize;
-            self.meta
-                .bytes()
-                .get(start..start + info.len as usize)
+            start
+                .checked_add(info.len as usize)
+                .and_then(|end| self.meta.bytes().get(start..end))
                 .unwrap_or(&[])
         };
         let end = u64::from(src) + u64::from(len);
