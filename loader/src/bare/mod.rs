@@ -496,6 +496,10 @@ pub struct Instance<'a> {
     _state: PhantomData<&'a mut [u8]>,
 }
 
+// SAFETY: the instance owns (borrows exclusively) everything it points to: the state and
+// memory buffers; the code region is only executed; host functions are `Send + Sync`.
+unsafe impl Send for Instance<'_> {}
+
 impl<'a> Instance<'a> {
     /// Loads the code into `code`, lays out `state`, links the imports against `hosts`,
     /// initialises globals, tables (element segments) and memory (data segments; the
