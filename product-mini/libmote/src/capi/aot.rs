@@ -72,9 +72,6 @@ mod imp {
     #[repr(C)]
     pub(crate) struct AotInstance {
         magic: u32,
-        /// Set during a call, so a native calling back into its own instance is refused
-        /// instead of running generated code re-entrantly on shared scratch state.
-        busy: bool,
         code: Code,
         inst: Instance<'static>,
     }
@@ -215,7 +212,6 @@ mod imp {
         // code region is written in place first because the instance borrows it.
         unsafe {
             core::ptr::addr_of_mut!((*slot).magic).write(0);
-            core::ptr::addr_of_mut!((*slot).busy).write(false);
             core::ptr::addr_of_mut!((*slot).code).write(Code {
                 region: CodeRegion::new(code, rt.protect, super::super::PLATFORM_USER.get()),
                 refused: 0,
@@ -265,13 +261,7 @@ mod imp {
                 .inst
                 .func_at(index)
                 .ok_or(Trap::Host("no such function"))?;
-            if self.busy {
-                return Err(Trap::Host("instance re-entered from one of its natives"));
-            }
-            self.busy = true;
-            let r = self.inst.call_cells(f, cells);
-            self.busy = false;
-            match r {
+            match self.inst.call_cells(f, cells) {
                 Ok(()) => Ok(()),
                 Err(CallError::Trap(t)) => Err(t),
                 Err(CallError::Signature) => Err(Trap::Host("arguments do not match")),

@@ -9,6 +9,7 @@ use mote_core::{Cell, Trap, ValType, Value};
 use super::error::fail;
 use super::natives::{self, LAST_FAILURE, NATIVE_FAILED};
 use super::types::*;
+use super::Global;
 
 /// Longest parameter or result list a call through the C API may have.
 const MAX_CALL_CELLS: usize = 32;
@@ -22,6 +23,23 @@ pub(crate) enum Engine<'a> {
     None(core::marker::PhantomData<&'a ()>),
 }
 
+/// Instances with a call in progress, innermost last. A native may call into *other*
+/// instances, but not into the one running it: that instance is borrowed by the engine
+/// up the stack (its memory is reachable through `mote_exec_memory` instead).
+static RUNNING: Global<heapless::Vec<*const mote_instance, 8>> = Global::new(heapless::Vec::new());
+
+fn running(inst: *const mote_instance) -> bool {
+    // SAFETY: single-threaded API.
+    unsafe { (*RUNNING.get()).contains(&inst) }
+}
+
+fn busy() -> i32 {
+    fail(
+        MOTE_ERR_STATE,
+        format_args!("the instance is running (a native may not call back into its own instance)"),
+    )
+}
+
 /// The engine behind an instance pointer, checked by its magic word.
 ///
 /// # Safety
@@ -30,6 +48,9 @@ pub(crate) enum Engine<'a> {
 pub(crate) unsafe fn engine<'a>(inst: *const mote_instance) -> Result<Engine<'a>, i32> {
     if inst.is_null() {
         return Err(fail(MOTE_ERR_ARGUMENT, format_args!("instance is NULL")));
+    }
+    if running(inst) {
+        return Err(busy());
     }
     // SAFETY: see above; every instance begins with its `u32` magic.
     let magic = unsafe { inst.cast::<u32>().read() };
@@ -308,31 +329,20 @@ pub unsafe extern "C" fn mote_call(
             format_args!("mote_call: no such function"),
         )
     };
-    let (res, outcome) = match engine {
-        #[cfg(feature = "aot")]
-        Engine::Aot(a) => {
-            let Some((params, res)) = a.sig(func.index) else {
-                return no_such();
-            };
-            let n = match prepare(&params, &res, args, nresults as usize, &mut cells) {
-                Ok(n) => n,
-                Err(code) => return code,
-            };
-            (res, a.call(func.index, &mut cells[..n]))
-        }
-        #[cfg(feature = "interp")]
-        Engine::Interp(i) => {
-            let sig = i.sig(func.index).filter(|_| i.owns(func.index));
-            let Some((params, res)) = sig.and_then(copy_sig) else {
-                return no_such();
-            };
-            let n = match prepare(&params, &res, args, nresults as usize, &mut cells) {
-                Ok(n) => n,
-                Err(code) => return code,
-            };
-            (res, i.call(func.index, &mut cells[..n]))
-        }
-        Engine::None(_) => return no_such(),
+    // SAFETY: single-threaded API; no reference to the stack is held across the call,
+    // which may nest (a native calling another instance).
+    if unsafe { (*RUNNING.get()).push(inst.cast_const()) }.is_err() {
+        return fail(
+            MOTE_ERR_STATE,
+            format_args!("calls from natives into other instances nest too deeply"),
+        );
+    }
+    let result = call_engine(engine, func, args, nresults, &mut cells, no_such);
+    // SAFETY: as above.
+    unsafe { (*RUNNING.get()).pop() };
+    let (res, outcome) = match result {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     match outcome {
         Ok(()) => {
@@ -344,6 +354,39 @@ pub unsafe extern "C" fn mote_call(
         }
         Err(trap) => trap_error("", trap),
     }
+}
+
+type Outcome = (Sig, Result<(), Trap>);
+
+/// Checks the arguments, runs the call, and returns the result types with the outcome.
+fn call_engine(
+    engine: Engine<'_>,
+    func: mote_function,
+    args: &[mote_val],
+    nresults: u32,
+    cells: &mut [Cell; MAX_CALL_CELLS],
+    no_such: impl Fn() -> i32,
+) -> Result<Outcome, i32> {
+    Ok(match engine {
+        #[cfg(feature = "aot")]
+        Engine::Aot(a) => {
+            let Some((params, res)) = a.sig(func.index) else {
+                return Err(no_such());
+            };
+            let n = prepare(&params, &res, args, nresults as usize, cells)?;
+            (res, a.call(func.index, &mut cells[..n]))
+        }
+        #[cfg(feature = "interp")]
+        Engine::Interp(i) => {
+            let sig = i.sig(func.index).filter(|_| i.owns(func.index));
+            let Some((params, res)) = sig.and_then(copy_sig) else {
+                return Err(no_such());
+            };
+            let n = prepare(&params, &res, args, nresults as usize, cells)?;
+            (res, i.call(func.index, &mut cells[..n]))
+        }
+        Engine::None(_) => return Err(no_such()),
+    })
 }
 
 pub(crate) type Sig = heapless::Vec<ValType, MAX_CALL_CELLS>;

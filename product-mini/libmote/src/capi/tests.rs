@@ -58,6 +58,26 @@ unsafe extern "C" fn shout(env: *mut mote_exec_env, cells: *mut u64, user: *mut 
     0
 }
 
+struct Reenter {
+    inst: *mut mote_instance,
+    rc: i32,
+    message: String,
+}
+
+/// Calls back into the instance running it, which must be refused.
+unsafe extern "C" fn reenter(_: *mut mote_exec_env, _: *mut u64, user: *mut c_void) -> i32 {
+    let r = unsafe { &mut *(user as *mut Reenter) };
+    let mut f = mote_function {
+        instance: core::ptr::null(),
+        index: 0,
+        param_count: 0,
+        result_count: 0,
+    };
+    r.rc = unsafe { mote_lookup_function(r.inst, c"greet".as_ptr(), &mut f) };
+    r.message = last_error();
+    0
+}
+
 unsafe extern "C" fn fails(_: *mut mote_exec_env, _: *mut u64, _: *mut c_void) -> i32 {
     3
 }
@@ -80,6 +100,7 @@ const GUEST: &str = r#"(module
   (import "env" "add" (func $add (param i32 i32) (result i32)))
   (import "env" "shout" (func $shout (param i32 i32)))
   (import "env" "fails" (func $fails))
+  (import "env" "reenter" (func $reenter))
   (memory (export "memory") 1)
   (data (i32.const 32) "hi there")
   (func (export "sum3") (param i32 i32 i32) (result i32)
@@ -89,7 +110,8 @@ const GUEST: &str = r#"(module
   (func (export "wide") (param i64 f32 f64) (result f64)
     (f64.add (f64.add (f64.convert_i64_s (local.get 0)) (f64.promote_f32 (local.get 1)))
              (local.get 2)))
-  (func (export "host_fails") (call $fails)))"#;
+  (func (export "host_fails") (call $fails))
+  (func (export "reenter") (call $reenter)))"#;
 
 fn i32v(v: i32) -> mote_val {
     mote_val {
@@ -138,13 +160,19 @@ fn interpreter_module_end_to_end() {
     let _g = init();
     let seen = core::sync::atomic::AtomicU32::new(0);
     let mut said: Vec<u8> = Vec::new();
+    let mut re = Reenter {
+        inst: core::ptr::null_mut(),
+        rc: 0,
+        message: String::new(),
+    };
     let natives = [
+        native(c"reenter", c"()", reenter, (&raw mut re).cast()),
         native(c"add", c"(ii)i", add, (&raw const seen).cast_mut().cast()),
         native(c"shout", c"(ii)", shout, (&raw mut said).cast()),
         native(c"fails", c"()", fails, core::ptr::null_mut()),
     ];
     assert_eq!(
-        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 3) },
+        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 4) },
         MOTE_OK
     );
     let wasm = wat::parse_str(GUEST).unwrap();
@@ -231,6 +259,11 @@ fn interpreter_module_end_to_end() {
         (MOTE_ERR_NOT_FOUND, "no exported function `nope`".to_owned())
     );
 
+    re.inst = inst;
+    call(inst, c"reenter", &[], 0).unwrap();
+    assert_eq!(re.rc, MOTE_ERR_STATE);
+    assert!(re.message.contains("may not call back"), "{}", re.message);
+
     let mut len = 0;
     let mem = unsafe { mote_memory(inst, &mut len) };
     assert_eq!(len, 65536);
@@ -271,9 +304,10 @@ fn missing_natives_and_bad_modules_are_errors() {
         native(c"add", c"(i)i", fails, core::ptr::null_mut()),
         native(c"shout", c"(ii)", fails, core::ptr::null_mut()),
         native(c"fails", c"()", fails, core::ptr::null_mut()),
+        native(c"reenter", c"()", fails, core::ptr::null_mut()),
     ];
     assert_eq!(
-        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 3) },
+        unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 4) },
         MOTE_OK
     );
     assert_eq!(
