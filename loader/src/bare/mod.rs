@@ -439,7 +439,10 @@ impl HostCall<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
     /// Native stack generated code may use below the frame of the outermost call
-    /// before it traps with "call stack exhausted".
+    /// before it traps with "call stack exhausted". The calling task's stack must have
+    /// this much left plus room for helpers and host functions (a few KiB; debug builds
+    /// of the helpers take ~450 bytes per level of `call_indirect` recursion, release
+    /// builds ~64). Direct recursion costs ~16 bytes per level of simple functions.
     pub native_stack_bytes: usize,
 }
 
