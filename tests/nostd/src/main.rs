@@ -1,16 +1,19 @@
 //! Proves mote-loader and mote-core build and work with neither std nor alloc: a C `main`
-//! (no Rust runtime), a static code region, and the `add` export of a committed `.aot`
-//! file called through its trampoline. Exits 0 and prints `nostd: ok` on success.
+//! (no Rust runtime), static buffers for code, state and linear memory, and a committed
+//! `.aot` file run through `mote_loader::bare` — a host import reading guest memory, a
+//! result, and a trap returned as a value with the instance usable afterwards. Exits 0
+//! and prints `nostd: ok` on success.
 #![no_std]
 #![no_main]
 
 use core::ffi::{c_int, c_void};
 use core::fmt::Write;
 
-use mote_core::aot::context::VmContext;
-use mote_core::aot::format::AotFile;
-use mote_core::Trap;
-use mote_loader::{load_into, requirements, ExecMemory, HelperTable, LoadError};
+use mote_core::{Cell, Trap, ValType, Value};
+use mote_loader::bare::{
+    instance_requirements, CallError, Config, HostCall, HostFn, HostFunc, Instance,
+};
+use mote_loader::{AotFile, ExecMemory, LoadError};
 
 static ADD_AOT: &[u8] = include_bytes!("../fixtures/add.aot");
 
@@ -29,6 +32,14 @@ extern "C" {
 #[repr(C, align(4096))]
 struct Region([u8; 4 * PAGE]);
 static mut REGION: Region = Region([0; 4 * PAGE]);
+
+#[repr(C, align(16))]
+struct State([u8; 4096]);
+static mut STATE: State = State([0; 4096]);
+
+#[repr(C, align(16))]
+struct Memory([u8; 65536]);
+static mut MEMORY: Memory = Memory([0; 65536]);
 
 struct StaticCode(&'static mut [u8]);
 
@@ -84,58 +95,89 @@ fn print(fd: c_int, args: core::fmt::Arguments<'_>) {
     unsafe { write(fd, out.buf.as_ptr().cast(), out.len) };
 }
 
-fn run() -> Result<i32, &'static str> {
+/// `env.log(ptr, len)`: prints the guest's text.
+fn log(call: &mut HostCall<'_>, args: &mut [Cell]) -> Result<(), Trap> {
+    let (ptr, len) = (args[0] as usize, args[1] as usize);
+    let text = call
+        .memory()
+        .get(ptr..ptr.saturating_add(len))
+        .ok_or(Trap::MemoryOutOfBounds)?;
+    let text = core::str::from_utf8(text).map_err(|_| Trap::Host("log: not UTF-8"))?;
+    print(1, format_args!("guest says: {text}\n"));
+    Ok(())
+}
+
+static HOSTS: [HostFunc<'static>; 1] = [HostFunc {
+    module: "env",
+    name: "log",
+    params: &[ValType::I32, ValType::I32],
+    results: &[],
+    func: HostFn::Rust(log),
+    data: core::ptr::null_mut(),
+}];
+
+fn call2(
+    inst: &mut Instance<'_>,
+    name: &str,
+    a: i32,
+    b: i32,
+) -> Result<Result<i32, Trap>, &'static str> {
+    let f = inst.func(name).ok_or("missing export")?;
+    let mut out = [Value::I32(0)];
+    match inst.call(f, &[Value::I32(a), Value::I32(b)], &mut out) {
+        Ok(()) => match out[0] {
+            Value::I32(v) => Ok(Ok(v)),
+            _ => Err("wrong result type"),
+        },
+        Err(CallError::Trap(t)) => Ok(Err(t)),
+        Err(CallError::Signature) => Err("signature mismatch"),
+    }
+}
+
+fn run() -> Result<(), &'static str> {
     let file = AotFile::parse(ADD_AOT).map_err(|_| "the .aot fixture does not parse")?;
-    let reqs = requirements(&file);
-    // SAFETY: the only reference to REGION, taken once.
-    let region: &'static mut [u8] = unsafe { &mut (*core::ptr::addr_of_mut!(REGION)).0 };
-    if reqs.region_bytes > region.len() {
-        return Err("the static code region is too small");
+    let req = instance_requirements(&file).map_err(|_| "unsupported .aot fixture")?;
+    // SAFETY: the only references to the statics, taken once.
+    let (region, state, memory): (&'static mut [u8], &'static mut [u8], &'static mut [u8]) = unsafe {
+        (
+            &mut (*core::ptr::addr_of_mut!(REGION)).0,
+            &mut (*core::ptr::addr_of_mut!(STATE)).0,
+            &mut (*core::ptr::addr_of_mut!(MEMORY)).0,
+        )
+    };
+    if req.code.region_bytes > region.len() || req.state_bytes > state.len() {
+        return Err("the static buffers are too small");
     }
     let mut code = StaticCode(region);
-    let loaded = load_into(&file, &mut code, &HelperTable::new(&[]))
-        .map_err(|_| "loading the .aot fixture failed")?;
-    let entry = loaded
-        .trampoline(0)
-        .ok_or("the fixture has no function 0")?;
-    let mut ctx = VmContext {
-        memory: core::ptr::null_mut(),
-        globals: core::ptr::null(),
-        stack_limit: 0,
-        trap: 0,
-        helpers: core::ptr::null(),
-        runtime: core::ptr::null_mut(),
-    };
-    let mut cells = [40u64, 2u64];
-    // SAFETY: `entry` is the trampoline of `add (i32, i32) -> i32` in the executable
-    // region; it reads two cells and writes one.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut VmContext, *mut u64) = core::mem::transmute(entry);
-        f(&mut ctx, cells.as_mut_ptr());
+    let mut inst = Instance::new(&file, &mut code, state, memory, &HOSTS, &Config::new())
+        .map_err(|_| "instantiation failed")?;
+    if call2(&mut inst, "add", 40, 2)? != Ok(42) {
+        return Err("add(40, 2) is not 42");
     }
-    if ctx.trap != 0 {
-        return Err("add trapped");
+    let trap = call2(&mut inst, "div", 1, 0)?;
+    if trap != Err(Trap::IntegerDivideByZero) {
+        return Err("div(1, 0) did not trap with integer divide by zero");
     }
-    Ok(cells[0] as u32 as i32)
+    if call2(&mut inst, "div", 84, 2)? != Ok(42) {
+        return Err("div(84, 2) after the trap is not 42");
+    }
+    print(
+        1,
+        format_args!(
+            "nostd: ok: add(40, 2) = 42, div(1, 0) trapped ({}), then div(84, 2) = 42; \
+             code {} B, state {} B, no std, no alloc\n",
+            Trap::IntegerDivideByZero,
+            req.code.region_bytes,
+            req.state_bytes
+        ),
+    );
+    Ok(())
 }
 
 #[no_mangle]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const u8) -> c_int {
     match run() {
-        Ok(42) => {
-            print(
-                1,
-                format_args!(
-                    "nostd: ok: add(40, 2) = 42 without std or alloc; a trap reads \"{}\"\n",
-                    Trap::IntegerDivideByZero
-                ),
-            );
-            0
-        }
-        Ok(v) => {
-            print(2, format_args!("nostd: add(40, 2) returned {v}, not 42\n"));
-            1
-        }
+        Ok(()) => 0,
         Err(e) => {
             print(2, format_args!("nostd: {e}\n"));
             1
