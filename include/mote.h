@@ -28,7 +28,8 @@ extern "C" {
 typedef int32_t mote_result;
 #define MOTE_OK 0
 #define MOTE_ERR_ARGUMENT (-1)    /* a NULL pointer, a bad string or signature            */
-#define MOTE_ERR_STATE (-2)       /* mote_init missing or repeated, objects still alive   */
+#define MOTE_ERR_STATE (-2)       /* mote_init missing or repeated, objects still alive,  */
+                                  /* or a native calling back into its own instance       */
 #define MOTE_ERR_FORMAT (-3)      /* malformed module, or for another arch/runtime        */
 #define MOTE_ERR_SPACE (-4)       /* a caller buffer is too small or misaligned           */
 #define MOTE_ERR_LINK (-5)        /* an import is missing or has another type             */
