@@ -448,3 +448,270 @@ fn the_last_error_is_cut_to_its_buffer() {
     error::clear();
     assert_eq!(last_error(), "");
 }
+
+#[cfg(all(feature = "aot", target_arch = "x86_64", target_os = "linux"))]
+mod aot {
+    use super::*;
+
+    extern "C" {
+        fn mprotect(addr: *mut c_void, len: usize, prot: i32) -> i32;
+    }
+
+    #[repr(C, align(4096))]
+    struct Page([u8; 4 * 4096]);
+
+    #[repr(C, align(64))]
+    struct State([u8; 8192]);
+
+    /// `user` holds the status to fail with (0: do the mprotect).
+    unsafe extern "C" fn protect(addr: *mut u8, len: usize, prot: u32, user: *mut c_void) -> i32 {
+        let refuse = user as usize as i32;
+        if refuse != 0 {
+            return refuse;
+        }
+        let flags = if prot == mote_platforms::bare::PROT_READ_EXECUTE {
+            1 | 4
+        } else {
+            1 | 2
+        };
+        unsafe { mprotect(addr.cast(), len, flags) }
+    }
+
+    fn init_with(refuse: i32) -> std::sync::MutexGuard<'static, ()> {
+        let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let args = mote_init_args {
+            protect: Some(protect),
+            clock: None,
+            random: None,
+            user: refuse as usize as *mut c_void,
+            arena: core::ptr::null_mut(),
+            arena_len: 0,
+            interp_stack_bytes: 0,
+            native_stack_bytes: 0,
+            fatal: None,
+        };
+        assert_eq!(unsafe { mote_init(&args) }, MOTE_OK, "{}", last_error());
+        guard
+    }
+
+    fn compile(bounds: mote_core::aot::object::BoundsChecks) -> Vec<u8> {
+        let wasm = wat::parse_str(GUEST).unwrap();
+        let module = mote_core::Module::new(&wasm).unwrap();
+        let mut opts = mote_aotc::Options::host();
+        opts.bounds_checks = bounds;
+        mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap())
+    }
+
+    fn register_all(seen: &core::sync::atomic::AtomicU32, said: &mut Vec<u8>) {
+        let natives = [
+            native(c"add", c"(ii)i", add, seen as *const _ as *mut c_void),
+            native(c"shout", c"(ii)", shout, (said as *mut Vec<u8>).cast()),
+            native(c"fails", c"()", fails, core::ptr::null_mut()),
+            native(c"reenter", c"()", fails, core::ptr::null_mut()),
+        ];
+        assert_eq!(
+            unsafe { mote_register_natives(c"env".as_ptr(), natives.as_ptr(), 4) },
+            MOTE_OK
+        );
+    }
+
+    unsafe fn instantiate(
+        aot: &[u8],
+        code: &mut [u8],
+        state: &mut [u8],
+        memory: &mut [u8],
+    ) -> Result<*mut mote_instance, (i32, String)> {
+        let mut inst = core::ptr::null_mut();
+        let rc = unsafe {
+            mote_aot_instantiate(
+                aot.as_ptr(),
+                aot.len(),
+                code.as_mut_ptr().cast(),
+                code.len(),
+                state.as_mut_ptr().cast(),
+                state.len(),
+                memory.as_mut_ptr().cast(),
+                memory.len(),
+                &mut inst,
+            )
+        };
+        if rc == MOTE_OK {
+            Ok(inst)
+        } else {
+            Err((rc, last_error()))
+        }
+    }
+
+    #[test]
+    fn aot_module_in_caller_buffers() {
+        let aot = compile(mote_core::aot::object::BoundsChecks::Explicit);
+        let _g = init_with(0);
+        let seen = core::sync::atomic::AtomicU32::new(0);
+        let mut said = Vec::new();
+        let mut req = mote_aot_reqs::default();
+        assert_eq!(
+            unsafe { mote_aot_requirements(aot.as_ptr(), aot.len(), &mut req) },
+            MOTE_OK
+        );
+        assert_eq!(
+            (req.memory_min_bytes, req.memory_max_bytes),
+            (65536, usize::MAX)
+        );
+        assert_eq!(req.imports, 4);
+        assert!(
+            req.code_bytes <= 4 * 4096 && req.state_bytes <= 8192,
+            "{req:?}"
+        );
+
+        let mut code = Box::new(Page([0; 4 * 4096]));
+        let mut state = Box::new(State([0; 8192]));
+        let mut memory = vec![0u8; 65536];
+
+        // Natives are linked by name: none registered yet.
+        let e = unsafe { instantiate(&aot, &mut code.0, &mut state.0, &mut memory) }.unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_LINK, "{}", e.1);
+        assert!(e.1.contains("env.add"), "{}", e.1);
+        register_all(&seen, &mut said);
+
+        // Buffers too small or misaligned are refused with the sizes.
+        let e = unsafe {
+            instantiate(
+                &aot,
+                &mut code.0,
+                &mut state.0[..req.state_bytes - 1],
+                &mut memory,
+            )
+        }
+        .unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_SPACE);
+        assert!(
+            e.1.contains(&format!("need {} bytes", req.state_bytes)),
+            "{}",
+            e.1
+        );
+        let e =
+            unsafe { instantiate(&aot, &mut code.0, &mut state.0[1..], &mut memory) }.unwrap_err();
+        assert_eq!(
+            e,
+            (
+                MOTE_ERR_SPACE,
+                format!(
+                    "state buffer is misaligned: it must start at a multiple of {}",
+                    req.state_align
+                )
+            )
+        );
+        let e = unsafe { instantiate(&aot, &mut code.0, &mut state.0, &mut memory[..4096]) }
+            .unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_SPACE, "{}", e.1);
+        let e =
+            unsafe { instantiate(&aot, &mut code.0[..8], &mut state.0, &mut memory) }.unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_SPACE, "{}", e.1);
+
+        let inst = unsafe { instantiate(&aot, &mut code.0, &mut state.0, &mut memory) }.unwrap();
+        assert_eq!(
+            inst.cast::<u8>(),
+            state.0.as_mut_ptr(),
+            "the instance lives in `state`"
+        );
+        let r = call(inst, c"sum3", &[i32v(1), i32v(2), i32v(39)], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 42);
+        call(inst, c"greet", &[], 0).unwrap();
+        assert_eq!(said, b"hi there");
+        let e = call(inst, c"div", &[i32v(1), i32v(0)], 1).unwrap_err();
+        assert_eq!(
+            e,
+            (
+                MOTE_ERR_TRAP,
+                "wasm trap: integer divide by zero".to_owned()
+            )
+        );
+        let e = call(inst, c"host_fails", &[], 0).unwrap_err();
+        assert_eq!(
+            e,
+            (
+                MOTE_ERR_TRAP,
+                "wasm trap: host function failed (env.fails returned 3)".to_owned()
+            )
+        );
+        let r = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 42, "usable after traps");
+        let e = call(inst, c"div", &[i32v(84)], 1).unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_SIGNATURE);
+        let mut len = 0;
+        let mem = unsafe { mote_memory(inst, &mut len) };
+        assert_eq!((mem, len), (memory.as_mut_ptr(), 65536));
+
+        // A function from one instance cannot be called on another.
+        let mut state2 = Box::new(State([0; 8192]));
+        let mut memory2 = vec![0u8; 65536];
+        let mut code2 = Box::new(Page([0; 4 * 4096]));
+        let other =
+            unsafe { instantiate(&aot, &mut code2.0, &mut state2.0, &mut memory2) }.unwrap();
+        let mut f = mote_function {
+            instance: core::ptr::null(),
+            index: 0,
+            param_count: 0,
+            result_count: 0,
+        };
+        assert_eq!(
+            unsafe { mote_lookup_function(inst, c"greet".as_ptr(), &mut f) },
+            MOTE_OK
+        );
+        assert_eq!(
+            unsafe { mote_call(other, f, core::ptr::null(), 0, core::ptr::null_mut(), 0) },
+            MOTE_ERR_ARGUMENT
+        );
+
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+        assert_eq!(unsafe { mote_instance_deinit(other) }, MOTE_OK);
+        assert_eq!(
+            unsafe { mote_lookup_function(inst, c"greet".as_ptr(), &mut f) },
+            MOTE_ERR_ARGUMENT
+        );
+        deinit();
+    }
+
+    #[test]
+    fn aot_files_the_bare_runtime_cannot_run_are_refused() {
+        let _g = init_with(0);
+        let mut req = mote_aot_reqs::default();
+        let junk = b"\0moteAOT-not-really";
+        assert_eq!(
+            unsafe { mote_aot_requirements(junk.as_ptr(), junk.len(), &mut req) },
+            MOTE_ERR_FORMAT
+        );
+        let guard = compile(mote_core::aot::object::BoundsChecks::Guard);
+        assert_eq!(
+            unsafe { mote_aot_requirements(guard.as_ptr(), guard.len(), &mut req) },
+            MOTE_ERR_UNSUPPORTED
+        );
+        assert!(
+            last_error().contains("--bounds-checks=explicit"),
+            "{}",
+            last_error()
+        );
+        deinit();
+    }
+
+    #[test]
+    fn a_refused_protection_change_is_a_load_error() {
+        let aot = compile(mote_core::aot::object::BoundsChecks::Explicit);
+        let _g = init_with(13);
+        let seen = core::sync::atomic::AtomicU32::new(0);
+        let mut said = Vec::new();
+        register_all(&seen, &mut said);
+        let mut code = Box::new(Page([0; 4 * 4096]));
+        let mut state = Box::new(State([0; 8192]));
+        let mut memory = vec![0u8; 65536];
+        let e = unsafe { instantiate(&aot, &mut code.0, &mut state.0, &mut memory) }.unwrap_err();
+        assert_eq!(
+            e,
+            (
+                MOTE_ERR_LOAD,
+                "the protect callback refused the code region (status 13)".to_owned()
+            )
+        );
+        deinit();
+    }
+}
