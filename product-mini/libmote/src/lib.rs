@@ -7,3 +7,10 @@ extern crate alloc;
 
 pub mod arena;
 pub mod capi;
+#[cfg(feature = "std")]
+pub mod embed;
+#[cfg(feature = "std")]
+pub use embed::*;
+/// The no-heap AOT runtime: instances in caller-provided buffers (mote-loader's `bare`).
+#[cfg(feature = "aot")]
+pub use mote_loader::bare;
