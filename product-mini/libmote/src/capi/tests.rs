@@ -715,3 +715,48 @@ mod aot {
         deinit();
     }
 }
+
+#[test]
+fn init_checks_its_arguments() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    static mut ARENA_BYTES: [u64; 128] = [0; 128];
+    let mut args = mote_init_args {
+        protect: None,
+        clock: None,
+        random: None,
+        user: core::ptr::null_mut(),
+        arena: (&raw mut ARENA_BYTES).cast(),
+        arena_len: 0,
+        interp_stack_bytes: 0,
+        native_stack_bytes: 0,
+        fatal: None,
+    };
+    assert_eq!(unsafe { mote_init(&args) }, MOTE_ERR_ARGUMENT);
+    assert_eq!(
+        last_error(),
+        "mote_init: arena and arena_len must both be set or both be 0"
+    );
+    args.arena_len = 4;
+    assert_eq!(unsafe { mote_init(&args) }, MOTE_ERR_NO_MEMORY);
+    assert!(
+        last_error().contains("the arena needs at least"),
+        "{}",
+        last_error()
+    );
+    args.arena_len = 1024;
+    assert_eq!(unsafe { mote_init(&args) }, MOTE_OK);
+    assert_eq!(unsafe { mote_init(&args) }, MOTE_ERR_STATE);
+    assert_eq!(last_error(), "mote_init was already called");
+    let mut use_ = mote_arena_usage::default();
+    assert_eq!(unsafe { mote_arena_stats(&mut use_) }, MOTE_OK);
+    assert_eq!((use_.size, use_.used), (1024, 0));
+    assert_eq!(
+        unsafe { mote_arena_stats(core::ptr::null_mut()) },
+        MOTE_ERR_ARGUMENT
+    );
+    assert!(services().is_some());
+    deinit();
+    assert!(services().is_none());
+    assert_eq!(unsafe { mote_arena_stats(&mut use_) }, MOTE_OK);
+    assert_eq!(use_.size, 0, "mote_deinit forgets the arena");
+}
