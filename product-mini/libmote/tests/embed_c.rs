@@ -155,3 +155,96 @@ fn committed_fixtures_match_their_sources_and_todays_aotc() {
     assert!(read("sensor.aot") == aot, "sensor.aot: {stale}");
     assert!(header_bytes("sensor_aot.h") == aot, "sensor_aot.h: {stale}");
 }
+
+/// Builds `libmote.a` with `features` (and `--target`), in its own directory so parallel
+/// tests never overwrite each other's library; returns the archive.
+fn build_staticlib(dir: &str, features: &str, target: Option<&str>) -> PathBuf {
+    let out = target_dir().with_file_name(dir);
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["rustc", "--quiet", "--manifest-path"])
+        .arg(root().join("Cargo.toml"))
+        .args([
+            "--profile",
+            "release-small",
+            "-p",
+            "mote",
+            "--no-default-features",
+        ])
+        .args([
+            "--features",
+            features,
+            "--crate-type",
+            "staticlib",
+            "--target-dir",
+        ])
+        .arg(&out);
+    if let Some(t) = target {
+        cmd.args(["--target", t]);
+    }
+    let status = cmd.status().expect("run cargo");
+    assert!(
+        status.success(),
+        "cargo rustc --features {features} {target:?}"
+    );
+    match target {
+        Some(t) => out.join(t).join("release-small/libmote.a"),
+        None => out.join("release-small/libmote.a"),
+    }
+}
+
+/// Symbols of an archive, by `nm`.
+fn symbols(lib: &Path) -> String {
+    let out = Command::new("nm").arg(lib).output().expect("run nm");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// AOT only: the runtime has no allocator at all (no Rust allocation entry points, no
+/// malloc), so firmware needs no heap.
+#[cfg(target_os = "linux")]
+#[test]
+fn aot_only_staticlib_has_no_allocator() {
+    let lib = build_staticlib("embed-c-aot-only", "capi,aot,panic-handler", None);
+    let syms = symbols(&lib);
+    assert!(
+        syms.contains(" T mote_aot_instantiate"),
+        "the C API is exported"
+    );
+    for word in [
+        "__rust_alloc",
+        "__rdl_alloc",
+        "__rg_alloc",
+        " U malloc",
+        " U free",
+    ] {
+        assert!(!syms.contains(word), "{word} in the AOT-only library");
+    }
+}
+
+/// The whole C API, both engines, for a Cortex-M4F/M7 (when that target is installed).
+#[test]
+fn staticlib_builds_for_thumbv7em() {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("thumbv7em-none-eabihf"))
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("thumbv7em-none-eabihf is not installed; nothing to check");
+        return;
+    }
+    let lib = build_staticlib(
+        "embed-c-thumbv7em",
+        "capi,aot,interp,float,arena,panic-handler",
+        Some("thumbv7em-none-eabihf"),
+    );
+    let syms = symbols(&lib);
+    for f in [
+        "mote_init",
+        "mote_aot_instantiate",
+        "mote_wasm_load",
+        "mote_call",
+    ] {
+        assert!(syms.contains(&format!(" T {f}\n")), "{f} missing");
+    }
+}
