@@ -195,7 +195,7 @@ uint8_t *mote_memory(mote_instance *inst, size_t *len);
  * release their buffers to the caller. */
 mote_result mote_instance_deinit(mote_instance *inst);
 
-/* ---- layout checks ------------------------------------------------------------------ */
+/* ---- layout checks (the Rust side asserts the same in src/capi/types.rs) ------------ */
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(sizeof(mote_val) == 16, "mote_val layout");
 _Static_assert(sizeof(mote_function) == sizeof(void *) + 8, "mote_function layout");
@@ -203,6 +203,11 @@ _Static_assert(sizeof(mote_native) == 4 * sizeof(void *), "mote_native layout");
 _Static_assert(sizeof(mote_init_args) == 9 * sizeof(void *), "mote_init_args layout");
 _Static_assert(sizeof(mote_arena_usage) == 3 * sizeof(size_t), "mote_arena_usage layout");
 _Static_assert(sizeof(mote_aot_reqs) == 6 * sizeof(size_t) + 8, "mote_aot_reqs layout");
+_Static_assert(offsetof(mote_val, of) == 8, "mote_val layout");
+_Static_assert(offsetof(mote_native, fn) == 2 * sizeof(void *), "mote_native layout");
+_Static_assert(offsetof(mote_init_args, arena_len) == 5 * sizeof(void *), "mote_init_args layout");
+_Static_assert(offsetof(mote_init_args, fatal) == 8 * sizeof(void *), "mote_init_args layout");
+_Static_assert(offsetof(mote_aot_reqs, imports) == 6 * sizeof(size_t), "mote_aot_reqs layout");
 #endif
 
 #ifdef __cplusplus
