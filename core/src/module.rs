@@ -47,15 +47,50 @@ impl core::fmt::Display for ModuleError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for ModuleError {}
+impl core::error::Error for ModuleError {}
 
-/// Per-module data an engine attaches (thread-safe, so a module can be shared between
-/// threads that each instantiate it).
-#[cfg(feature = "std")]
-pub type EngineCache = std::sync::OnceLock<Box<dyn core::any::Any + Send + Sync>>;
-#[cfg(not(feature = "std"))]
-pub type EngineCache = core::cell::OnceCell<Box<dyn core::any::Any>>;
+/// Per-module data an engine attaches, set at most once. Thread-safe, so a module can be
+/// shared between threads that each instantiate it; without std it still is, because a
+/// race to set it is settled by one atomic swap (the loser's value is dropped) rather
+/// than by a lock an RTOS might not have.
+#[derive(Default)]
+pub struct EngineCache {
+    // Boxed twice because the atomic slot holds a thin pointer.
+    cell: once_cell::race::OnceBox<Box<dyn core::any::Any + Send + Sync>>,
+}
+
+impl EngineCache {
+    pub fn get(&self) -> Option<&(dyn core::any::Any + Send + Sync)> {
+        self.cell.get().map(|b| &**b)
+    }
+
+    /// Stores `value` unless the cache is already set, in which case `value` comes back.
+    pub fn set(
+        &self,
+        value: Box<dyn core::any::Any + Send + Sync>,
+    ) -> Result<(), Box<dyn core::any::Any + Send + Sync>> {
+        self.cell.set(Box::new(value)).map_err(|b| *b)
+    }
+
+    /// The cached value, made by `f` if the cache is empty. Two threads racing here may
+    /// both run `f`; every caller gets the one value that was stored.
+    pub fn get_or_init(
+        &self,
+        f: impl FnOnce() -> Box<dyn core::any::Any + Send + Sync>,
+    ) -> &(dyn core::any::Any + Send + Sync) {
+        &**self.cell.get_or_init(|| Box::new(f()))
+    }
+}
+
+impl core::fmt::Debug for EngineCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.get().is_some() {
+            "EngineCache(set)"
+        } else {
+            "EngineCache(empty)"
+        })
+    }
+}
 
 /// A constant expression (Wasm 2.0: a single constant, `ref.*` or `global.get`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

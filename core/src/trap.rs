@@ -89,5 +89,4 @@ impl core::fmt::Display for Trap {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Trap {}
+impl core::error::Error for Trap {}

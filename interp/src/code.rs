@@ -1,6 +1,8 @@
 //! The register bytecode: each instruction names frame slots (and immediates) directly,
 //! so ordinary arithmetic is one instruction with no operand-stack traffic.
 
+use alloc::boxed::Box;
+
 /// A frame-slot index: locals first, then the temporaries of the operand stack.
 pub type Slot = u16;
 

@@ -13,6 +13,7 @@
 //! each backend binds those names. Bodies leave through `Err(Stop)`: a trap, or `Done`
 //! when the outermost frame returns.
 
+use alloc::boxed::Box;
 use core::ptr;
 
 use mote_core::runtime::FuncKind;
@@ -517,7 +518,7 @@ macro_rules! handler_table {
                 #[cfg(feature = "float")]
                 F32Nearest { d, s } => { un!(fp; d, s, f32, f32_nearest) }
                 #[cfg(feature = "float")]
-                F32Sqrt { d, s } => { un!(fp; d, s, f32, f32::sqrt) }
+                F32Sqrt { d, s } => { un!(fp; d, s, f32, f32_sqrt) }
                 #[cfg(feature = "float")]
                 F64Add { d, a, b } => { bin!(fp; d, a, b, f64, |x, y| x + y) }
                 #[cfg(feature = "float")]
@@ -557,7 +558,7 @@ macro_rules! handler_table {
                 #[cfg(feature = "float")]
                 F64Nearest { d, s } => { un!(fp; d, s, f64, f64_nearest) }
                 #[cfg(feature = "float")]
-                F64Sqrt { d, s } => { un!(fp; d, s, f64, f64::sqrt) }
+                F64Sqrt { d, s } => { un!(fp; d, s, f64, f64_sqrt) }
                 #[cfg(feature = "float")]
                 I32TruncF32S { d, s } => { un_trap!(fp; d, s, f32, |x: f32| i32_trunc_s(x as f64)) }
                 #[cfg(feature = "float")]

@@ -1,8 +1,12 @@
 //! The executor: frames, calls between instances and the host, and instance contexts.
 //! The instruction handlers are in `dispatch`.
 
+use alloc::{boxed::Box, vec::Vec};
 use core::ptr;
-use std::sync::OnceLock as OnceCell;
+
+// Racing translations (two threads calling the same new function) each translate and one
+// result is kept: no lock, so nothing for an RTOS to provide and no priority inversion.
+use once_cell::race::OnceBox as OnceCell;
 
 use mote_core::module::Module;
 use mote_core::runtime::{FuncKind, InstanceAddr, Memory, SigId, Store, Table};
@@ -61,7 +65,7 @@ impl ModuleCode {
                 })
                 .collect();
         }
-        Ok(cell.get_or_init(|| f))
+        Ok(cell.get_or_init(|| Box::new(f)))
     }
 }
 
@@ -232,10 +236,24 @@ impl<'s> Machine<'s> {
         if new_fp.add(f.frame_size as usize) > stack_end || self.frames.len() >= self.max_frames {
             return Err(Trap::StackExhausted);
         }
+        if self.frames.len() == self.frames.capacity() {
+            self.grow_frames()?;
+        }
         self.frames.push(Frame { ret_pc, fp, ctx });
         let n = f.num_params as usize;
         ptr::write_bytes(new_fp.add(n), 0, f.num_locals as usize - n);
         Ok(())
+    }
+
+    /// Makes room for more frame records. Deep recursion on a small heap (a firmware arena)
+    /// then traps like an exhausted value stack instead of aborting in the allocator.
+    #[cold]
+    #[inline(never)]
+    fn grow_frames(&mut self) -> Result<(), Trap> {
+        let want = self.frames.capacity().max(16).min(self.max_frames);
+        self.frames
+            .try_reserve(want)
+            .map_err(|_| Trap::StackExhausted)
     }
 
     /// Calls a function of another instance or of the host, with arguments at `args`.

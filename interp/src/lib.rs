@@ -2,12 +2,20 @@
 //!
 //! Translation happens lazily, once per function, on its first call; the module was
 //! fully validated when it was loaded.
+//!
+//! Without the `std` feature the crate is `no_std` and needs only `alloc`: firmware links
+//! it with its own global allocator.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 pub mod code;
 mod dispatch;
 mod exec;
 mod numeric;
 pub mod translate;
+
+use alloc::vec::Vec;
 
 use mote_core::module::Module;
 use mote_core::runtime::{Executor, Store};

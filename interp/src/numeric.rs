@@ -129,9 +129,71 @@ int_ops!(
     i64_rotl, i64_rotr
 );
 
+/// The float operations core lacks: std's (hardware) versions where std is present,
+/// `libm`'s otherwise. All are exact in IEEE 754 (sqrt is correctly rounded, the others
+/// produce integers), so both give the same bits for every non-NaN operand; callers handle
+/// NaNs before they get here. The tests check the two against each other.
+#[cfg(feature = "float")]
+mod fmath {
+    macro_rules! ops {
+        ($f:ident, $via:ident) => {
+            pub mod $f {
+                #[inline(always)]
+                pub fn sqrt(a: $f) -> $f {
+                    ops!(@$via a, sqrt, $f)
+                }
+                #[inline(always)]
+                pub fn ceil(a: $f) -> $f {
+                    ops!(@$via a, ceil, $f)
+                }
+                #[inline(always)]
+                pub fn floor(a: $f) -> $f {
+                    ops!(@$via a, floor, $f)
+                }
+                #[inline(always)]
+                pub fn trunc(a: $f) -> $f {
+                    ops!(@$via a, trunc, $f)
+                }
+                /// Round to nearest, ties to even.
+                #[inline(always)]
+                pub fn nearest(a: $f) -> $f {
+                    ops!(@$via a, nearest, $f)
+                }
+            }
+        };
+        (@hard $a:ident, nearest, $f:ident) => { $a.round_ties_even() };
+        (@hard $a:ident, $op:ident, $f:ident) => { $a.$op() };
+        (@soft $a:ident, sqrt, f32) => { libm::sqrtf($a) };
+        (@soft $a:ident, ceil, f32) => { libm::ceilf($a) };
+        (@soft $a:ident, floor, f32) => { libm::floorf($a) };
+        (@soft $a:ident, trunc, f32) => { libm::truncf($a) };
+        (@soft $a:ident, nearest, f32) => { libm::roundevenf($a) };
+        (@soft $a:ident, nearest, f64) => { libm::roundeven($a) };
+        (@soft $a:ident, $op:ident, f64) => { libm::$op($a) };
+    }
+
+    #[cfg(feature = "std")]
+    pub mod hard {
+        ops!(f32, hard);
+        ops!(f64, hard);
+    }
+
+    // Compiled in std builds too, for the tests that compare it with `hard`.
+    #[cfg_attr(all(feature = "std", not(test)), allow(dead_code))]
+    pub mod soft {
+        ops!(f32, soft);
+        ops!(f64, soft);
+    }
+
+    #[cfg(feature = "std")]
+    pub use hard::*;
+    #[cfg(not(feature = "std"))]
+    pub use soft::*;
+}
+
 #[cfg(feature = "float")]
 macro_rules! float_ops {
-    ($f:ty, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident) => {
+    ($f:ident, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident, $sqrt:ident) => {
         /// Wasm `min`: NaN if either operand is NaN, and -0 below +0.
         #[inline]
         pub fn $min(a: $f, b: $f) -> $f {
@@ -168,28 +230,38 @@ macro_rules! float_ops {
             if a.is_nan() {
                 return a + a;
             }
-            a.round_ties_even()
+            fmath::$f::nearest(a)
         }
         #[inline]
         pub fn $ceil(a: $f) -> $f {
             if a.is_nan() {
                 return a + a;
             }
-            a.ceil()
+            fmath::$f::ceil(a)
         }
         #[inline]
         pub fn $floor(a: $f) -> $f {
             if a.is_nan() {
                 return a + a;
             }
-            a.floor()
+            fmath::$f::floor(a)
         }
         #[inline]
         pub fn $trunc(a: $f) -> $f {
             if a.is_nan() {
                 return a + a;
             }
-            a.trunc()
+            fmath::$f::trunc(a)
+        }
+        /// Software square roots return the canonical NaN for a NaN operand, hardware
+        /// ones its payload; both are valid, but the payload is kept so that every build
+        /// gives the same bits.
+        #[inline]
+        pub fn $sqrt(a: $f) -> $f {
+            if a.is_nan() {
+                return a + a;
+            }
+            fmath::$f::sqrt(a)
         }
     };
 }
@@ -201,7 +273,8 @@ float_ops!(
     f32_nearest,
     f32_ceil,
     f32_floor,
-    f32_trunc
+    f32_trunc,
+    f32_sqrt
 );
 #[cfg(feature = "float")]
 float_ops!(
@@ -211,7 +284,8 @@ float_ops!(
     f64_nearest,
     f64_ceil,
     f64_floor,
-    f64_trunc
+    f64_trunc,
+    f64_sqrt
 );
 
 #[cfg(feature = "float")]
@@ -228,7 +302,7 @@ mod conversions {
         if x <= lo || x >= hi {
             return Err(Trap::IntegerOverflow);
         }
-        Ok(x.trunc())
+        Ok(super::fmath::f64::trunc(x))
     }
 
     pub fn i32_trunc_s(x: f64) -> Result<i32, Trap> {
@@ -264,3 +338,151 @@ mod conversions {
 }
 #[cfg(feature = "float")]
 pub use conversions::*;
+
+#[cfg(all(test, feature = "float", feature = "std"))]
+mod tests {
+    use super::fmath::{hard, soft};
+
+    /// Boundaries where rounding code goes wrong: zeros, halves, the integer threshold of
+    /// the format, subnormals, extremes.
+    fn f64_specials() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            0.5,
+            1.0,
+            1.5,
+            2.5,
+            3.5,
+            0.49999999999999994,
+            4503599627370495.5,
+            4503599627370496.0,
+            4503599627370497.0,
+            9007199254740991.0,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            f64::from_bits(0x000f_ffff_ffff_ffff),
+            f64::MAX,
+            f64::EPSILON,
+            f64::INFINITY,
+        ];
+        for b in 0..64 {
+            v.push(f64::from_bits(1u64 << b));
+            v.push(f64::from_bits((1u64 << b) - 1));
+        }
+        let neg: Vec<f64> = v.iter().map(|x| -x).collect();
+        v.extend(neg);
+        v
+    }
+
+    fn f32_specials() -> Vec<f32> {
+        let mut v = vec![
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999997,
+            8388607.5,
+            8388608.0,
+            8388609.0,
+            16777215.0,
+            f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            f32::from_bits(0x007f_ffff),
+            f32::MAX,
+            f32::INFINITY,
+        ];
+        for b in 0..32 {
+            v.push(f32::from_bits(1u32 << b));
+            v.push(f32::from_bits((1u32 << b) - 1));
+        }
+        let neg: Vec<f32> = v.iter().map(|x| -x).collect();
+        v.extend(neg);
+        v
+    }
+
+    /// Deterministic pseudo-random bit patterns (xorshift64*), NaNs skipped since the
+    /// callers handle those.
+    fn bits(n: usize) -> impl Iterator<Item = u64> {
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        (0..n).map(move |_| {
+            s ^= s >> 12;
+            s ^= s << 25;
+            s ^= s >> 27;
+            s.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        })
+    }
+
+    macro_rules! check {
+        ($f:ident, $x:expr) => {{
+            let x = $x;
+            if !x.is_nan() {
+                for (name, h, s) in [
+                    ("sqrt", hard::$f::sqrt(x), soft::$f::sqrt(x)),
+                    ("ceil", hard::$f::ceil(x), soft::$f::ceil(x)),
+                    ("floor", hard::$f::floor(x), soft::$f::floor(x)),
+                    ("trunc", hard::$f::trunc(x), soft::$f::trunc(x)),
+                    ("nearest", hard::$f::nearest(x), soft::$f::nearest(x)),
+                ] {
+                    // Negative operands of sqrt give a NaN whose sign and payload the spec
+                    // leaves open.
+                    if h.is_nan() && s.is_nan() {
+                        continue;
+                    }
+                    assert_eq!(h.to_bits(), s.to_bits(), "{name}({x:e})");
+                }
+            }
+        }};
+    }
+
+    #[test]
+    fn libm_matches_std_bit_for_bit_f64() {
+        for x in f64_specials() {
+            check!(f64, x);
+        }
+        for b in bits(200_000) {
+            check!(f64, f64::from_bits(b));
+            // Also values near the integers, where the roundings differ.
+            check!(f64, (b >> 11) as f64 / 1024.0 - (1u64 << 42) as f64);
+        }
+    }
+
+    #[test]
+    fn libm_matches_std_bit_for_bit_f32() {
+        for x in f32_specials() {
+            check!(f32, x);
+        }
+        for b in bits(200_000) {
+            check!(f32, f32::from_bits(b as u32));
+            check!(f32, (b >> 40) as f32 / 16.0 - (1u32 << 20) as f32);
+        }
+    }
+
+    #[test]
+    fn nan_operands_give_quiet_nans() {
+        let snan32 = f32::from_bits(0x7fa0_0001);
+        let snan64 = f64::from_bits(0x7ff4_0000_0000_0001);
+        for r in [
+            super::f32_sqrt(snan32),
+            super::f32_nearest(snan32),
+            super::f32_ceil(snan32),
+            super::f32_floor(snan32),
+            super::f32_trunc(snan32),
+        ] {
+            assert_eq!(r.to_bits() & 0x7fc0_0000, 0x7fc0_0000, "{:#x}", r.to_bits());
+        }
+        for r in [
+            super::f64_sqrt(snan64),
+            super::f64_nearest(snan64),
+            super::f64_ceil(snan64),
+            super::f64_floor(snan64),
+            super::f64_trunc(snan64),
+        ] {
+            assert_eq!(
+                r.to_bits() & 0x7ff8_0000_0000_0000,
+                0x7ff8_0000_0000_0000,
+                "{:#x}",
+                r.to_bits()
+            );
+        }
+    }
+}

@@ -6,6 +6,8 @@
 //! at the first argument. `local.get` and constants emit nothing; a producer followed by
 //! `local.set` writes the local directly.
 
+use alloc::vec::Vec;
+
 use mote_core::module::Module;
 use mote_core::FuncType;
 use wasmparser::{BlockType, Operator};
@@ -130,7 +132,7 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
         num_locals: num_locals as u32,
         frame_size: frame_size as u32,
         #[cfg(threaded)]
-        threaded: Box::new([]),
+        threaded: alloc::boxed::Box::new([]),
     })
 }
 

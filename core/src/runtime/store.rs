@@ -94,8 +94,7 @@ impl core::fmt::Display for InstantiationError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for InstantiationError {}
+impl core::error::Error for InstantiationError {}
 
 /// Why a typed call could not be made or did not finish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,8 +113,7 @@ impl core::fmt::Display for InvokeError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for InvokeError {}
+impl core::error::Error for InvokeError {}
 
 /// What a host function sees of the instance that called it.
 pub struct Caller<'a> {
