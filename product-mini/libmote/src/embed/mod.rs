@@ -177,7 +177,7 @@
 //! This API needs `std`. The interpreter is the `interp` feature; the hosted AOT engine
 //! is `aot` (on Linux). A module whose engine is compiled out is refused by
 //! [`Module::new`] with [`Error::EngineMissing`]. `wasi` adds [`Linker::add_wasi`] and
-//! [`wasi`](crate::wasi).
+//! [`wasi`].
 
 mod error;
 mod func;
