@@ -76,7 +76,10 @@ void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, int64_t
 static uint8_t code_region[16 * PAGE] __attribute__((aligned(PAGE)));
 static uint8_t aot_state[16 * 1024] __attribute__((aligned(64)));
 static uint8_t aot_memory[64 * 1024] __attribute__((aligned(16)));
-static uint8_t arena[256 * 1024] __attribute__((aligned(16)));
+#ifndef ARENA_BYTES
+#define ARENA_BYTES (256 * 1024)
+#endif
+static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 static char stdout_buffer[4096];
 
 /* ---- platform callbacks ------------------------------------------------------------- */

@@ -248,3 +248,23 @@ fn staticlib_builds_for_thumbv7em() {
         assert!(syms.contains(&format!(" T {f}\n")), "{f} missing");
     }
 }
+
+/// An arena too small for the module's linear memory: instantiation fails with an error
+/// code and a message, the program goes on (and exits 1 by its own choice).
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn a_too_small_arena_is_an_error_not_a_crash() {
+    let out = run_example("embed-c-small-arena", "-DARENA_BYTES=40960");
+    assert_eq!(out.status.code(), Some(1), "{:?}", out.status);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("aot: average(8) = 28 after the traps"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l
+            == "error -10 from mote_wasm_instantiate(module, &interp): \
+                cannot allocate the initial linear memory: the arena is too small"),
+        "{text}"
+    );
+}

@@ -107,7 +107,15 @@ mod imp {
             .instantiate(&mut store, m.module.clone(), &mut exec)
             .map_err(|e| match e {
                 InstantiationError::Unlinkable(msg) => fail(MOTE_ERR_LINK, format_args!("{msg}")),
-                InstantiationError::Trap(t) => instance::trap_error("start function", t),
+                // Linear memory and tables come from the arena; running out of it is a
+                // sizing problem, not a trap in the module.
+                InstantiationError::Trap(Trap::Host(msg)) if msg.starts_with("cannot allocate") => {
+                    fail(
+                        MOTE_ERR_NO_MEMORY,
+                        format_args!("{msg}: the arena is too small"),
+                    )
+                }
+                InstantiationError::Trap(t) => instance::trap_error("instantiation", t),
             })?;
         let inst = Box::new(InterpInstance {
             magic: INSTANCE_MAGIC,
