@@ -10,6 +10,8 @@ use mote::{
 };
 use mote_core::aot::object::BoundsChecks;
 
+// Builds without an engine leave its variants unused.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Interp,
@@ -628,4 +630,36 @@ fn wasi_proc_exit_is_a_trap_value() {
         let start = instance.get_typed_func::<(), ()>(&store, "_start").unwrap();
         assert_eq!(start.call(&mut store, ()), Err(Trap::Exit(3)), "{kind:?}");
     }
+}
+
+#[cfg(not(all(feature = "aot", target_os = "linux")))]
+#[test]
+fn aot_file_without_the_aot_engine_is_refused() {
+    let aot = aot_bytes(&wat::parse_str(ARITH).unwrap(), BoundsChecks::Explicit);
+    let err = Module::new(&aot).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::EngineMissing {
+                engine: "AOT runtime",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("this build of mote has no AOT runtime ("),
+        "{err}"
+    );
+}
+
+#[cfg(not(feature = "interp"))]
+#[test]
+fn wasm_file_without_the_interpreter_is_refused() {
+    let err = Module::new(&wat::parse_str(ARITH).unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "this build of mote has no interpreter (built without the `interp` feature)"
+    );
 }
