@@ -1,8 +1,12 @@
 //! What a WASI guest is given: arguments, environment, descriptors and the host that
 //! serves them, and the builder that grants them.
 
-use std::fmt;
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 use super::errno::Errno;
 use super::fd_table::{FdEntry, FdKind, FdTable};
@@ -46,7 +50,7 @@ impl fmt::Display for PreopenError {
     }
 }
 
-impl std::error::Error for PreopenError {}
+impl core::error::Error for PreopenError {}
 
 impl WasiCtxBuilder {
     pub fn new() -> WasiCtxBuilder {

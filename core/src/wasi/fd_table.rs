@@ -1,6 +1,8 @@
 //! The guest's descriptor table: small integers mapped to open host files.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::errno::{Errno, WasiResult};
 use super::host::WasiFile;

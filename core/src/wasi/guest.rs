@@ -1,6 +1,8 @@
 //! Bounds-checked access to the calling instance's linear memory. A pointer or length
 //! the guest got wrong is `EFAULT` for the call, never a host crash.
 
+use alloc::vec::Vec;
+
 use super::errno::{Errno, WasiResult};
 
 /// A WASI call's view of guest memory (empty when the instance has no memory).

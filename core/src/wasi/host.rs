@@ -7,7 +7,9 @@
 //! can leave a preopened directory. A platform without files (`bare`) implements
 //! `WasiHost` and returns `NotSup` from `open_dir`; the defaults below make that short.
 
-use std::any::Any;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::any::Any;
 
 use super::errno::{Errno, WasiResult};
 use super::types::{Advice, ClockId, DirEntry, FdFlags, Filestat, OpenOptions, SetTime, Whence};
@@ -23,6 +25,11 @@ pub trait WasiHost {
     fn sched_yield(&self) {}
     /// Blocks the calling thread for `nanos` nanoseconds.
     fn sleep(&self, nanos: u64);
+    /// Whether `sleep` really waits. A host with neither a timer nor a clock cannot, and
+    /// then `poll_oneoff` on a clock is `ENOTSUP` rather than an early, false wake-up.
+    fn can_sleep(&self) -> bool {
+        true
+    }
     /// The process's standard stream `fd` (0, 1 or 2), shared rather than owned: closing
     /// it in the guest must not close it for the host.
     fn stdio(&self, fd: u32) -> WasiResult<Box<dyn WasiFile>>;

@@ -1,7 +1,8 @@
 //! WASI preview1 (`wasi_snapshot_preview1`): argument decoding, descriptors, rights, path
 //! resolution inside preopened directories and errno mapping. The operating system is
 //! reached only through the [`WasiHost`] and [`WasiFile`] traits, which a platform
-//! implements (`mote-platforms`: POSIX today).
+//! implements (`mote-platforms`: POSIX, and `bare` for firmware without files). Needs
+//! only `alloc`, so the no_std interpreter can offer WASI too.
 //!
 //! ```ignore
 //! let ctx = WasiCtxBuilder::new()

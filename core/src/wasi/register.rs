@@ -1,8 +1,10 @@
 //! Wires the WASI functions into a `Linker` under `wasi_snapshot_preview1`, with the
 //! host-call ABI both engines use.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use super::calls::{self, Args, Call};
 use super::ctx::WasiCtx;

@@ -7,7 +7,9 @@
 //! started from: `..` at the top, an absolute path and a link whose target is absolute
 //! or climbs out are all `EPERM` (what wasmtime reports for the same attempts).
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::errno::{Errno, WasiResult};
 use super::host::WasiFile;
@@ -143,8 +145,10 @@ fn expand_link(
 mod tests {
     //! The confinement rules against an in-memory tree, without any OS.
 
-    use std::any::Any;
-    use std::collections::BTreeMap;
+    use alloc::boxed::Box;
+    use alloc::collections::BTreeMap;
+    use alloc::format;
+    use core::any::Any;
 
     use super::*;
     use crate::wasi::types::Filestat;

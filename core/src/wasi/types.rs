@@ -1,5 +1,7 @@
 //! WASI preview1's data types: flags, enums and records with their guest encodings.
 
+use alloc::string::String;
+
 use bitflags::bitflags;
 
 use super::errno::{Errno, WasiResult};

@@ -202,5 +202,8 @@ impl Services {
     }
 }
 
+#[cfg(feature = "bare-wasi")]
+pub mod wasi;
+
 #[cfg(test)]
 mod tests;

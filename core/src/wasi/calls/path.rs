@@ -1,7 +1,7 @@
 //! Calls that name a file by path relative to a directory descriptor. Every path goes
 //! through `resolve`, which keeps it inside that directory.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use super::Args;
 use crate::wasi::ctx::WasiCtx;

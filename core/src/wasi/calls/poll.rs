@@ -1,6 +1,7 @@
 //! `poll_oneoff`: waiting for clocks and for descriptors to become readable or writable.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
 
 use super::Args;
 use crate::wasi::ctx::WasiCtx;
@@ -72,7 +73,11 @@ pub fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> Wa
     let timeout = clocks.iter().map(|c| c.remaining).min();
     let mut events = Vec::new();
     if fds.is_empty() {
-        ctx.host.sleep(timeout.unwrap_or(0));
+        let nanos = timeout.unwrap_or(0);
+        if nanos > 0 && !ctx.host.can_sleep() {
+            return Err(Errno::NotSup);
+        }
+        ctx.host.sleep(nanos);
     } else {
         let mut polls: Vec<PollFd<'_>> = fds
             .iter()

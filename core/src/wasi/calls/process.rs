@@ -1,5 +1,7 @@
 //! Arguments, environment, randomness, yielding and raising signals.
 
+use alloc::string::String;
+
 use super::Args;
 use crate::wasi::ctx::WasiCtx;
 use crate::wasi::errno::{Errno, WasiResult};

@@ -5,7 +5,8 @@
 //! listing; a later cookie continues in the listing the descriptor already holds, so a
 //! guest that reads a directory in several calls neither misses nor repeats entries.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
 
 use super::Args;
 use crate::wasi::ctx::WasiCtx;

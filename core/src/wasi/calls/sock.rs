@@ -2,7 +2,7 @@
 //! standard stream (e.g. under inetd); on anything else they are `ENOTSOCK`, as in
 //! wasmtime.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use super::Args;
 use crate::wasi::ctx::WasiCtx;
