@@ -172,7 +172,10 @@ pub const fn host_arch() -> Option<Arch> {
         Some(Arch::X86_64)
     } else if cfg!(target_arch = "aarch64") {
         Some(Arch::Aarch64)
-    } else if cfg!(all(target_arch = "arm", target_feature = "thumb-mode")) {
+    } else if cfg!(target_arch = "arm") {
+        // Not `target_feature = "thumb-mode"`: stable rustc never sets that cfg, which made
+        // every file "for another architecture" on thumbv7em. Any Arm core that runs this
+        // loader can run Thumb-2 code (M-profile only has Thumb; A/R-profile interworks).
         Some(Arch::Thumbv7em)
     } else if cfg!(target_arch = "riscv32") {
         Some(Arch::Riscv32)
@@ -180,6 +183,18 @@ pub const fn host_arch() -> Option<Arch> {
         None
     }
 }
+
+// The MCU builds in CI (thumbv7em, riscv32) fail here if the loader stops recognising its
+// own architecture; LTO would otherwise silently drop the whole loading path.
+const _: () = assert!(
+    host_arch().is_some()
+        || !cfg!(any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv32"
+        ))
+);
 
 /// Code placed and relocated at `base`.
 #[derive(Debug, Clone, Copy)]
