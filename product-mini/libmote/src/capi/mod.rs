@@ -10,8 +10,15 @@
 
 mod aot;
 mod error;
+// A build without either engine keeps the shared call path and the registry compiled
+// (every call then ends in "not a live mote instance"), so their helpers are unused there.
+#[cfg_attr(
+    not(any(feature = "aot", feature = "interp")),
+    allow(dead_code, unused_variables, unreachable_code)
+)]
 mod instance;
 mod interp;
+#[cfg_attr(not(any(feature = "aot", feature = "interp")), allow(dead_code))]
 mod natives;
 mod types;
 
@@ -53,12 +60,14 @@ pub(crate) type FatalFn =
 /// What `mote_init` was given.
 pub(crate) struct Runtime {
     pub initialised: bool,
+    #[cfg_attr(not(feature = "aot"), allow(dead_code))]
     pub protect: Option<mote_platforms::bare::ProtectFn>,
     /// The embedder's clock and random source; nothing in the no_std engines reads the
     /// time or randomness yet (WASI needs std), so they are kept for `services()`.
     pub services: mote_platforms::bare::Services,
     #[cfg_attr(not(feature = "interp"), allow(dead_code))]
     pub interp_stack_bytes: usize,
+    #[cfg_attr(not(feature = "aot"), allow(dead_code))]
     pub native_stack_bytes: usize,
     #[cfg_attr(not(feature = "panic-handler"), allow(dead_code))]
     pub fatal: Option<FatalFn>,
@@ -167,6 +176,7 @@ impl UserPtr {
         unsafe { *self.0.get() = p };
     }
 
+    #[cfg_attr(not(any(feature = "aot", feature = "panic-handler")), allow(dead_code))]
     pub(crate) fn get(&self) -> *mut c_void {
         // SAFETY: single-threaded API.
         unsafe { *self.0.get() }
