@@ -20,6 +20,7 @@
 #[cfg(feature = "interp")]
 extern crate alloc;
 
+use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
@@ -31,6 +32,9 @@ use mote_loader::{AotFile, ExecMemory, LoadError};
 use mote_platforms::bare::CodeRegion;
 
 static APP_AOT: &[u8] = include_bytes!("../fixtures/app.aot");
+/// The same module compiled with `--pic`: reaches its data through a GOT (other
+/// relocation kinds), as code placed at an address unknown at build time would.
+static APP_PIC_AOT: &[u8] = include_bytes!("../fixtures/app-pic.aot");
 #[cfg(feature = "interp")]
 static APP_WASM: &[u8] = include_bytes!("../fixtures/app.wasm");
 
@@ -52,7 +56,14 @@ const INTERP_STACK_BYTES: usize = 16 * 1024;
 #[repr(C, align(16))]
 struct Aligned<const N: usize>([u8; N]);
 
-static mut CODE: Aligned<CODE_BYTES> = Aligned([0; CODE_BYTES]);
+/// The code region in the main SRAM at 0x2000_0000: 512 MiB from the helpers in the
+/// image at 0, beyond the ±16 MiB of a Thumb BL, so calls to them go through veneers.
+static mut CODE_FAR: Aligned<CODE_BYTES> = Aligned([0; CODE_BYTES]);
+/// The code region in the 16 KiB block RAM at 0x0100_0000 (memory.x): within BL range of
+/// the helpers, so calls reach them directly. Not initialised by the startup code
+/// (NOLOAD); `code_near` zeroes it before anything refers to it.
+#[link_section = ".blockram"]
+static mut CODE_NEAR: MaybeUninit<Aligned<CODE_BYTES>> = MaybeUninit::uninit();
 static mut STATE: Aligned<STATE_BYTES> = Aligned([0; STATE_BYTES]);
 static mut MEMORY: Aligned<MEMORY_BYTES> = Aligned([0; MEMORY_BYTES]);
 
@@ -163,6 +174,11 @@ impl Engine for Aot<'_> {
 // ---------------------------------------------------------------------------------------
 // Native references.
 
+/// `pick(i)`'s cases.
+const PICK: [u32; 8] = [
+    2654435761, 40503, 2246822519, 3266489917, 668265263, 374761393, 3432918353, 461845907,
+];
+
 fn fib(n: u32) -> i32 {
     let (mut a, mut b) = (0i32, 1i32);
     for _ in 0..n {
@@ -218,14 +234,21 @@ impl Checks {
         let verdict = if ok { "ok " } else { "BAD" };
         match outcome {
             Ok(()) => hprintln!(
-                "  {} {} {}{:?} = {:?}",
+                "  {} {:<8} {}{:?} = {:?}",
                 verdict,
                 label,
                 name,
                 args,
                 &got[..n]
             ),
-            Err(t) => hprintln!("  {} {} {}{:?} trapped: {}", verdict, label, name, args, t),
+            Err(t) => hprintln!(
+                "  {} {:<8} {}{:?} trapped: {}",
+                verdict,
+                label,
+                name,
+                args,
+                t
+            ),
         }
         if !ok {
             match want {
@@ -261,6 +284,10 @@ fn run_all(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
         &[F32(3.0f32.to_bits()), F32(4.0f32.to_bits())],
         Ok(&[F32(5.0f32.to_bits())]),
     );
+    for i in [0, 3, 7, 8, 1000] {
+        let want = PICK.get(i).map_or(-1, |&v| v as i32);
+        checks.expect(e, label, "pick", &[I32(i as i32)], Ok(&[I32(want)]));
+    }
     checks.expect(e, label, "apply", &[I32(0), I32(7), I32(5)], Ok(&[I32(12)]));
     checks.expect(e, label, "apply", &[I32(1), I32(7), I32(5)], Ok(&[I32(2)]));
     checks.expect(
@@ -317,20 +344,39 @@ fn run_all(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
     checks.expect(e, label, "fib", &[I32(10)], Ok(&[I32(fib(10))]));
 }
 
-fn run_aot(checks: &mut Checks) -> Result<(), &'static str> {
-    let file = AotFile::parse(APP_AOT).map_err(|_| "the .aot fixture does not parse")?;
+/// Loads, instantiates and checks one `.aot` file in the static buffers (which the
+/// previous instance, if any, no longer uses).
+/// Where an instance's code goes.
+#[derive(Clone, Copy)]
+enum Place {
+    Near,
+    Far,
+}
+
+fn run_aot(checks: &mut Checks, label: &str, aot: &[u8], place: Place) -> Result<(), &'static str> {
+    let file = AotFile::parse(aot).map_err(|_| "the .aot fixture does not parse")?;
     let req = instance_requirements(&file).map_err(|_| "the .aot fixture is not runnable")?;
-    // SAFETY: the only references to these statics, taken once.
-    let (code, state, memory): (&'static mut [u8], &'static mut [u8], &'static mut [u8]) = unsafe {
+    // SAFETY: these references end with this function, and the previous instance that
+    // used the buffers ended with the previous call. The block RAM is zeroed through a
+    // raw pointer before a reference to it exists.
+    let (code, state, memory): (&mut [u8], &mut [u8], &mut [u8]) = unsafe {
         (
-            &mut (*addr_of_mut!(CODE)).0,
+            match place {
+                Place::Near => {
+                    let near = addr_of_mut!(CODE_NEAR);
+                    (*near).as_mut_ptr().write_bytes(0, 1);
+                    &mut (*(*near).as_mut_ptr()).0
+                }
+                Place::Far => &mut (*addr_of_mut!(CODE_FAR)).0,
+            },
             &mut (*addr_of_mut!(STATE)).0,
             &mut (*addr_of_mut!(MEMORY)).0,
         )
     };
     hprintln!(
-        "aot: {} B file, code region {} B (align {}) at {:p}, state {} B, memory {}..{:?} B",
-        APP_AOT.len(),
+        "{}: {} B file, code region {} B (align {}) at {:p}, state {} B, memory {}..{:?} B",
+        label,
+        aot.len(),
         req.code.region_bytes,
         req.code.region_align,
         code.as_ptr(),
@@ -339,29 +385,25 @@ fn run_aot(checks: &mut Checks) -> Result<(), &'static str> {
         req.memory_max_bytes
     );
     if req.code.region_bytes > code.len()
-        || req.code.region_align > 16
+        || req.code.region_align > core::mem::align_of::<Aligned<0>>()
         || req.state_bytes > state.len()
         || req.memory_min_bytes > memory.len()
     {
         return Err("the static buffers are too small for the .aot fixture");
     }
-    let code: &'static mut Code = {
-        static mut SLOT: Option<Code> = None;
-        // SAFETY: the only reference to SLOT, taken once.
-        let slot = unsafe { &mut *addr_of_mut!(SLOT) };
-        slot.insert(Code(CodeRegion::new(code, None, core::ptr::null_mut())))
-    };
+    let mut code = Code(CodeRegion::new(code, None, core::ptr::null_mut()));
     let config = Config {
         native_stack_bytes: AOT_STACK_BYTES,
     };
-    let inst = match mote_loader::bare::Instance::new(&file, code, state, memory, &HOSTS, &config) {
-        Ok(inst) => inst,
-        Err(e) => {
-            hprintln!("aot: instantiation failed: {}", e);
-            return Err("AOT instantiation failed");
-        }
-    };
-    run_all(checks, &mut Aot(inst), "aot   ");
+    let inst =
+        match mote_loader::bare::Instance::new(&file, &mut code, state, memory, &HOSTS, &config) {
+            Ok(inst) => inst,
+            Err(e) => {
+                hprintln!("{}: instantiation failed: {}", label, e);
+                return Err("AOT instantiation failed");
+            }
+        };
+    run_all(checks, &mut Aot(inst), label);
     Ok(())
 }
 
@@ -523,12 +565,14 @@ fn main() -> ! {
         passed: 0,
         failed: 0,
     };
-    let aot = run_aot(&mut checks);
+    let aot_near = run_aot(&mut checks, "aot-near", APP_AOT, Place::Near);
+    let aot_far = run_aot(&mut checks, "aot-far", APP_AOT, Place::Far);
+    let aot_pic = run_aot(&mut checks, "aot-pic", APP_PIC_AOT, Place::Far);
     #[cfg(feature = "interp")]
     let interp = interp::run(&mut checks);
     #[cfg(not(feature = "interp"))]
     let interp = Ok(());
-    for r in [aot, interp] {
+    for r in [aot_near, aot_far, aot_pic, interp] {
         if let Err(e) = r {
             hprintln!("error: {}", e);
             checks.failed += 1;
