@@ -40,6 +40,8 @@ typedef int32_t mote_result;
 #define MOTE_ERR_NO_MEMORY (-10)  /* the interpreter arena is missing or too small        */
 #define MOTE_ERR_UNSUPPORTED (-11)/* engine or feature left out of this build             */
 #define MOTE_ERR_LOAD (-12)       /* relocation failed, or the protect callback refused   */
+#define MOTE_ERR_EXIT (-13)       /* the module called WASI proc_exit (the code is in the */
+                                  /* message: "exit with code N")                         */
 
 /* The last failure's message (NUL-terminated, in a static buffer; "" if none yet). A trap
  * reads "wasm trap: integer divide by zero". Valid until the next mote_* call. */
@@ -76,6 +78,16 @@ typedef struct mote_init_args {
     /* Called once if the runtime cannot go on: the arena ran out inside the interpreter's
      * bookkeeping (size it with mote_arena_stats) or an internal error. NULL: halt. */
     void (*fatal)(const char *message, void *user);
+    /* WASI (libmote built with `bare-wasi`; interpreter modules importing
+     * wasi_snapshot_preview1): writes len bytes to the console stream fd (1 stdout,
+     * 2 stderr), 0 on success; NULL: stdout and stderr are closed. */
+    int32_t (*write)(uint32_t fd, const uint8_t *buf, size_t len, void *user);
+    /* WASI: blocks the task for at least nanos ns, 0 on success; NULL: sleeps spin on the
+     * monotonic clock. */
+    int32_t (*sleep)(uint64_t nanos, void *user);
+    /* WASI: the clock's resolution in ns (its tick); 0: unknown. */
+    uint32_t clock_res_ns;
+    uint32_t reserved;
 } mote_init_args;
 
 /* Once, before anything else. `args` is copied. */
@@ -200,13 +212,14 @@ mote_result mote_instance_deinit(mote_instance *inst);
 _Static_assert(sizeof(mote_val) == 16, "mote_val layout");
 _Static_assert(sizeof(mote_function) == sizeof(void *) + 8, "mote_function layout");
 _Static_assert(sizeof(mote_native) == 4 * sizeof(void *), "mote_native layout");
-_Static_assert(sizeof(mote_init_args) == 9 * sizeof(void *), "mote_init_args layout");
+_Static_assert(sizeof(mote_init_args) == 11 * sizeof(void *) + 8, "mote_init_args layout");
 _Static_assert(sizeof(mote_arena_usage) == 3 * sizeof(size_t), "mote_arena_usage layout");
 _Static_assert(sizeof(mote_aot_reqs) == 6 * sizeof(size_t) + 8, "mote_aot_reqs layout");
 _Static_assert(offsetof(mote_val, of) == 8, "mote_val layout");
 _Static_assert(offsetof(mote_native, fn) == 2 * sizeof(void *), "mote_native layout");
 _Static_assert(offsetof(mote_init_args, arena_len) == 5 * sizeof(void *), "mote_init_args layout");
 _Static_assert(offsetof(mote_init_args, fatal) == 8 * sizeof(void *), "mote_init_args layout");
+_Static_assert(offsetof(mote_init_args, clock_res_ns) == 11 * sizeof(void *), "mote_init_args layout");
 _Static_assert(offsetof(mote_aot_reqs, imports) == 6 * sizeof(size_t), "mote_aot_reqs layout");
 #endif
 

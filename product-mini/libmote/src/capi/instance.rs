@@ -71,6 +71,9 @@ pub(crate) unsafe fn engine<'a>(inst: *const mote_instance) -> Result<Engine<'a>
 
 /// Records a trap as the last error, naming the native that failed if one did.
 pub(crate) fn trap_error(during: &str, trap: Trap) -> i32 {
+    if let Trap::Exit(code) = trap {
+        return fail(MOTE_ERR_EXIT, format_args!("exit with code {code}"));
+    }
     let sep = if during.is_empty() { "" } else { " in " };
     // SAFETY: single-threaded API.
     let failure = unsafe { (*LAST_FAILURE.get()).take() };

@@ -102,6 +102,8 @@ mod imp {
                 natives::call(i, Env::Interp(caller), cells)
             });
         }
+        #[cfg(feature = "bare-wasi")]
+        add_wasi(rt, &m.module, &mut linker, &mut store)?;
         let mut exec = Interpreter::with_stack_size(rt.interp_stack_bytes);
         let addr = linker
             .instantiate(&mut store, m.module.clone(), &mut exec)
@@ -125,6 +127,43 @@ mod imp {
         });
         rt.live_objects += 1;
         Ok(Box::into_raw(inst).cast())
+    }
+
+    /// WASI over the `mote_init` callbacks, for a module that imports it; natives
+    /// registered under `wasi_snapshot_preview1` take precedence.
+    #[cfg(feature = "bare-wasi")]
+    fn add_wasi(
+        rt: &super::super::Runtime,
+        module: &Module,
+        linker: &mut Linker,
+        store: &mut Store,
+    ) -> Result<(), i32> {
+        use mote_platforms::bare::wasi::{BareWasiHost, WasiServices};
+        const WASI: &str = "wasi_snapshot_preview1";
+        if !module.imports.iter().any(|i| i.module == WASI) {
+            return Ok(());
+        }
+        let svc = WasiServices::from_callbacks(
+            rt.services.clock,
+            rt.services.random,
+            rt.wasi.write,
+            rt.wasi.sleep,
+            u64::from(rt.wasi.clock_res_ns),
+            rt.services.user,
+        );
+        let ctx = BareWasiHost::new(svc)
+            .context(["wasm"])
+            .map_err(|e| fail(MOTE_ERR_LINK, format_args!("WASI: {e}")))?;
+        let mut mine = Linker::new();
+        mote_core::wasi::add_to_linker(&mut mine, store, ctx);
+        for i in module.imports.iter().filter(|i| i.module == WASI) {
+            if linker.get(&i.module, &i.name).is_none() {
+                if let Some(ext) = mine.get(&i.module, &i.name) {
+                    linker.define(&i.module, &i.name, ext);
+                }
+            }
+        }
+        Ok(())
     }
 
     impl InterpInstance {

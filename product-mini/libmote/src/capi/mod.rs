@@ -57,6 +57,14 @@ impl<T> Global<T> {
 pub(crate) type FatalFn =
     unsafe extern "C" fn(message: *const core::ffi::c_char, user: *mut c_void);
 
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "bare-wasi"), allow(dead_code))]
+pub(crate) struct WasiCallbacks {
+    pub write: Option<WriteFn>,
+    pub sleep: Option<SleepFn>,
+    pub clock_res_ns: u32,
+}
+
 /// What `mote_init` was given.
 pub(crate) struct Runtime {
     pub initialised: bool,
@@ -71,6 +79,9 @@ pub(crate) struct Runtime {
     pub native_stack_bytes: usize,
     #[cfg_attr(not(feature = "panic-handler"), allow(dead_code))]
     pub fatal: Option<FatalFn>,
+    /// WASI's console, sleep and clock resolution (feature `bare-wasi`).
+    #[cfg_attr(not(feature = "bare-wasi"), allow(dead_code))]
+    pub wasi: WasiCallbacks,
     /// Interpreter modules and instances not yet freed; `mote_deinit` refuses while
     /// any live, since they hold arena memory.
     pub live_objects: usize,
@@ -83,6 +94,11 @@ pub(crate) static RUNTIME: Global<Runtime> = Global::new(Runtime {
     interp_stack_bytes: DEFAULT_INTERP_STACK,
     native_stack_bytes: DEFAULT_NATIVE_STACK,
     fatal: None,
+    wasi: WasiCallbacks {
+        write: None,
+        sleep: None,
+        clock_res_ns: 0,
+    },
     live_objects: 0,
 });
 
@@ -160,6 +176,11 @@ pub unsafe extern "C" fn mote_init(args: *const mote_init_args) -> i32 {
             args.native_stack_bytes
         },
         fatal: args.fatal,
+        wasi: WasiCallbacks {
+            write: args.write,
+            sleep: args.sleep,
+            clock_res_ns: args.clock_res_ns,
+        },
         live_objects: 0,
     };
     PLATFORM_USER.set(args.user);

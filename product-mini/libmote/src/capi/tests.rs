@@ -27,6 +27,10 @@ fn init() -> std::sync::MutexGuard<'static, ()> {
         interp_stack_bytes: 0,
         native_stack_bytes: 0,
         fatal: None,
+        write: None,
+        sleep: None,
+        clock_res_ns: 0,
+        reserved: 0,
     };
     assert_eq!(unsafe { mote_init(&args) }, MOTE_OK, "{}", last_error());
     guard
@@ -489,6 +493,10 @@ mod aot {
             interp_stack_bytes: 0,
             native_stack_bytes: 0,
             fatal: None,
+            write: None,
+            sleep: None,
+            clock_res_ns: 0,
+            reserved: 0,
         };
         assert_eq!(unsafe { mote_init(&args) }, MOTE_OK, "{}", last_error());
         guard
@@ -730,6 +738,10 @@ fn init_checks_its_arguments() {
         interp_stack_bytes: 0,
         native_stack_bytes: 0,
         fatal: None,
+        write: None,
+        sleep: None,
+        clock_res_ns: 0,
+        reserved: 0,
     };
     assert_eq!(unsafe { mote_init(&args) }, MOTE_ERR_ARGUMENT);
     assert_eq!(
@@ -759,4 +771,112 @@ fn init_checks_its_arguments() {
     assert!(services().is_none());
     assert_eq!(unsafe { mote_arena_stats(&mut use_) }, MOTE_OK);
     assert_eq!(use_.size, 0, "mote_deinit forgets the arena");
+}
+
+#[cfg(feature = "bare-wasi")]
+mod wasi {
+    use super::*;
+
+    const PROBE: &str = r#"(module
+      (import "wasi_snapshot_preview1" "fd_write"
+        (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (import "wasi_snapshot_preview1" "clock_time_get"
+        (func $clock (param i32 i64 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "hello from wasi\n")
+      (func (export "hello") (result i32)
+        (i32.store (i32.const 0) (i32.const 100))
+        (i32.store (i32.const 4) (i32.const 16))
+        (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (func (export "now") (result i64)
+        (drop (call $clock (i32.const 1) (i64.const 0) (i32.const 16)))
+        (i64.load (i32.const 16)))
+      (func (export "quit") (call $exit (i32.const 7))))"#;
+
+    #[derive(Default)]
+    struct Console {
+        out: Vec<(u32, Vec<u8>)>,
+    }
+
+    unsafe extern "C" fn write(fd: u32, buf: *const u8, len: usize, user: *mut c_void) -> i32 {
+        let c = unsafe { &mut *(user as *mut Console) };
+        c.out.push((
+            fd,
+            unsafe { core::slice::from_raw_parts(buf, len) }.to_vec(),
+        ));
+        0
+    }
+
+    unsafe extern "C" fn clock(_: u32, out: *mut u64, _: *mut c_void) -> i32 {
+        unsafe { *out = 12345 };
+        0
+    }
+
+    fn instance(console: Option<&mut Console>) -> (*mut mote_module, *mut mote_instance) {
+        let args = mote_init_args {
+            protect: None,
+            clock: Some(clock),
+            random: None,
+            user: console.map_or(core::ptr::null_mut(), |c| (c as *mut Console).cast()),
+            arena: core::ptr::null_mut(),
+            arena_len: 0,
+            interp_stack_bytes: 0,
+            native_stack_bytes: 0,
+            fatal: None,
+            write: None,
+            sleep: None,
+            clock_res_ns: 1000,
+            reserved: 0,
+        };
+        let mut args = args;
+        if !args.user.is_null() {
+            args.write = Some(write);
+        }
+        assert_eq!(unsafe { mote_init(&args) }, MOTE_OK, "{}", last_error());
+        let wasm = wat::parse_str(PROBE).unwrap();
+        let mut module = core::ptr::null_mut();
+        assert_eq!(
+            unsafe { mote_wasm_load(wasm.as_ptr(), wasm.len(), &mut module) },
+            MOTE_OK
+        );
+        let mut inst = core::ptr::null_mut();
+        assert_eq!(
+            unsafe { mote_wasm_instantiate(module, &mut inst) },
+            MOTE_OK,
+            "{}",
+            last_error()
+        );
+        (module, inst)
+    }
+
+    fn finish(module: *mut mote_module, inst: *mut mote_instance) {
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+        assert_eq!(unsafe { mote_module_free(module) }, MOTE_OK);
+        deinit();
+    }
+
+    #[test]
+    fn wasi_runs_over_the_init_callbacks() {
+        let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let mut console = Console::default();
+        let (module, inst) = instance(Some(&mut console));
+        let r = call(inst, c"hello", &[], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 0, "errno success");
+        let r = call(inst, c"now", &[], 1).unwrap();
+        assert_eq!((r[0].kind, unsafe { r[0].of.i64 }), (MOTE_I64, 12345));
+        let e = call(inst, c"quit", &[], 0).unwrap_err();
+        assert_eq!(e, (MOTE_ERR_EXIT, "exit with code 7".to_owned()));
+        finish(module, inst);
+        assert_eq!(console.out, [(1, b"hello from wasi\n".to_vec())]);
+    }
+
+    #[test]
+    fn without_a_write_callback_stdout_is_closed() {
+        let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let (module, inst) = instance(None);
+        let r = call(inst, c"hello", &[], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 8, "EBADF");
+        finish(module, inst);
+    }
 }

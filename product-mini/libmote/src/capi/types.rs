@@ -8,6 +8,12 @@ use mote_platforms::bare::{ClockFn, ProtectFn, RandomFn};
 
 use super::FatalFn;
 
+/// Console output for WASI (`mote_init_args.write`).
+pub type WriteFn =
+    unsafe extern "C" fn(fd: u32, buf: *const u8, len: usize, user: *mut c_void) -> i32;
+/// Waiting for WASI (`mote_init_args.sleep`).
+pub type SleepFn = unsafe extern "C" fn(nanos: u64, user: *mut c_void) -> i32;
+
 pub const MOTE_OK: i32 = 0;
 pub const MOTE_ERR_ARGUMENT: i32 = -1;
 pub const MOTE_ERR_STATE: i32 = -2;
@@ -21,6 +27,7 @@ pub const MOTE_ERR_FULL: i32 = -9;
 pub const MOTE_ERR_NO_MEMORY: i32 = -10;
 pub const MOTE_ERR_UNSUPPORTED: i32 = -11;
 pub const MOTE_ERR_LOAD: i32 = -12;
+pub const MOTE_ERR_EXIT: i32 = -13;
 
 pub const MOTE_I32: u32 = 0;
 pub const MOTE_I64: u32 = 1;
@@ -44,6 +51,10 @@ pub struct mote_init_args {
     pub interp_stack_bytes: usize,
     pub native_stack_bytes: usize,
     pub fatal: Option<FatalFn>,
+    pub write: Option<WriteFn>,
+    pub sleep: Option<SleepFn>,
+    pub clock_res_ns: u32,
+    pub reserved: u32,
 }
 
 #[repr(C)]
@@ -153,13 +164,14 @@ mod tests {
         assert_eq!(align_of::<mote_val>(), align_of::<u64>());
         assert_eq!(size_of::<mote_function>(), P + 8);
         assert_eq!(size_of::<mote_native>(), 4 * P);
-        assert_eq!(size_of::<mote_init_args>(), 9 * P);
+        assert_eq!(size_of::<mote_init_args>(), 11 * P + 8);
         assert_eq!(size_of::<mote_arena_usage>(), 3 * size_of::<usize>());
         assert_eq!(size_of::<mote_aot_reqs>(), 6 * size_of::<usize>() + 8);
         assert_eq!(core::mem::offset_of!(mote_val, of), 8);
         assert_eq!(core::mem::offset_of!(mote_native, func), 2 * P);
         assert_eq!(core::mem::offset_of!(mote_init_args, arena_len), 5 * P);
         assert_eq!(core::mem::offset_of!(mote_init_args, fatal), 8 * P);
+        assert_eq!(core::mem::offset_of!(mote_init_args, clock_res_ns), 11 * P);
         assert_eq!(core::mem::offset_of!(mote_aot_reqs, imports), 6 * P);
     }
 
@@ -196,6 +208,7 @@ mod tests {
             ("MOTE_ERR_NO_MEMORY", MOTE_ERR_NO_MEMORY),
             ("MOTE_ERR_UNSUPPORTED", MOTE_ERR_UNSUPPORTED),
             ("MOTE_ERR_LOAD", MOTE_ERR_LOAD),
+            ("MOTE_ERR_EXIT", MOTE_ERR_EXIT),
         ];
         for (name, v) in codes {
             assert_eq!(define(name), i64::from(v), "{name}");
