@@ -25,7 +25,7 @@ trap 'rm -f "$log"' EXIT
 cd "$here"
 
 # Checks the firmware runs on each engine (see run_all in src/main.rs).
-per_engine=26
+per_engine=30
 
 # run NAME ENGINES CARGO_FLAGS...: builds, boots, checks the output.
 run() {

@@ -1,19 +1,22 @@
 //! Firmware for a Cortex-M4F (run under QEMU's `mps2-an386`): one WebAssembly module,
-//! `fixtures/app.wat`, run twice on the core itself —
+//! `fixtures/app.wat`, run on the core itself by both engines —
 //!
 //! 1. **AOT, no heap**: `fixtures/app.aot` (compiled by `aotc --target thumbv7em
 //!    --bounds-checks explicit`) is verified, relocated into a static code region,
 //!    instantiated in a static state buffer and a static linear memory by
-//!    `mote_loader::bare`, and its Thumb-2 code runs on the core;
-//! 2. **interpreter**: `fixtures/app.wasm` is validated, translated and run by
-//!    `mote-interp`, allocating from a static arena (the global allocator).
+//!    `mote_loader::bare`, and its Thumb-2 code runs on the core. Three times: from block
+//!    RAM within `BL` range of the runtime's helpers, from SRAM beyond it (veneers), and
+//!    the `--pic` build (`fixtures/app-pic.aot`) from SRAM;
+//! 2. **interpreter** (feature `interp`): `fixtures/app.wasm` is validated, translated and
+//!    run by `mote-interp`, allocating from a static arena (the global allocator).
 //!
-//! Both engines run the same list of calls: host functions (one reads guest memory, one
-//! returns values, one traps), recursion, 64-bit and f32 arithmetic, `call_indirect`,
-//! `memory.grow`, and traps of every kind the guest can provoke, each followed by a call
-//! that shows the instance still works. Every result is compared with a reference the
-//! firmware computes natively. Prints one line per check and exits (semihosting) with
-//! success only if every check passed.
+//! Every run makes the same calls: host functions (one reads guest memory, one returns
+//! values, one traps), recursion, 64-bit and f32 arithmetic, a rodata lookup table,
+//! `call_indirect` (also of an import), bulk memory, `memory.grow`, and traps of every
+//! kind the guest can provoke, each followed by a call that shows the instance still
+//! works. Every result is compared with a reference the firmware computes natively.
+//! Prints one line per check and exits (semihosting) with success only if every check
+//! passed.
 #![no_std]
 #![no_main]
 
@@ -295,7 +298,23 @@ fn run_all(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
         label,
         "apply",
         &[I32(2), I32(7), I32(5)],
+        Err(Trap::IndirectCallTypeMismatch),
+    );
+    checks.expect(
+        e,
+        label,
+        "apply",
+        &[I32(3), I32(7), I32(5)],
         Err(Trap::UndefinedElement),
+    );
+    checks.expect(e, label, "isensor", &[I32(9)], Ok(&[I32(sensor_value(9))]));
+    checks.expect(e, label, "fill", &[I32(0xa5), I32(1000)], Ok(&[I32(0xa5)]));
+    checks.expect(
+        e,
+        label,
+        "fill",
+        &[I32(1), I32(65536)],
+        Err(Trap::MemoryOutOfBounds),
     );
     // Traps, each followed by a call that must still work.
     checks.expect(
