@@ -72,6 +72,6 @@ run() {
     return $fail
 }
 
-run "AOT + interpreter" "aot-near aot-far aot-pic interp"
-run "AOT only, no allocator" "aot-near aot-far aot-pic" --no-default-features
+run "AOT + interpreter" "aot-near aot-far aot-pic aot-oz interp"
+run "AOT only, no allocator" "aot-near aot-far aot-pic aot-oz" --no-default-features
 echo "embed-qemu-m4: ok"

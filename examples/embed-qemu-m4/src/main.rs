@@ -6,7 +6,8 @@
 //!    instantiated in a static state buffer and a static linear memory by
 //!    `mote_loader::bare`, and its Thumb-2 code runs on the core. Three times: from block
 //!    RAM within `BL` range of the runtime's helpers, from SRAM beyond it (veneers), and
-//!    the `--pic` build (`fixtures/app-pic.aot`) from SRAM;
+//!    the `--pic` build (`fixtures/app-pic.aot`) from SRAM, and the `-Oz` build
+//!    (`fixtures/app-oz.aot`) from block RAM;
 //! 2. **interpreter** (feature `interp`): `fixtures/app.wasm` is validated, translated and
 //!    run by `mote-interp`, allocating from a static arena (the global allocator).
 //!
@@ -38,6 +39,9 @@ static APP_AOT: &[u8] = include_bytes!("../fixtures/app.aot");
 /// The same module compiled with `--pic`: reaches its data through a GOT (other
 /// relocation kinds), as code placed at an address unknown at build time would.
 static APP_PIC_AOT: &[u8] = include_bytes!("../fixtures/app-pic.aot");
+/// The same module compiled for size (`--size-level 2`, i.e. -Oz): its rodata address
+/// comes from a literal pool (`R_ARM_ABS32`) instead of MOVW/MOVT.
+static APP_OZ_AOT: &[u8] = include_bytes!("../fixtures/app-oz.aot");
 #[cfg(feature = "interp")]
 static APP_WASM: &[u8] = include_bytes!("../fixtures/app.wasm");
 
@@ -587,11 +591,12 @@ fn main() -> ! {
     let aot_near = run_aot(&mut checks, "aot-near", APP_AOT, Place::Near);
     let aot_far = run_aot(&mut checks, "aot-far", APP_AOT, Place::Far);
     let aot_pic = run_aot(&mut checks, "aot-pic", APP_PIC_AOT, Place::Far);
+    let aot_oz = run_aot(&mut checks, "aot-oz", APP_OZ_AOT, Place::Near);
     #[cfg(feature = "interp")]
     let interp = interp::run(&mut checks);
     #[cfg(not(feature = "interp"))]
     let interp = Ok(());
-    for r in [aot_near, aot_far, aot_pic, interp] {
+    for r in [aot_near, aot_far, aot_pic, aot_oz, interp] {
         if let Err(e) = r {
             hprintln!("error: {}", e);
             checks.failed += 1;
