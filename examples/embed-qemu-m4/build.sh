@@ -5,17 +5,22 @@
 #   compiled into the code because an MCU has no guard pages)
 #   fixtures/app.wasm -> fixtures/app-pic.aot (the same, position-independent)
 #   fixtures/app.wasm -> fixtures/app-oz.aot (the same, optimised for size)
+#   fixtures/wide.wat -> fixtures/wide.wasm -> fixtures/wide.aot (64-bit division and
+#   conversions; not at -Oz, see wide.wat)
 # aotc's defaults for --target thumbv7em are the cortex-m4 CPU with its single-precision
 # FPU (hard-float), so f32 needs no extra flag; f64 would need libcalls mote does not
 # provide (aotc refuses and suggests --cpu cortex-m7).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
-cargo run --quiet -p iwasm --example wat2wasm -- examples/embed-qemu-m4/fixtures/app.wat
+cargo run --quiet -p iwasm --example wat2wasm -- examples/embed-qemu-m4/fixtures/app.wat \
+    examples/embed-qemu-m4/fixtures/wide.wat
 cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
     -o examples/embed-qemu-m4/fixtures/app.aot examples/embed-qemu-m4/fixtures/app.wasm
 cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
     --pic -o examples/embed-qemu-m4/fixtures/app-pic.aot examples/embed-qemu-m4/fixtures/app.wasm
 cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
     --size-level 2 -o examples/embed-qemu-m4/fixtures/app-oz.aot examples/embed-qemu-m4/fixtures/app.wasm
+cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
+    -o examples/embed-qemu-m4/fixtures/wide.aot examples/embed-qemu-m4/fixtures/wide.wasm
 echo "fixtures regenerated in examples/embed-qemu-m4/fixtures"

@@ -42,8 +42,12 @@ static APP_PIC_AOT: &[u8] = include_bytes!("../fixtures/app-pic.aot");
 /// The same module compiled for size (`--size-level 2`, i.e. -Oz): its rodata address
 /// comes from a literal pool (`R_ARM_ABS32`) instead of MOVW/MOVT.
 static APP_OZ_AOT: &[u8] = include_bytes!("../fixtures/app-oz.aot");
+/// `fixtures/wide.wat`: 64-bit division and float conversions.
+static WIDE_AOT: &[u8] = include_bytes!("../fixtures/wide.aot");
 #[cfg(feature = "interp")]
 static APP_WASM: &[u8] = include_bytes!("../fixtures/app.wasm");
+#[cfg(feature = "interp")]
+static WIDE_WASM: &[u8] = include_bytes!("../fixtures/wide.wasm");
 
 // ---------------------------------------------------------------------------------------
 // Static memory: everything the AOT instance uses is sized here, at build time.
@@ -367,6 +371,51 @@ fn run_all(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
     checks.expect(e, label, "fib", &[I32(10)], Ok(&[I32(fib(10))]));
 }
 
+/// The calls `fixtures/wide.wat` must answer.
+fn run_wide(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
+    use Value::{F32, I64};
+    let (a, b) = (-1_000_000_000_000_007i64, 7i64);
+    checks.expect(e, label, "div64", &[I64(a), I64(b)], Ok(&[I64(a / b)]));
+    let (a, b) = (u64::MAX, 1_000_000_007u64);
+    checks.expect(
+        e,
+        label,
+        "rem64",
+        &[I64(a as i64), I64(b as i64)],
+        Ok(&[I64((a % b) as i64)]),
+    );
+    checks.expect(
+        e,
+        label,
+        "div64",
+        &[I64(1), I64(0)],
+        Err(Trap::IntegerDivideByZero),
+    );
+    checks.expect(
+        e,
+        label,
+        "div64",
+        &[I64(i64::MIN), I64(-1)],
+        Err(Trap::IntegerOverflow),
+    );
+    let x = -1.0e10f32;
+    checks.expect(e, label, "f2i64", &[F32(x.to_bits())], Ok(&[I64(x as i64)]));
+    checks.expect(
+        e,
+        label,
+        "f2i64",
+        &[F32(f32::NAN.to_bits())],
+        Err(Trap::InvalidConversionToInteger),
+    );
+    checks.expect(
+        e,
+        label,
+        "i2f",
+        &[I64(u64::MAX as i64)],
+        Ok(&[F32((u64::MAX as f32).to_bits())]),
+    );
+}
+
 /// Loads, instantiates and checks one `.aot` file in the static buffers (which the
 /// previous instance, if any, no longer uses).
 /// Where an instance's code goes.
@@ -376,7 +425,16 @@ enum Place {
     Far,
 }
 
-fn run_aot(checks: &mut Checks, label: &str, aot: &[u8], place: Place) -> Result<(), &'static str> {
+/// The calls a module must answer, by engine label.
+type Suite = fn(&mut Checks, &mut dyn Engine, &str);
+
+fn run_aot(
+    checks: &mut Checks,
+    label: &str,
+    aot: &[u8],
+    place: Place,
+    suite: Suite,
+) -> Result<(), &'static str> {
     let file = AotFile::parse(aot).map_err(|_| "the .aot fixture does not parse")?;
     let req = instance_requirements(&file).map_err(|_| "the .aot fixture is not runnable")?;
     // SAFETY: these references end with this function, and the previous instance that
@@ -426,7 +484,7 @@ fn run_aot(checks: &mut Checks, label: &str, aot: &[u8], place: Place) -> Result
                 return Err("AOT instantiation failed");
             }
         };
-    run_all(checks, &mut Aot(inst), label);
+    suite(checks, &mut Aot(inst), label);
     Ok(())
 }
 
@@ -452,7 +510,7 @@ mod interp {
     use mote_interp::Interpreter;
 
     use super::{
-        host_fail, host_log, host_sensor, run_all, Aligned, Checks, Engine, APP_WASM, ARENA_BYTES,
+        host_fail, host_log, host_sensor, Aligned, Checks, Engine, Suite, ARENA_BYTES,
         INTERP_STACK_BYTES,
     };
 
@@ -566,18 +624,43 @@ mod interp {
         }
     }
 
-    pub(super) fn run(checks: &mut Checks) -> Result<(), &'static str> {
+    /// Gives the arena to the allocator; called once, before anything is allocated.
+    pub(super) fn init_arena() {
         // SAFETY: the only reference to ARENA, taken once.
         ALLOC.init(unsafe { &mut (*addr_of_mut!(ARENA)).0 });
-        let mut interp = Interp::new(APP_WASM)?;
+    }
+
+    /// Instantiates `wasm` on the interpreter and runs `suite` on it; everything is
+    /// freed at the end, so the arena is empty again.
+    pub(super) fn run(
+        checks: &mut Checks,
+        label: &str,
+        wasm: &[u8],
+        suite: Suite,
+    ) -> Result<(), &'static str> {
+        let mut interp = Interp::new(wasm)?;
         hprintln!(
-            "interp: {} B module, arena {} B, {} B in use after instantiation",
-            APP_WASM.len(),
+            "{}: {} B module, arena {} B, {} B in use after instantiation",
+            label,
+            wasm.len(),
             ARENA_BYTES,
             ALLOC.used()
         );
-        run_all(checks, &mut interp, "interp");
-        hprintln!("interp: {} B of the arena in use at the end", ALLOC.used());
+        suite(checks, &mut interp, label);
+        hprintln!(
+            "{}: {} B of the arena in use at the end",
+            label,
+            ALLOC.used()
+        );
+        drop(interp);
+        if ALLOC.used() != 0 {
+            hprintln!(
+                "{}: {} B still allocated after the instance was dropped",
+                label,
+                ALLOC.used()
+            );
+            return Err("the interpreter leaked arena memory");
+        }
         Ok(())
     }
 }
@@ -588,15 +671,24 @@ fn main() -> ! {
         passed: 0,
         failed: 0,
     };
-    let aot_near = run_aot(&mut checks, "aot-near", APP_AOT, Place::Near);
-    let aot_far = run_aot(&mut checks, "aot-far", APP_AOT, Place::Far);
-    let aot_pic = run_aot(&mut checks, "aot-pic", APP_PIC_AOT, Place::Far);
-    let aot_oz = run_aot(&mut checks, "aot-oz", APP_OZ_AOT, Place::Near);
+    let aot = [
+        ("aot-near", APP_AOT, Place::Near, run_all as Suite),
+        ("aot-far", APP_AOT, Place::Far, run_all),
+        ("aot-pic", APP_PIC_AOT, Place::Far, run_all),
+        ("aot-oz", APP_OZ_AOT, Place::Near, run_all),
+        ("aot-wide", WIDE_AOT, Place::Far, run_wide),
+    ]
+    .map(|(label, file, place, suite)| run_aot(&mut checks, label, file, place, suite));
     #[cfg(feature = "interp")]
-    let interp = interp::run(&mut checks);
+    interp::init_arena();
+    #[cfg(feature = "interp")]
+    let interp = [
+        interp::run(&mut checks, "interp", APP_WASM, run_all),
+        interp::run(&mut checks, "int-wide", WIDE_WASM, run_wide),
+    ];
     #[cfg(not(feature = "interp"))]
-    let interp = Ok(());
-    for r in [aot_near, aot_far, aot_pic, aot_oz, interp] {
+    let interp: [Result<(), &str>; 0] = [];
+    for r in aot.into_iter().chain(interp) {
         if let Err(e) = r {
             hprintln!("error: {}", e);
             checks.failed += 1;
