@@ -245,6 +245,9 @@ impl<'m> ModuleGen<'m> {
         let attrs = match self.opts.size_level {
             0 => "nounwind \"no-builtins\"",
             1 => "nounwind optsize \"no-builtins\"",
+            // On 32-bit targets `minsize` turns 64-bit shifts into calls to __ashldi3 and
+            // friends, which mote does not provide; `optsize` (with the -Oz pipeline) links.
+            _ if self.opts.pointer_size == 4 => "nounwind optsize \"no-builtins\"",
             _ => "nounwind optsize minsize \"no-builtins\"",
         };
         let _ = writeln!(self.out, "\nattributes #0 = {{ {attrs} }}");

@@ -400,3 +400,21 @@ fn print_relocs() {
         );
     }
 }
+
+#[test]
+fn smallest_size_level_keeps_64_bit_shifts_inline_on_32_bit_targets() {
+    // Under `minsize` LLVM calls __ashldi3/__lshrdi3/__ashrdi3 on 32-bit targets, which
+    // mote does not provide, so -Oz refused any module with an i64 shift there.
+    const SHIFTS: &str = r#"(module
+      (func (export "shifts") (param i64 i64) (result i64)
+        (i64.xor
+          (i64.shl (local.get 0) (local.get 1))
+          (i64.xor (i64.shr_u (local.get 0) (local.get 1))
+                   (i64.shr_s (local.get 0) (local.get 1))))))"#;
+    for arch in ALL {
+        let mut o = opts(arch);
+        o.size_level = 2;
+        let (_, m, obj) = build(SHIFTS, &o);
+        check_object(&m, &obj, arch);
+    }
+}
