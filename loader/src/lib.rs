@@ -4,9 +4,9 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod bare;
 #[cfg(all(feature = "std", target_os = "linux"))]
 pub mod engine;
-pub mod bare;
 pub mod load;
 pub mod reloc;
 
