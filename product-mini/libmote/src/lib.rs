@@ -1,6 +1,7 @@
 //! mote: embed a WebAssembly runtime in a Rust program or, through the C API
 //! (`include/mote.h`), in firmware.
-#![cfg_attr(not(feature = "std"), no_std)]
+// Unit tests need std (the test harness) even when the library is built without it.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 
 #[cfg(feature = "interp")]
 extern crate alloc;

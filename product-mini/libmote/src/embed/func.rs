@@ -268,6 +268,7 @@ impl Func {
     /// usable); [`Error::WrongStore`] for a store the function does not belong to.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Error, Linker, Module, Store, Trap, Value};
     ///
     /// let wasm = wat::parse_str(r#"(module (func (export "div") (param i32 i32) (result i32)
@@ -286,6 +287,7 @@ impl Func {
     ///
     /// let err = div.call(&mut store, &[Value::I64(7)], &mut out).unwrap_err();
     /// assert!(matches!(err, Error::Signature { .. }), "{err}");
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn call(
@@ -374,6 +376,7 @@ pub(crate) fn store_ref_ok(store: &mote_core::runtime::Store, v: &Value) -> bool
 /// to eight of them.
 ///
 /// ```
+/// # #[cfg(feature = "interp")] {
 /// use mote::{Linker, Module, Store};
 ///
 /// let wasm = wat::parse_str(r#"(module
@@ -392,6 +395,7 @@ pub(crate) fn store_ref_ok(store: &mote_core::runtime::Store, v: &Value) -> bool
 ///     "function type mismatch: the function is (i64 i64) -> (i64 i64), \
 ///      but (i32 i32) -> (i32) was asked for"
 /// );
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TypedFunc<P, R> {
@@ -417,6 +421,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Calls the function. A trap comes back as `Err`, and the instance stays usable:
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Linker, Module, Store, Trap};
     ///
     /// let wasm = wat::parse_str(r#"(module
@@ -430,6 +435,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// assert_eq!(trap, Trap::MemoryOutOfBounds);
     /// assert_eq!(trap.to_string(), "out of bounds memory access");
     /// assert_eq!(load.call(&mut store, 0)?, 0); // still usable
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

@@ -166,6 +166,7 @@ impl Instance {
     /// `R`, after checking that its WebAssembly type matches them.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Linker, Module, Store};
     ///
     /// let wasm = wat::parse_str(r#"(module (func (export "add") (param i32 i32) (result i32)
@@ -177,6 +178,7 @@ impl Instance {
     ///
     /// let err = instance.get_typed_func::<(), ()>(&store, "sub").unwrap_err();
     /// assert_eq!(err.to_string(), "the instance has no export `sub`");
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -236,6 +238,7 @@ impl Instance {
 /// grows.
 ///
 /// ```
+/// # #[cfg(feature = "interp")] {
 /// use mote::{Linker, Module, Store};
 ///
 /// let wasm = wat::parse_str(r#"(module
@@ -274,6 +277,7 @@ impl Instance {
 /// assert_eq!(memory.grow(&mut store, 1), Some(1));
 /// assert_eq!(memory.data_size(&store), 2 * 65536);
 /// assert_eq!(memory.grow(&mut store, 3), None); // the maximum is 4 pages
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -368,6 +372,7 @@ fn access_error(offset: usize, len: usize, size: usize) -> MemoryAccessError {
 /// A global variable in a store.
 ///
 /// ```
+/// # #[cfg(feature = "interp")] {
 /// use mote::{Linker, Module, Store, Value};
 ///
 /// let wasm = wat::parse_str(r#"(module
@@ -391,6 +396,7 @@ fn access_error(offset: usize, len: usize, size: usize) -> MemoryAccessError {
 /// assert_eq!(err.to_string(), "the global is immutable");
 /// let err = count.set(&mut store, Value::I64(5)).unwrap_err();
 /// assert_eq!(err.to_string(), "the global holds i32, not i64");
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -32,6 +32,7 @@ enum Definition {
 /// items of instances ([`Linker::instance`], [`Linker::define`]) belong to their store.
 ///
 /// ```
+/// # #[cfg(feature = "interp")] {
 /// use mote::{Linker, Module, Store};
 ///
 /// let wasm = wat::parse_str(r#"(module
@@ -49,6 +50,7 @@ enum Definition {
 /// let instance = linker.instantiate(&mut store, &Module::new(&wasm)?)?;
 /// let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
 /// assert_eq!(run.call(&mut store, 41)?, 42);
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Default)]
@@ -99,6 +101,7 @@ impl Linker {
     ///   the embedder as the call's error.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Caller, Linker, Module, Store, Trap};
     ///
     /// let wasm = wat::parse_str(r#"(module
@@ -133,6 +136,7 @@ impl Linker {
     /// run.call(&mut store, 1)?;
     /// assert_eq!(run.call(&mut store, -1), Err(Trap::Host("negative input")));
     /// assert_eq!(*log.borrow(), ["ready", "ready"]);
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -153,6 +157,7 @@ impl Linker {
     /// written must keep its slot's type, or the call traps.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{FuncType, Linker, Module, Store, ValType, Value};
     ///
     /// let wasm = wat::parse_str(r#"(module
@@ -168,6 +173,7 @@ impl Linker {
     /// let mut store = Store::new();
     /// let instance = linker.instantiate(&mut store, &Module::new(&wasm)?)?;
     /// assert_eq!(instance.get_typed_func::<(), i64>(&store, "run")?.call(&mut store, ())?, 9);
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -233,6 +239,7 @@ impl Linker {
     /// results to the first cells. The slice has `max(params, results)` cells.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{FuncType, Linker, Module, Store, ValType};
     ///
     /// let wasm = wat::parse_str(r#"(module
@@ -247,6 +254,7 @@ impl Linker {
     /// let mut store = Store::new();
     /// let instance = linker.instantiate(&mut store, &Module::new(&wasm)?)?;
     /// assert_eq!(instance.get_typed_func::<(), i32>(&store, "run")?.call(&mut store, ())?, 9);
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -297,6 +305,7 @@ impl Linker {
     /// instantiated later in the same store can import them.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Linker, Module, Store};
     ///
     /// let lib = wat::parse_str(r#"(module
@@ -316,6 +325,7 @@ impl Linker {
     /// assert_eq!(app.get_typed_func::<(), i32>(&store, "run")?.call(&mut store, ())?, 42);
     /// let mem = lib.get_memory(&store, "mem").expect("exported");
     /// assert_eq!(&mem.data(&store)[8..12], &42i32.to_le_bytes());
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -410,11 +420,13 @@ impl Linker {
     /// [`Error::EngineMismatch`] if the store already runs the other engine.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Error, Linker, Module, Store};
     ///
     /// let wasm = wat::parse_str(r#"(module (import "env" "tick" (func)))"#)?;
     /// let err = Linker::new().instantiate(&mut Store::new(), &Module::new(&wasm)?).unwrap_err();
     /// assert_eq!(err.to_string(), "unknown import: `env.tick` (function)");
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn instantiate(&self, store: &mut Store, module: &Module) -> Result<Instance, Error> {

@@ -16,6 +16,7 @@
 //! # Load, instantiate, call
 //!
 //! ```
+//! # #[cfg(feature = "interp")] {
 //! use mote::{Linker, Module, Store};
 //!
 //! let wasm = wat::parse_str(r#"
@@ -31,6 +32,7 @@
 //! let instance = Linker::new().instantiate(&mut store, &module)?;
 //! let fib = instance.get_typed_func::<i32, i32>(&store, "fib")?;
 //! assert_eq!(fib.call(&mut store, 10)?, 55);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -40,6 +42,7 @@
 //! types. A leading [`Caller`] parameter gives access to the calling instance's memory.
 //!
 //! ```
+//! # #[cfg(feature = "interp")] {
 //! use mote::{Caller, Linker, Module, Store, Trap};
 //!
 //! let wasm = wat::parse_str(r#"
@@ -72,6 +75,7 @@
 //! let instance = linker.instantiate(&mut store, &Module::new(&wasm)?)?;
 //! instance.get_typed_func::<(), ()>(&store, "run")?.call(&mut store, ())?;
 //! assert_eq!(reported.get(), 22.5);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -81,6 +85,7 @@
 //! instance stays usable.
 //!
 //! ```
+//! # #[cfg(feature = "interp")] {
 //! use mote::{Linker, Module, Store, Trap};
 //!
 //! let wasm = wat::parse_str(r#"
@@ -95,12 +100,14 @@
 //! assert_eq!(trap, Trap::IntegerDivideByZero);
 //! assert_eq!(trap.to_string(), "integer divide by zero");
 //! assert_eq!(div.call(&mut store, (10, 3))?, 3);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Linear memory
 //!
 //! ```
+//! # #[cfg(feature = "interp")] {
 //! use mote::{Linker, Module, Store};
 //!
 //! let wasm = wat::parse_str(r#"
@@ -127,6 +134,7 @@
 //! memory.read(&store, 1000, &mut back)?;
 //! assert_eq!(back, [1, 2, 3, 4, 5]);
 //! assert_eq!(memory.data(&store).len(), 65536);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -139,6 +147,7 @@
 //! program that runs it never links a compiler.
 //!
 //! ```
+//! # #[cfg(feature = "aot")] {
 //! use mote::{Engine, Linker, Module, Store};
 //!
 //! let wasm = wat::parse_str(r#"
@@ -160,6 +169,7 @@
 //! let instance = linker.instantiate(&mut store, &module)?;
 //! let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
 //! assert_eq!(run.call(&mut store, 4)?, 41);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -64,6 +64,7 @@ impl Module {
     ///
     /// # Examples
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// use mote::{Engine, Error, Module};
     ///
     /// let module = Module::new(&wat::parse_str("(module (func (export \"f\")))")?)?;
@@ -74,6 +75,7 @@ impl Module {
     /// let err = Module::new(b"\0asm\x01\0\0\0\x01\x05").unwrap_err();
     /// assert!(matches!(err, Error::Module(_)));
     /// assert!(err.to_string().starts_with("invalid module"), "{err}");
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(bytes: &[u8]) -> Result<Module, Error> {
@@ -144,11 +146,13 @@ impl Module {
     /// The module's exports as `(name, kind)`.
     ///
     /// ```
+    /// # #[cfg(feature = "interp")] {
     /// # use mote::{ExternKind, Module};
     /// let wasm = wat::parse_str(r#"(module (memory (export "mem") 1) (func (export "run")))"#)?;
     /// let module = Module::new(&wasm)?;
     /// let exports: Vec<_> = module.exports().collect();
     /// assert_eq!(exports, [("mem", ExternKind::Memory), ("run", ExternKind::Func)]);
+    /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn exports(&self) -> impl Iterator<Item = (&str, ExternKind)> + '_ {

@@ -147,6 +147,7 @@ fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn E
 /// caller).
 ///
 /// ```
+/// # #[cfg(feature = "interp")] {
 /// use mote::{Caller, Linker, Module, Store, Trap};
 ///
 /// let wasm = wat::parse_str(r#"
@@ -168,6 +169,7 @@ fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn E
 /// let instance = linker.instantiate(&mut store, &Module::new(&wasm)?)?;
 /// let run = instance.get_typed_func::<(), i32>(&store, "run")?;
 /// assert_eq!(run.call(&mut store, ())?, 10);
+/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Caller<'a> {
