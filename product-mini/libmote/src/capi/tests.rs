@@ -62,6 +62,8 @@ unsafe extern "C" fn shout(env: *mut mote_exec_env, cells: *mut u64, user: *mut 
     0
 }
 
+// Only the interpreter test re-enters.
+#[cfg_attr(not(feature = "interp"), allow(dead_code))]
 struct Reenter {
     inst: *mut mote_instance,
     rc: i32,
@@ -69,6 +71,7 @@ struct Reenter {
 }
 
 /// Calls back into the instance running it, which must be refused.
+#[cfg_attr(not(feature = "interp"), allow(dead_code))]
 unsafe extern "C" fn reenter(_: *mut mote_exec_env, _: *mut u64, user: *mut c_void) -> i32 {
     let r = unsafe { &mut *(user as *mut Reenter) };
     let mut f = mote_function {
@@ -493,6 +496,15 @@ mod aot {
 
     #[repr(C, align(4096))]
     struct Page([u8; 4 * 4096]);
+
+    /// The region stays read-execute after its instance is gone (the embedder owns it);
+    /// handed back to the allocator like that, the next thread to get it faults.
+    impl Drop for Page {
+        fn drop(&mut self) {
+            let rc = unsafe { mprotect(self.0.as_mut_ptr().cast(), self.0.len(), 1 | 2) };
+            assert_eq!(rc, 0, "mprotect back to read-write");
+        }
+    }
 
     #[repr(C, align(64))]
     struct State([u8; 8192]);
