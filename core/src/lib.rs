@@ -12,7 +12,6 @@ pub mod value;
 
 #[cfg(feature = "alloc")]
 pub mod module;
-#[cfg(feature = "alloc")]
 pub mod runtime;
 #[cfg(feature = "wasi")]
 pub mod wasi;

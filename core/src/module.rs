@@ -7,6 +7,7 @@ use wasmparser::{
     Encoding, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator, WasmFeatures,
 };
 
+pub use crate::types::{ConstExpr, DataMode, ElemMode};
 use crate::types::{ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType};
 
 /// Why a module could not be loaded.
@@ -92,19 +93,6 @@ impl core::fmt::Debug for EngineCache {
     }
 }
 
-/// A constant expression (Wasm 2.0: a single constant, `ref.*` or `global.get`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConstExpr {
-    I32(i32),
-    I64(i64),
-    F32(u32),
-    F64(u64),
-    V128(u128),
-    RefNull(ValType),
-    RefFunc(u32),
-    GlobalGet(u32),
-}
-
 #[derive(Debug, Clone)]
 pub struct Import {
     pub module: String,
@@ -140,23 +128,10 @@ pub struct Export {
 }
 
 #[derive(Debug, Clone)]
-pub enum ElementMode {
-    Passive,
-    Declared,
-    Active { table: u32, offset: ConstExpr },
-}
-
-#[derive(Debug, Clone)]
 pub struct ElementSegment {
-    pub mode: ElementMode,
+    pub mode: ElemMode,
     pub ty: ValType,
     pub items: Box<[ConstExpr]>,
-}
-
-#[derive(Debug, Clone)]
-pub enum DataMode {
-    Passive,
-    Active { memory: u32, offset: ConstExpr },
 }
 
 #[derive(Debug, Clone)]
@@ -419,12 +394,12 @@ impl Module {
                 for elem in reader.clone() {
                     let elem = elem.map_err(err)?;
                     let mode = match elem.kind {
-                        wasmparser::ElementKind::Passive => ElementMode::Passive,
-                        wasmparser::ElementKind::Declared => ElementMode::Declared,
+                        wasmparser::ElementKind::Passive => ElemMode::Passive,
+                        wasmparser::ElementKind::Declared => ElemMode::Declared,
                         wasmparser::ElementKind::Active {
                             table_index,
                             offset_expr,
-                        } => ElementMode::Active {
+                        } => ElemMode::Active {
                             table: table_index.unwrap_or(0),
                             offset: const_expr(&offset_expr)?,
                         },
@@ -645,5 +620,39 @@ impl core::fmt::Debug for Module {
             .field("funcs", &self.funcs.len())
             .field("exports", &self.exports.len())
             .finish_non_exhaustive()
+    }
+}
+
+impl crate::runtime::instance::Segments for Module {
+    fn element_count(&self) -> u32 {
+        self.elements.len() as u32
+    }
+
+    fn element(
+        &self,
+        index: u32,
+    ) -> Result<
+        (
+            ElemMode,
+            u32,
+            impl Iterator<Item = Result<ConstExpr, crate::Trap>> + '_,
+        ),
+        crate::Trap,
+    > {
+        let seg = &self.elements[index as usize];
+        Ok((
+            seg.mode,
+            seg.items.len() as u32,
+            seg.items.iter().map(|e| Ok(*e)),
+        ))
+    }
+
+    fn data_count(&self) -> u32 {
+        self.datas.len() as u32
+    }
+
+    fn data(&self, index: u32) -> Result<(DataMode, &[u8]), crate::Trap> {
+        let seg = &self.datas[index as usize];
+        Ok((seg.mode, &seg.bytes))
     }
 }

@@ -144,3 +144,36 @@ impl ExternKind {
 pub const PAGE_SIZE: u64 = 65536;
 /// Largest number of pages a 32-bit memory may have.
 pub const MAX_PAGES: u64 = 65536;
+
+/// A constant expression (Wasm 2.0: one constant, `ref.null`, `ref.func` or `global.get`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstExpr {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    V128(u128),
+    RefNull(ValType),
+    RefFunc(u32),
+    GlobalGet(u32),
+}
+
+/// When an element segment is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElemMode {
+    /// Kept for `table.init`.
+    Passive,
+    /// Only declares references for `ref.func`; dropped at instantiation.
+    Declared,
+    /// Copied into `table` at `offset` at instantiation, then dropped.
+    Active { table: u32, offset: ConstExpr },
+}
+
+/// When a data segment is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataMode {
+    /// Kept for `memory.init`.
+    Passive,
+    /// Copied into `memory` at `offset` at instantiation, then dropped.
+    Active { memory: u32, offset: ConstExpr },
+}

@@ -13,9 +13,9 @@
 //! each backend binds those names. Bodies leave through `Err(Stop)`: a trap, or `Done`
 //! when the outermost frame returns.
 
-use alloc::boxed::Box;
 use core::ptr;
 
+use mote_core::runtime::instance::{self, indirect_callee, Instance};
 use mote_core::runtime::FuncKind;
 use mote_core::types::PAGE_SIZE;
 use mote_core::{Cell, FuncAddr, Trap};
@@ -219,18 +219,13 @@ macro_rules! handler_table {
                 } => {
                     let table = &*(*ctx).tables[table as usize];
                     let i = rd::<u32>(fp, idx);
-                    let cell = *table
-                        .elements
-                        .get(i as usize)
-                        .ok_or(Trap::UndefinedElement)?;
-                    if cell == 0 {
-                        return Err(Trap::UninitializedElement.into());
-                    }
+                    let cell = indirect_callee(
+                        table.cells().get(i as usize).copied(),
+                        (&(*ctx).sigs).get(ty as usize).copied(),
+                        |cell| m.store.funcs.get((cell - 1) as usize).map(|f| f.sig),
+                    )?;
                     let addr = (cell - 1) as FuncAddr;
                     let entity = &m.store.funcs[addr as usize];
-                    if entity.sig != (*ctx).sigs[ty as usize] {
-                        return Err(Trap::IndirectCallTypeMismatch.into());
-                    }
                     match entity.kind {
                         FuncKind::Wasm { instance, index } if instance == (*ctx).addr => {
                             call_local!(pc, fp, ctx, m; index - (*ctx).num_imported, base);
@@ -316,16 +311,17 @@ macro_rules! handler_table {
                         rd::<u32>(fp, n) as u64,
                     )?;
                 }
-                MemoryInit { seg, d, s, n } => { m.memory_init(
-                    ctx,
-                    seg,
-                    rd::<u32>(fp, d),
-                    rd::<u32>(fp, s),
-                    rd::<u32>(fp, n),
-                )? }
-                DataDrop { seg } => {
-                    m.store.instances[(*ctx).addr as usize].data_dropped[seg as usize] = true;
+                MemoryInit { seg, d, s, n } => {
+                    instance::memory_init(
+                        &mut m.store.instance((*ctx).addr),
+                        0,
+                        seg,
+                        rd::<u32>(fp, d) as u64,
+                        rd::<u32>(fp, s) as u64,
+                        rd::<u32>(fp, n) as u64,
+                    )?
                 }
+                DataDrop { seg } => { m.store.instance((*ctx).addr).drop_data(seg) }
                 TableGet { d, t, i } => {
                     let v = (*(*ctx).tables[t as usize]).get(rd(fp, i))?;
                     wr(fp, d, v);
@@ -342,27 +338,26 @@ macro_rules! handler_table {
                     (*(*ctx).tables[t as usize]).fill(rd(fp, i), rd(fp, v), rd(fp, n))?;
                 }
                 TableCopy { dt, st, d, s, n } => {
-                    let (d, s, n): (u32, u32, u32) = (rd(fp, d), rd(fp, s), rd(fp, n));
-                    let dst = (*ctx).tables[dt as usize];
-                    let src = (*ctx).tables[st as usize];
-                    if dst == src {
-                        (*dst).copy_within(d, s, n)?;
-                    } else {
-                        let items = &(*src).elements;
-                        if s as u64 + n as u64 > items.len() as u64 {
-                            return Err(Trap::TableOutOfBounds.into());
-                        }
-                        (*dst).init(d, items, s, n)?;
-                    }
+                    instance::table_copy(
+                        &mut m.store.instance((*ctx).addr),
+                        dt as u32,
+                        st as u32,
+                        rd(fp, d),
+                        rd(fp, s),
+                        rd(fp, n),
+                    )?
                 }
                 TableInit { t, seg, d, s, n } => {
-                    let items = &m.store.instances[(*ctx).addr as usize].elements[seg as usize];
-                    (*(*ctx).tables[t as usize]).init(rd(fp, d), items, rd(fp, s), rd(fp, n))?;
+                    instance::table_init(
+                        &mut m.store.instance((*ctx).addr),
+                        t as u32,
+                        seg as u32,
+                        rd(fp, d),
+                        rd(fp, s),
+                        rd(fp, n),
+                    )?
                 }
-                ElemDrop { seg } => {
-                    m.store.instances[(*ctx).addr as usize].elements[seg as usize] =
-                        Box::new([]);
-                }
+                ElemDrop { seg } => { m.store.instance((*ctx).addr).drop_elements(seg) }
                 I32Add { d, a, b } => { bin!(fp; d, a, b, i32, i32::wrapping_add) }
                 I32Sub { d, a, b } => { bin!(fp; d, a, b, i32, i32::wrapping_sub) }
                 I32Mul { d, a, b } => { bin!(fp; d, a, b, i32, i32::wrapping_mul) }

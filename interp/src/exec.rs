@@ -340,22 +340,4 @@ impl<'s> Machine<'s> {
             }
         }
     }
-
-    #[cold]
-    pub(crate) unsafe fn memory_init(
-        &mut self,
-        ctx: *const InstCtx,
-        seg: u32,
-        d: u32,
-        s: u32,
-        n: u32,
-    ) -> Result<(), Trap> {
-        let inst = &self.store.instances[(*ctx).addr as usize];
-        let data: &[u8] = if inst.data_dropped[seg as usize] {
-            &[]
-        } else {
-            &(&*(*ctx).module).datas[seg as usize].bytes
-        };
-        (*(*ctx).memory).init(d as u64, data, s as u64, n as u64)
-    }
 }

@@ -18,6 +18,7 @@
 
 use core::fmt;
 
+pub use crate::types::{ConstExpr, DataMode, ElemMode};
 use crate::types::{ExternKind, GlobalType, Limits, ValType};
 
 /// Why the metadata could not be read.
@@ -440,29 +441,10 @@ pub struct Export<'a> {
     pub index: u32,
 }
 
-/// A constant expression (one instruction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConstExpr {
-    I32(i32),
-    I64(i64),
-    F32(u32),
-    F64(u64),
-    RefNull(ValType),
-    RefFunc(u32),
-    GlobalGet(u32),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Global {
     pub ty: GlobalType,
     pub init: ConstExpr,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ElemMode {
-    Active { table: u32, offset: ConstExpr },
-    Passive,
-    Declared,
 }
 
 /// The items of an element segment: function indices or constant expressions.
@@ -524,12 +506,6 @@ pub struct Element<'a> {
     /// `funcref` or `externref`.
     pub ty: ValType,
     pub items: ElemItems<'a>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DataMode {
-    Active { memory: u32, offset: ConstExpr },
-    Passive,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1154,5 +1130,45 @@ impl<'a> Meta<'a> {
 
     pub fn datas(&self) -> Items<'a, Data<'a>> {
         each(self.bytes, self.datas, parse_data)
+    }
+}
+
+impl crate::runtime::instance::Segments for Meta<'_> {
+    fn element_count(&self) -> u32 {
+        self.num_elements
+    }
+
+    fn element(
+        &self,
+        index: u32,
+    ) -> core::result::Result<
+        (
+            ElemMode,
+            u32,
+            impl Iterator<Item = core::result::Result<ConstExpr, crate::Trap>> + '_,
+        ),
+        crate::Trap,
+    > {
+        let malformed = crate::Trap::Host("malformed module metadata");
+        let e = self
+            .elements()
+            .nth(index as usize)
+            .and_then(|e| e.ok())
+            .ok_or(malformed)?;
+        let items = e.items.map(move |item| item.map_err(|_| malformed));
+        Ok((e.mode, e.items.item_count(), items))
+    }
+
+    fn data_count(&self) -> u32 {
+        self.num_datas
+    }
+
+    fn data(&self, index: u32) -> core::result::Result<(DataMode, &[u8]), crate::Trap> {
+        let d = self
+            .datas()
+            .nth(index as usize)
+            .and_then(|d| d.ok())
+            .ok_or(crate::Trap::Host("malformed module metadata"))?;
+        Ok((d.mode, d.bytes))
     }
 }

@@ -1,15 +1,19 @@
-//! Linear memory.
+//! Linear memory: one object for every engine and every place a memory can live, and
+//! every rule of the memory instructions that needs no instance (`memory.size`,
+//! `memory.grow`, `memory.fill`, `memory.copy`, and the copy half of `memory.init`).
 
-use alloc::alloc::{alloc_zeroed, dealloc, Layout};
-use alloc::boxed::Box;
+#[cfg(feature = "alloc")]
+use alloc::{
+    alloc::{alloc_zeroed, dealloc, Layout},
+    boxed::Box,
+};
 use core::ptr::NonNull;
 
 use crate::trap::Trap;
 use crate::types::{MemoryType, MAX_PAGES, PAGE_SIZE};
 
-/// A linear memory. The bytes live in one zeroed allocation that is replaced on growth,
-/// so engines must reload `base()` after anything that can grow memory (a call or
-/// `memory.grow`).
+/// A linear memory. Engines keep raw pointers to it and must reload `base()` after
+/// anything that can grow memory (a call or `memory.grow`): heap storage moves on growth.
 ///
 /// `#[repr(C)]` and starting with base and length: AOT code reads them through a
 /// `*mut VmMemory` (see `aot::context`).
@@ -18,15 +22,28 @@ pub struct Memory {
     base: NonNull<u8>,
     len: usize,
     ty: MemoryType,
-    /// Pages the embedder allows at most, below the type's maximum.
-    limit_pages: u64,
-    /// Storage provided by the runtime instead of the heap (e.g. a guard-page
-    /// reservation for AOT code); the base then never moves.
-    backing: Option<Box<dyn MemoryBacking>>,
+    /// Bytes growth may reach: the type's maximum, capped by the embedder's limit and by
+    /// what the storage can hold.
+    limit: usize,
+    storage: Storage,
+}
+
+/// Where the bytes live.
+enum Storage {
+    /// A buffer the embedder lent for the memory's lifetime (firmware: a static array);
+    /// growth stays inside it, so the base never moves.
+    Buffer,
+    /// One zeroed heap allocation, replaced on growth.
+    #[cfg(feature = "alloc")]
+    Heap,
+    /// Storage that grows in place (e.g. an address-space reservation with guard pages).
+    #[cfg(feature = "alloc")]
+    Backing(Box<dyn MemoryBacking>),
 }
 
 /// Storage for a linear memory that grows in place: a fixed base whose first bytes are
 /// made accessible on demand (e.g. an address-space reservation with guard pages).
+#[cfg(feature = "alloc")]
 pub trait MemoryBacking {
     /// The first byte; never changes.
     fn base(&self) -> *mut u8;
@@ -35,14 +52,29 @@ pub trait MemoryBacking {
     fn grow_to(&mut self, len: usize) -> bool;
 }
 
+/// Bytes of `pages` pages, if that fits the address space.
+fn pages_to_bytes(pages: u64) -> Option<usize> {
+    pages
+        .checked_mul(PAGE_SIZE)
+        .and_then(|b| usize::try_from(b).ok())
+}
+
+/// The byte limit the type allows on this host.
+fn type_limit(ty: &MemoryType) -> usize {
+    let pages = ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
+    pages_to_bytes(pages).unwrap_or(usize::MAX - (PAGE_SIZE as usize - 1))
+}
+
 impl Memory {
+    /// A memory of `ty` on the heap, at its initial size.
+    #[cfg(feature = "alloc")]
     pub fn new(ty: MemoryType) -> Result<Memory, Trap> {
         let mut mem = Memory {
             base: NonNull::dangling(),
             len: 0,
             ty,
-            limit_pages: MAX_PAGES,
-            backing: None,
+            limit: type_limit(&ty),
+            storage: Storage::Heap,
         };
         if mem.grow(ty.limits.min) < 0 {
             return Err(Trap::Host("cannot allocate the initial linear memory"));
@@ -50,6 +82,36 @@ impl Memory {
         Ok(mem)
     }
 
+    /// A memory of `ty` in the embedder's buffer of `capacity` bytes at `buffer`: the
+    /// initial pages are zeroed, and growth stays within the buffer (whole pages).
+    /// Fails if the initial size does not fit.
+    ///
+    /// # Safety
+    /// `buffer` is valid for reads and writes of `capacity` bytes, aligned to 8, for as
+    /// long as the memory lives, and nothing else accesses it meanwhile.
+    pub unsafe fn in_buffer(
+        ty: MemoryType,
+        buffer: NonNull<u8>,
+        capacity: usize,
+    ) -> Result<Memory, Trap> {
+        let whole_pages = capacity - capacity % PAGE_SIZE as usize;
+        let min = pages_to_bytes(ty.limits.min)
+            .filter(|&min| min <= whole_pages)
+            .ok_or(Trap::Host(
+                "the memory buffer is smaller than the initial memory",
+            ))?;
+        // SAFETY: `min` ≤ `capacity` bytes at `buffer` are ours (caller's contract).
+        unsafe { core::ptr::write_bytes(buffer.as_ptr(), 0, min) };
+        Ok(Memory {
+            base: buffer,
+            len: min,
+            ty,
+            limit: type_limit(&ty).min(whole_pages),
+            storage: Storage::Buffer,
+        })
+    }
+
+    /// The type with the current size as its minimum (what an importer sees).
     pub fn ty(&self) -> MemoryType {
         MemoryType {
             limits: crate::types::Limits {
@@ -76,7 +138,7 @@ impl Memory {
     }
 
     pub fn data(&self) -> &[u8] {
-        // SAFETY: base points to `len` initialised bytes owned by self.
+        // SAFETY: base points to `len` initialised bytes owned (or borrowed) by self.
         unsafe { core::slice::from_raw_parts(self.base.as_ptr(), self.len) }
     }
 
@@ -85,57 +147,67 @@ impl Memory {
         unsafe { core::slice::from_raw_parts_mut(self.base.as_ptr(), self.len) }
     }
 
-    /// Grows by `delta` pages; returns the old size in pages, or -1 if it cannot.
+    /// `memory.grow`: grows by `delta` pages with the new bytes zeroed; returns the old
+    /// size in pages, or -1 if the memory cannot grow that much (never a trap).
     pub fn grow(&mut self, delta: u64) -> i64 {
         let old = self.pages();
-        let max = self
-            .ty
-            .limits
-            .max
-            .unwrap_or(MAX_PAGES)
-            .min(self.limit_pages);
-        let Some(new) = old.checked_add(delta).filter(|&n| n <= max) else {
+        let Some(new_len) = old
+            .checked_add(delta)
+            .and_then(pages_to_bytes)
+            .filter(|&n| n <= self.limit)
+        else {
             return -1;
         };
         if delta == 0 {
             return old as i64;
         }
-        let new_len = (new * PAGE_SIZE) as usize;
-        if let Some(backing) = &mut self.backing {
-            if !backing.grow_to(new_len) {
-                return -1;
+        match &mut self.storage {
+            Storage::Buffer => {
+                // SAFETY: len..new_len lies inside the lent buffer (limit ≤ its length).
+                unsafe {
+                    core::ptr::write_bytes(self.base.as_ptr().add(self.len), 0, new_len - self.len)
+                };
             }
-            self.len = new_len;
-            return old as i64;
+            #[cfg(feature = "alloc")]
+            Storage::Backing(backing) => {
+                if !backing.grow_to(new_len) {
+                    return -1;
+                }
+            }
+            #[cfg(feature = "alloc")]
+            Storage::Heap => {
+                let Ok(layout) = Layout::from_size_align(new_len, 16) else {
+                    return -1;
+                };
+                // A fresh zeroed allocation lets the allocator hand out untouched pages,
+                // so a large memory costs nothing until used.
+                // SAFETY: new_len > 0 because delta > 0.
+                let ptr = unsafe { alloc_zeroed(layout) };
+                let Some(ptr) = NonNull::new(ptr) else {
+                    return -1;
+                };
+                // SAFETY: both regions are valid for `self.len` bytes and distinct.
+                unsafe {
+                    core::ptr::copy_nonoverlapping(self.base.as_ptr(), ptr.as_ptr(), self.len);
+                }
+                self.free_heap();
+                self.base = ptr;
+            }
         }
-        let Ok(layout) = Layout::from_size_align(new_len, 16) else {
-            return -1;
-        };
-        // A fresh zeroed allocation lets the allocator hand out untouched pages, so a
-        // large memory costs nothing until used.
-        // SAFETY: new_len > 0 because delta > 0.
-        let ptr = unsafe { alloc_zeroed(layout) };
-        let Some(ptr) = NonNull::new(ptr) else {
-            return -1;
-        };
-        // SAFETY: both regions are valid for `self.len` bytes and distinct.
-        unsafe {
-            core::ptr::copy_nonoverlapping(self.base.as_ptr(), ptr.as_ptr(), self.len);
-        }
-        self.free();
-        self.base = ptr;
         self.len = new_len;
         old as i64
     }
 
     /// Caps growth below the type's maximum (an embedder's memory budget).
     pub fn set_limit_pages(&mut self, pages: u64) {
-        self.limit_pages = pages;
+        let bytes = pages_to_bytes(pages).unwrap_or(usize::MAX);
+        self.limit = self.limit.min(bytes);
     }
 
     /// Moves the contents into `backing`, which holds the memory from now on (its base
     /// must stay valid for as long as the memory lives). Fails, leaving the memory as it
     /// was, if the backing cannot hold the current size.
+    #[cfg(feature = "alloc")]
     pub fn set_backing(&mut self, mut backing: Box<dyn MemoryBacking>) -> Result<(), Trap> {
         let base = NonNull::new(backing.base()).ok_or(Trap::Host("null memory backing"))?;
         if !backing.grow_to(self.len) {
@@ -145,22 +217,33 @@ impl Memory {
         }
         // SAFETY: the backing's first `len` bytes are accessible and distinct from ours.
         unsafe { core::ptr::copy_nonoverlapping(self.base.as_ptr(), base.as_ptr(), self.len) };
-        self.free();
+        self.free_heap();
         self.base = base;
-        self.backing = Some(backing);
+        self.storage = Storage::Backing(backing);
         Ok(())
     }
 
-    /// Whether the memory lives in runtime-provided storage (`set_backing`).
-    pub fn has_backing(&self) -> bool {
-        self.backing.is_some()
+    /// Whether the base never moves (a lent buffer or a backing): generated code may
+    /// then keep it across calls.
+    pub fn has_fixed_base(&self) -> bool {
+        match self.storage {
+            Storage::Buffer => true,
+            #[cfg(feature = "alloc")]
+            Storage::Backing(_) => true,
+            #[cfg(feature = "alloc")]
+            Storage::Heap => false,
+        }
     }
 
-    fn free(&mut self) {
-        if self.backing.is_some() {
-            return;
-        }
-        if self.len > 0 {
+    /// Whether the memory lives in runtime-provided storage (`set_backing`).
+    #[cfg(feature = "alloc")]
+    pub fn has_backing(&self) -> bool {
+        matches!(self.storage, Storage::Backing(_))
+    }
+
+    #[cfg(feature = "alloc")]
+    fn free_heap(&mut self) {
+        if matches!(self.storage, Storage::Heap) && self.len > 0 {
             // SAFETY: allocated in `grow` with this exact layout.
             unsafe {
                 dealloc(
@@ -171,37 +254,42 @@ impl Memory {
         }
     }
 
-    /// Bounds-checked view of `len` bytes at `addr`.
-    pub fn slice(&self, addr: u64, len: u64) -> Result<&[u8], Trap> {
+    /// The byte range `addr..addr + len`, or an out-of-bounds trap.
+    fn range(&self, addr: u64, len: u64) -> Result<core::ops::Range<usize>, Trap> {
         let end = addr.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
         if end > self.len as u64 {
             return Err(Trap::MemoryOutOfBounds);
         }
-        Ok(&self.data()[addr as usize..end as usize])
+        Ok(addr as usize..end as usize)
+    }
+
+    /// Bounds-checked view of `len` bytes at `addr`.
+    pub fn slice(&self, addr: u64, len: u64) -> Result<&[u8], Trap> {
+        let range = self.range(addr, len)?;
+        Ok(&self.data()[range])
     }
 
     pub fn slice_mut(&mut self, addr: u64, len: u64) -> Result<&mut [u8], Trap> {
-        let end = addr.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
-        if end > self.len as u64 {
-            return Err(Trap::MemoryOutOfBounds);
-        }
-        Ok(&mut self.data_mut()[addr as usize..end as usize])
+        let range = self.range(addr, len)?;
+        Ok(&mut self.data_mut()[range])
     }
 
+    /// `memory.fill`.
     pub fn fill(&mut self, dst: u64, value: u8, len: u64) -> Result<(), Trap> {
         self.slice_mut(dst, len)?.fill(value);
         Ok(())
     }
 
+    /// `memory.copy` within this memory (overlapping ranges allowed).
     pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
-        self.slice(src, len)?;
-        self.slice(dst, len)?;
-        self.data_mut()
-            .copy_within(src as usize..(src + len) as usize, dst as usize);
+        let src = self.range(src, len)?;
+        self.range(dst, len)?;
+        self.data_mut().copy_within(src, dst as usize);
         Ok(())
     }
 
-    /// `memory.init` / active data: copy `len` bytes of `data` from `src` to `dst`.
+    /// `memory.init` / active data: copy `len` bytes of `data` from `src` to `dst`;
+    /// both ranges are checked before anything is written.
     pub fn init(&mut self, dst: u64, data: &[u8], src: u64, len: u64) -> Result<(), Trap> {
         let end = src.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
         if end > data.len() as u64 {
@@ -215,28 +303,33 @@ impl Memory {
 
 impl Drop for Memory {
     fn drop(&mut self) {
-        self.free();
+        #[cfg(feature = "alloc")]
+        self.free_heap();
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use crate::aot::context::VmMemory;
     use crate::types::Limits;
 
+    fn ty(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType {
+            limits: Limits { min, max },
+        }
+    }
+
     #[test]
     fn memory_starts_with_the_vm_memory_header() {
-        let mut m = Memory::new(MemoryType {
-            limits: Limits { min: 1, max: None },
-        })
-        .unwrap();
+        let mut m = Memory::new(ty(1, None)).unwrap();
         let header = &m as *const Memory as *const VmMemory;
         // SAFETY: Memory is repr(C) and begins with the same two fields.
         let (base, len) = unsafe { ((*header).base, (*header).len) };
         assert_eq!(base, m.base());
         assert_eq!(len, 65536);
         m.grow(1);
+        // SAFETY: as above.
         let len = unsafe { (*header).len };
         assert_eq!(len, 2 * 65536);
     }
@@ -255,28 +348,50 @@ mod tests {
 
     #[test]
     fn backing_keeps_contents_and_grows_in_place() {
-        let mut m = Memory::new(MemoryType {
-            limits: Limits { min: 1, max: None },
-        })
-        .unwrap();
+        let mut m = Memory::new(ty(1, None)).unwrap();
         m.data_mut()[5] = 9;
         assert!(!m.has_backing());
         m.set_backing(Box::new(Backing(alloc::vec![0; 3 * 65536], 0)))
             .unwrap();
-        assert!(m.has_backing());
+        assert!(m.has_backing() && m.has_fixed_base());
         let base = m.base();
         assert_eq!(m.data()[5], 9);
         assert_eq!(m.grow(2), 1);
         assert_eq!(m.base(), base);
         assert_eq!(m.len(), 3 * 65536);
         assert_eq!(m.grow(1), -1);
-        let mut small = Memory::new(MemoryType {
-            limits: Limits { min: 2, max: None },
-        })
-        .unwrap();
+        let mut small = Memory::new(ty(2, None)).unwrap();
         assert!(small
             .set_backing(Box::new(Backing(alloc::vec![0; 65536], 0)))
             .is_err());
         assert!(!small.has_backing());
+    }
+
+    #[test]
+    fn a_lent_buffer_is_zeroed_and_bounds_growth() {
+        let mut buffer = alloc::vec![0xaau8; 2 * 65536 + 100];
+        let base = NonNull::new(buffer.as_mut_ptr()).unwrap();
+        // SAFETY: the vector outlives the memory and is not touched meanwhile.
+        let mut m = unsafe { Memory::in_buffer(ty(1, Some(5)), base, buffer.len()) }.unwrap();
+        assert!(m.data().iter().all(|&b| b == 0));
+        assert_eq!(m.grow(1), 1);
+        assert!(m.data().iter().all(|&b| b == 0), "new pages are zeroed");
+        assert_eq!(m.base(), base.as_ptr());
+        // Two whole pages fit the buffer, though the type allows five.
+        assert_eq!(m.grow(1), -1);
+        drop(m);
+        // SAFETY: as above.
+        let too_small = unsafe { Memory::in_buffer(ty(3, None), base, buffer.len()) };
+        assert!(too_small.is_err());
+    }
+
+    #[test]
+    fn growth_stops_at_the_maximum_and_the_limit() {
+        let mut m = Memory::new(ty(0, Some(3))).unwrap();
+        assert_eq!(m.grow(4), -1);
+        assert_eq!(m.grow(2), 0);
+        m.set_limit_pages(2);
+        assert_eq!(m.grow(1), -1);
+        assert_eq!(m.grow(0), 2);
     }
 }

@@ -2,16 +2,15 @@
 
 use alloc::{boxed::Box, format, rc::Rc, string::String, sync::Arc, vec, vec::Vec};
 
+use super::instance::{self, Instance, TablePair};
 use super::{Memory, Table};
-use crate::module::{ConstExpr, DataMode, ElementMode, ImportDesc, Module};
+use crate::module::{ImportDesc, Module};
 use crate::trap::Trap;
-use crate::types::{ExternKind, FuncType, GlobalType};
+use crate::types::{ElemMode, ExternKind, FuncType, GlobalType};
 use crate::value::{Cell, FuncAddr, Value};
 
 pub type InstanceAddr = u32;
-/// Interned function type: equal signatures have equal ids, so `call_indirect` compares
-/// one integer.
-pub type SigId = u32;
+pub use super::instance::SigId;
 
 /// The host-call ABI shared by both engines: the caller's context, then cells holding the
 /// arguments on entry and the results on return (the slice is long enough for both).
@@ -71,7 +70,8 @@ pub struct InstanceData {
     pub globals: Vec<u32>,
     /// Store signature id of each of the module's types.
     pub sigs: Vec<SigId>,
-    /// Element segments as reference cells; a dropped segment is empty.
+    /// Passive element segments as reference cells; a dropped (or active, or declared)
+    /// segment is empty.
     pub elements: Vec<Box<[Cell]>>,
     pub data_dropped: Vec<bool>,
 }
@@ -295,36 +295,51 @@ impl Store {
             });
             inst.funcs.push((self.funcs.len() - 1) as FuncAddr);
         }
+        // Constant expressions read the instance's imports and functions from here on.
+        self.instances.push(inst);
+        let trap = InstantiationError::Trap;
         for (i, init) in module.global_inits.iter().enumerate() {
             let ty = module.globals[module.num_imported_globals as usize + i];
-            let value = self.eval_const(&inst, init);
+            let value = instance::eval_const(&self.instance(addr), init).map_err(trap)?;
             let g = self.add_global(ty, Value::from_cell(ty.content, value));
-            inst.globals.push(g);
+            self.instances[addr as usize].globals.push(g);
         }
         for ty in &module.tables[module.num_imported_tables as usize..] {
-            let table = Table::new(*ty, 0).map_err(InstantiationError::Trap)?;
-            inst.tables.push(self.add_table(table));
+            let table = Table::new(*ty, 0).map_err(trap)?;
+            let t = self.add_table(table);
+            self.instances[addr as usize].tables.push(t);
         }
         for ty in &module.memories[module.num_imported_memories as usize..] {
-            let memory = Memory::new(*ty).map_err(InstantiationError::Trap)?;
-            inst.memories.push(self.add_memory(memory));
+            let memory = Memory::new(*ty).map_err(trap)?;
+            let m = self.add_memory(memory);
+            self.instances[addr as usize].memories.push(m);
         }
         for seg in &module.elements {
-            let items: Box<[Cell]> = seg
-                .items
-                .iter()
-                .map(|e| self.eval_const(&inst, e))
-                .collect();
-            inst.elements.push(items);
+            let items: Box<[Cell]> = match seg.mode {
+                ElemMode::Passive => {
+                    let inst = self.instance(addr);
+                    seg.items
+                        .iter()
+                        .map(|e| instance::eval_const(&inst, e))
+                        .collect::<Result<_, Trap>>()
+                        .map_err(trap)?
+                }
+                ElemMode::Active { .. } | ElemMode::Declared => Box::new([]),
+            };
+            self.instances[addr as usize].elements.push(items);
         }
-        self.instances.push(inst);
-        self.init_segments(addr)?;
+        instance::initialize(&mut self.instance(addr), &*module).map_err(trap)?;
         if let Some(start) = module.start {
             let func = self.instances[addr as usize].funcs[start as usize];
             exec.call(self, func, &mut [])
                 .map_err(InstantiationError::Trap)?;
         }
         Ok(addr)
+    }
+
+    /// Instance `addr` as the instance rules see it.
+    pub fn instance(&mut self, addr: InstanceAddr) -> StoreInstance<'_> {
+        StoreInstance { store: self, addr }
     }
 
     fn check_imports(&self, module: &Module, imports: &[Extern]) -> Result<(), InstantiationError> {
@@ -362,52 +377,122 @@ impl Store {
         }
         Ok(())
     }
+}
 
-    fn eval_const(&self, inst: &InstanceData, expr: &ConstExpr) -> Cell {
-        match *expr {
-            ConstExpr::I32(v) => v as u32 as Cell,
-            ConstExpr::I64(v) => v as Cell,
-            ConstExpr::F32(v) => v as Cell,
-            ConstExpr::F64(v) => v,
-            ConstExpr::V128(v) => v as Cell,
-            ConstExpr::RefNull(_) => 0,
-            ConstExpr::RefFunc(i) => inst.funcs[i as usize] as Cell + 1,
-            ConstExpr::GlobalGet(i) => self.globals[inst.globals[i as usize] as usize].value,
+/// One instance of a store, as the instance rules reach it.
+pub struct StoreInstance<'s> {
+    pub store: &'s mut Store,
+    pub addr: InstanceAddr,
+}
+
+impl StoreInstance<'_> {
+    fn data(&self) -> &InstanceData {
+        &self.store.instances[self.addr as usize]
+    }
+
+    fn memory_addr(&self, index: u32) -> Result<u32, Trap> {
+        self.data()
+            .memories
+            .get(index as usize)
+            .copied()
+            .ok_or(Trap::MemoryOutOfBounds)
+    }
+
+    fn table_addr(&self, index: u32) -> Result<u32, Trap> {
+        self.data()
+            .tables
+            .get(index as usize)
+            .copied()
+            .ok_or(Trap::TableOutOfBounds)
+    }
+}
+
+impl Instance for StoreInstance<'_> {
+    fn memory(&mut self, index: u32) -> Result<&mut Memory, Trap> {
+        let m = self.memory_addr(index)?;
+        Ok(&mut self.store.memories[m as usize])
+    }
+
+    fn table(&mut self, index: u32) -> Result<&mut Table, Trap> {
+        let t = self.table_addr(index)?;
+        Ok(&mut self.store.tables[t as usize])
+    }
+
+    fn table_pair(&mut self, dst: u32, src: u32) -> Result<TablePair<'_>, Trap> {
+        let (d, s) = (self.table_addr(dst)?, self.table_addr(src)?);
+        if d == s {
+            return Ok(TablePair::Same(&mut self.store.tables[d as usize]));
+        }
+        let [dst, src] = self
+            .store
+            .tables
+            .get_disjoint_mut([d as usize, s as usize])
+            .map_err(|_| Trap::TableOutOfBounds)?;
+        Ok(TablePair::Distinct(dst, src))
+    }
+
+    fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap> {
+        let m = self.memory_addr(memory)?;
+        let inst = &self.store.instances[self.addr as usize];
+        let data: &[u8] = match inst.data_dropped.get(segment as usize) {
+            Some(false) => &inst.module.datas[segment as usize].bytes,
+            Some(true) => &[],
+            None => return Err(Trap::MemoryOutOfBounds),
+        };
+        Ok((&mut self.store.memories[m as usize], data))
+    }
+
+    fn table_and_elements(
+        &mut self,
+        table: u32,
+        segment: u32,
+    ) -> Result<(&mut Table, &[Cell]), Trap> {
+        let t = self.table_addr(table)?;
+        let items = self.store.instances[self.addr as usize]
+            .elements
+            .get(segment as usize)
+            .ok_or(Trap::TableOutOfBounds)?;
+        Ok((&mut self.store.tables[t as usize], items))
+    }
+
+    fn drop_data(&mut self, segment: u32) {
+        let inst = &mut self.store.instances[self.addr as usize];
+        if let Some(dropped) = inst.data_dropped.get_mut(segment as usize) {
+            *dropped = true;
         }
     }
 
-    /// Active element and data segments, in order; a trap stops here but leaves what was
-    /// already written (Wasm 2.0 semantics).
-    fn init_segments(&mut self, addr: InstanceAddr) -> Result<(), InstantiationError> {
-        let module = self.instances[addr as usize].module.clone();
-        for (i, seg) in module.elements.iter().enumerate() {
-            match &seg.mode {
-                ElementMode::Active { table, offset } => {
-                    let inst = &self.instances[addr as usize];
-                    let offset = self.eval_const(inst, offset) as u32;
-                    let items = core::mem::take(&mut self.instances[addr as usize].elements[i]);
-                    let table = self.instances[addr as usize].tables[*table as usize];
-                    self.tables[table as usize]
-                        .init(offset, &items, 0, items.len() as u32)
-                        .map_err(InstantiationError::Trap)?;
-                }
-                ElementMode::Declared => {
-                    self.instances[addr as usize].elements[i] = Box::new([]);
-                }
-                ElementMode::Passive => {}
-            }
+    fn drop_elements(&mut self, segment: u32) {
+        let inst = &mut self.store.instances[self.addr as usize];
+        if let Some(items) = inst.elements.get_mut(segment as usize) {
+            *items = Box::new([]);
         }
-        for (i, seg) in module.datas.iter().enumerate() {
-            if let DataMode::Active { memory, offset } = &seg.mode {
-                let inst = &self.instances[addr as usize];
-                let offset = self.eval_const(inst, offset) as u32;
-                let mem = inst.memories[*memory as usize];
-                self.instances[addr as usize].data_dropped[i] = true;
-                self.memories[mem as usize]
-                    .init(offset as u64, &seg.bytes, 0, seg.bytes.len() as u64)
-                    .map_err(InstantiationError::Trap)?;
-            }
-        }
-        Ok(())
+    }
+
+    fn global(&self, index: u32) -> Result<Cell, Trap> {
+        let g = *self
+            .data()
+            .globals
+            .get(index as usize)
+            .ok_or(Trap::Host("global.get of an unknown global"))?;
+        Ok(self.store.globals[g as usize].value)
+    }
+
+    fn func_ref(&self, index: u32) -> Result<Cell, Trap> {
+        let f = *self
+            .data()
+            .funcs
+            .get(index as usize)
+            .ok_or(Trap::Host("ref.func of an unknown function"))?;
+        Ok(Cell::from(f) + 1)
+    }
+
+    fn type_sig(&self, index: u32) -> Option<SigId> {
+        self.data().sigs.get(index as usize).copied()
+    }
+
+    fn ref_sig(&self, cell: Cell) -> Option<SigId> {
+        let f = usize::try_from(cell.checked_sub(1)?).ok()?;
+        Some(self.store.funcs.get(f)?.sig)
     }
 }

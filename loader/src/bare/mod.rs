@@ -111,7 +111,6 @@
 //! assert_eq!(out, [Value::I32(42)]);
 //! ```
 
-mod helpers;
 mod runtime;
 
 use core::ffi::c_void;
@@ -126,7 +125,6 @@ use mote_core::{Cell, Trap, ValType, Value};
 
 use crate::load::{host_arch, requirements, ExecMemory, LoadError, Requirements};
 
-pub use helpers::{helper_table, HELPER_SLOTS};
 pub use mote_core::aot::meta::FuncType as FuncSig;
 
 use runtime::{Layout, Runtime};
@@ -527,7 +525,7 @@ impl<'a> Instance<'a> {
         if !(state.as_ptr() as usize).is_multiple_of(STATE_ALIGN) {
             return Err(BareError::StateMisaligned);
         }
-        let (min, max) = memory_bytes(&meta)?;
+        let (min, _) = memory_bytes(&meta)?;
         if memory.len() < min {
             return Err(BareError::MemoryTooSmall {
                 need: min,
@@ -535,15 +533,7 @@ impl<'a> Instance<'a> {
             });
         }
         let rt = Runtime::init(
-            file,
-            &meta,
-            &layout,
-            code,
-            state,
-            memory,
-            (min, max),
-            hosts,
-            config,
+            file, &meta, &layout, code, state, memory, min, hosts, config,
         )?;
         let inst = Instance {
             rt,
@@ -648,21 +638,14 @@ impl<'a> Instance<'a> {
 
     /// Linear memory 0 at its current size (empty if there is none).
     pub fn memory(&self) -> &[u8] {
-        let m = &self.rt().mem;
-        if m.base.is_null() {
-            return &[];
-        }
-        // SAFETY: the header describes the borrowed memory buffer.
-        unsafe { core::slice::from_raw_parts(m.base, m.len) }
+        self.rt().memory.as_ref().map_or(&[], |m| m.data())
     }
 
     pub fn memory_mut(&mut self) -> &mut [u8] {
-        let m = &self.rt().mem;
-        if m.base.is_null() {
-            return &mut [];
-        }
-        // SAFETY: as in `memory`, and `&mut self` makes the access unique.
-        unsafe { core::slice::from_raw_parts_mut(m.base, m.len) }
+        // SAFETY: points into the state buffer this instance borrows; `&mut self` makes
+        // the access unique.
+        let rt = unsafe { self.rt.as_mut() };
+        rt.memory.as_mut().map_or(&mut [], |m| m.data_mut())
     }
 
     /// The value of the exported global `export`.

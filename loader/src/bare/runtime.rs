@@ -1,15 +1,18 @@
-//! The instance state in the caller's buffer: its layout, initialisation, calls, and the
-//! memory and table operations the helpers perform.
+//! The instance state in the caller's buffer: its layout, initialisation and calls, and
+//! the instance as the runtime's rules and helpers (`mote_core::runtime`) reach it.
 
 use core::ffi::c_void;
 use core::mem::{align_of, size_of};
 use core::ptr::{self, NonNull};
 
-use mote_core::aot::context::{VmContext, VmMemory};
+use mote_core::aot::context::VmContext;
 use mote_core::aot::format::AotFile;
-use mote_core::aot::meta::{ConstExpr, DataMode, ElemItems, ElemMode, FuncType, ImportDesc, Meta};
+use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
+use mote_core::runtime::helpers::{AotRuntime, HelperFns};
+use mote_core::runtime::instance::{self, eval_const, Instance, SigId, TablePair};
+use mote_core::runtime::{Memory, Table};
 use mote_core::trap::HOST_TRAP_CODE;
-use mote_core::types::{MAX_PAGES, PAGE_SIZE};
+use mote_core::types::{ElemMode, MemoryType, TableType};
 use mote_core::{Cell, Trap, Value};
 
 use super::{BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
@@ -22,15 +25,6 @@ pub(crate) const STATE_ALIGN: usize = if align_of::<Runtime<'static>>() > 8 {
     8
 };
 
-/// One table: `size` live cells at `elems`, room for `cap`.
-#[derive(Clone, Copy)]
-#[repr(C)]
-pub(crate) struct TableRt {
-    elems: *mut Cell,
-    size: u32,
-    cap: u32,
-}
-
 #[derive(Clone, Copy)]
 #[repr(C)]
 struct TypeInfo {
@@ -40,14 +34,14 @@ struct TypeInfo {
     canon: u32,
 }
 
+/// An element segment's references in the element-cell area: passive segments keep
+/// their evaluated items there; a dropped (active, declared) segment has none.
 #[derive(Clone, Copy)]
 #[repr(C)]
 struct ElemInfo {
-    /// Metadata offset of the first item.
-    items: u32,
+    /// Index of the first cell.
+    first: u32,
     count: u32,
-    /// Items are constant expressions (else function indices).
-    exprs: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -62,11 +56,9 @@ struct DataInfo {
 #[repr(C)]
 pub(crate) struct Runtime<'a> {
     pub(crate) ctx: VmContext,
-    pub(crate) mem: VmMemory,
-    /// Whether the module has a memory (`mem` then describes it).
-    has_memory: bool,
-    /// Largest size `memory.grow` may reach, in bytes.
-    mem_limit: usize,
+    /// Memory 0 in the caller's memory buffer, if the module has one; `ctx.memory`
+    /// points here.
+    pub(crate) memory: Option<Memory>,
     code: LoadedCode<'a>,
     pub(crate) meta: Meta<'a>,
     hosts: &'a [HostFunc<'a>],
@@ -78,13 +70,13 @@ pub(crate) struct Runtime<'a> {
     pub(crate) depth: u32,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
-    tables: *mut TableRt,
+    tables: *mut Table,
     types: *mut TypeInfo,
     func_types: *mut u32,
     bindings: *mut u32,
     elems: *mut ElemInfo,
+    elem_cells: *mut Cell,
     datas: *mut DataInfo,
-    elem_dropped: *mut u32,
     data_dropped: *mut u32,
     pub(crate) scratch: *mut Cell,
 }
@@ -99,8 +91,8 @@ pub(crate) struct Layout {
     func_types: usize,
     bindings: usize,
     elems: usize,
+    elem_cells: usize,
     datas: usize,
-    elem_dropped: usize,
     data_dropped: usize,
     scratch: usize,
     pub(crate) total: usize,
@@ -139,20 +131,30 @@ impl Layout {
                 .checked_add(cap)
                 .ok_or(BareError::TooLarge("the tables"))?;
         }
+        // Only passive segments keep their references after instantiation.
+        let mut passive_items = 0usize;
+        for e in meta.elements() {
+            let e = e.map_err(BareError::Meta)?;
+            if e.mode == ElemMode::Passive {
+                passive_items = passive_items
+                    .checked_add(e.items.item_count() as usize)
+                    .ok_or(BareError::TooLarge("the element segments"))?;
+            }
+        }
         let n = |v: u32| v as usize;
         let mut c = Cursor(0);
         c.take::<Runtime<'static>>(1)?;
         Ok(Layout {
             globals: c.take::<Cell>(n(meta.num_globals))?,
             global_ptrs: c.take::<*mut Cell>(n(meta.num_globals))?,
-            tables: c.take::<TableRt>(n(meta.num_tables))?,
+            tables: c.take::<Table>(n(meta.num_tables))?,
             table_cells: c.take::<Cell>(cells)?,
             types: c.take::<TypeInfo>(n(meta.num_types))?,
             func_types: c.take::<u32>(n(meta.num_funcs))?,
             bindings: c.take::<u32>(n(meta.num_imported_funcs))?,
             elems: c.take::<ElemInfo>(n(meta.num_elements))?,
+            elem_cells: c.take::<Cell>(passive_items)?,
             datas: c.take::<DataInfo>(n(meta.num_datas))?,
-            elem_dropped: c.take::<u32>(n(meta.num_elements).div_ceil(32))?,
             data_dropped: c.take::<u32>(n(meta.num_datas).div_ceil(32))?,
             scratch: c.take::<Cell>(n(meta.max_arity))?,
             total: c.take::<u8>(0)?,
@@ -176,7 +178,7 @@ impl<'a> Runtime<'a> {
         code: &'a mut dyn ExecMemory,
         state: &'a mut [u8],
         memory: &'a mut [u8],
-        (mem_min, mem_max): (usize, Option<usize>),
+        mem_min: usize,
         hosts: &'a [HostFunc<'a>],
         config: &Config,
     ) -> Result<NonNull<Runtime<'a>>, BareError> {
@@ -258,21 +260,30 @@ impl<'a> Runtime<'a> {
             f += 1;
         }
 
-        let helpers = super::helper_table();
+        let helpers = HELPERS.addresses();
         let loaded = load_into(file, code, &HelperTable::new(&helpers))?;
 
-        let rt = base as *mut Runtime<'a>;
-        let has_memory = meta.num_memories > 0;
-        let mem_limit = if has_memory {
-            let buffer = memory.len() / PAGE_SIZE as usize * PAGE_SIZE as usize;
-            let pages_max = usize::try_from(MAX_PAGES * PAGE_SIZE).unwrap_or(usize::MAX);
-            buffer.min(mem_max.unwrap_or(usize::MAX)).min(pages_max)
-        } else {
-            0
+        let memory = match meta.memories().next() {
+            None => None,
+            Some(limits) => {
+                let ty = MemoryType {
+                    limits: limits.map_err(meta_err)?,
+                };
+                let base = NonNull::new(memory.as_mut_ptr()).ok_or(BareError::MemoryTooSmall {
+                    need: mem_min,
+                    have: 0,
+                })?;
+                // SAFETY: the buffer is borrowed for 'a, as long as the instance lives.
+                let m = unsafe { Memory::in_buffer(ty, base, memory.len()) }.map_err(|_| {
+                    BareError::MemoryTooSmall {
+                        need: mem_min,
+                        have: memory.len(),
+                    }
+                })?;
+                Some(m)
+            }
         };
-        if has_memory {
-            memory[..mem_min].fill(0);
-        }
+        let rt = base as *mut Runtime<'a>;
         // SAFETY: `rt` is the aligned start of the zeroed state buffer.
         unsafe {
             ptr::write(
@@ -286,16 +297,7 @@ impl<'a> Runtime<'a> {
                         helpers: ptr::null(),
                         runtime: ptr::null_mut(),
                     },
-                    mem: VmMemory {
-                        base: if has_memory {
-                            memory.as_mut_ptr()
-                        } else {
-                            ptr::null_mut()
-                        },
-                        len: if has_memory { mem_min } else { 0 },
-                    },
-                    has_memory,
-                    mem_limit,
+                    memory,
                     code: loaded,
                     meta: *meta,
                     hosts,
@@ -304,22 +306,22 @@ impl<'a> Runtime<'a> {
                     depth: 0,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
-                    tables: at(layout.tables) as *mut TableRt,
+                    tables: at(layout.tables) as *mut Table,
                     types,
                     func_types,
                     bindings,
                     elems: at(layout.elems) as *mut ElemInfo,
+                    elem_cells: at(layout.elem_cells) as *mut Cell,
                     datas: at(layout.datas) as *mut DataInfo,
-                    elem_dropped: at(layout.elem_dropped) as *mut u32,
                     data_dropped: at(layout.data_dropped) as *mut u32,
                     scratch: at(layout.scratch) as *mut Cell,
                 },
             );
             (*rt).ctx.runtime = rt as *mut c_void;
-            (*rt).ctx.helpers = super::helpers::TABLE.0.as_ptr().cast();
+            (*rt).ctx.helpers = HELPERS.0.as_ptr().cast();
             (*rt).ctx.globals = (*rt).global_ptrs;
-            if has_memory {
-                (*rt).ctx.memory = &mut (*rt).mem;
+            if let Some(m) = &mut (*rt).memory {
+                (*rt).ctx.memory = (m as *mut Memory).cast();
             }
             (*rt).init_globals()?;
             (*rt).init_tables(at(layout.table_cells) as *mut Cell)?;
@@ -334,7 +336,9 @@ impl<'a> Runtime<'a> {
             if i >= self.meta.num_globals as usize {
                 break;
             }
-            let v = self.eval(g.init);
+            // Earlier globals are initialised; later ones read as 0 (validation refuses
+            // a reference to them).
+            let v = eval_const(self, &g.init).map_err(BareError::Init)?;
             // SAFETY: i < num_globals.
             unsafe {
                 *self.globals.add(i) = v;
@@ -350,49 +354,49 @@ impl<'a> Runtime<'a> {
             if i >= self.meta.num_tables as usize {
                 break;
             }
-            // Both fit u32: checked by `Layout::of`.
+            // Fits u32: checked by `Layout::of`.
             let cap = table_capacity(t.limits.min, t.limits.max) as u32;
-            // SAFETY: i < num_tables; the capacities sum to the table-cell area.
+            let ty = TableType {
+                element: t.element,
+                limits: t.limits,
+            };
+            // SAFETY: i < num_tables; the capacities sum to the table-cell area, which
+            // the instance borrows for 'a.
             unsafe {
-                *self.tables.add(i) = TableRt {
-                    elems: cells,
-                    size: t.limits.min as u32,
-                    cap,
-                };
+                let table = Table::in_buffer(ty, NonNull::new_unchecked(cells), cap)
+                    .map_err(BareError::Init)?;
+                ptr::write(self.tables.add(i), table);
                 cells = cells.add(cap as usize);
             }
         }
         Ok(())
     }
 
-    /// Active element and data segments in order (elements first), as in
-    /// `Store::instantiate`; declared element segments are dropped.
+    /// Keeps passive element segments' references and the data segments' places, then
+    /// applies the active segments (`instance::initialize`).
     fn init_segments(&mut self) -> Result<(), BareError> {
+        let mut next = 0u32;
         for (i, e) in self.meta.elements().enumerate() {
             let e = e.map_err(meta_err)?;
             if i >= self.meta.num_elements as usize {
                 break;
             }
-            let items = e.items;
-            // SAFETY: i < num_elements.
-            unsafe {
-                *self.elems.add(i) = ElemInfo {
-                    items: items.offset() as u32,
-                    count: items.item_count(),
-                    exprs: items.are_exprs() as u32,
-                };
-            }
-            match e.mode {
-                ElemMode::Active { table, offset } => {
-                    let dst = self.eval(offset) as u32;
-                    let n = items.item_count();
-                    self.table_init(table, i as u32, dst, 0, n)
-                        .map_err(BareError::Init)?;
-                    set_bit(self.elem_dropped, i);
+            let mut info = ElemInfo {
+                first: next,
+                count: 0,
+            };
+            if e.mode == ElemMode::Passive {
+                for item in e.items {
+                    let cell =
+                        eval_const(self, &item.map_err(meta_err)?).map_err(BareError::Init)?;
+                    // SAFETY: Σ passive item counts cells were laid out (`Layout::of`).
+                    unsafe { *self.elem_cells.add((next + info.count) as usize) = cell };
+                    info.count += 1;
                 }
-                ElemMode::Declared => set_bit(self.elem_dropped, i),
-                ElemMode::Passive => {}
+                next += info.count;
             }
+            // SAFETY: i < num_elements.
+            unsafe { *self.elems.add(i) = info };
         }
         for (i, d) in self.meta.datas().enumerate() {
             let d = d.map_err(meta_err)?;
@@ -406,31 +410,9 @@ impl<'a> Runtime<'a> {
                     len: d.bytes.len() as u32,
                 };
             }
-            if let DataMode::Active { offset, .. } = d.mode {
-                let dst = self.eval(offset) as u32;
-                self.memory_init(i as u32, dst, 0, d.bytes.len() as u32)
-                    .map_err(BareError::Init)?;
-                set_bit(self.data_dropped, i);
-            }
         }
-        Ok(())
-    }
-
-    /// The cell of a constant expression (indices were checked by `Meta::parse`).
-    fn eval(&self, e: ConstExpr) -> Cell {
-        match e {
-            ConstExpr::I32(v) => v as u32 as Cell,
-            ConstExpr::I64(v) => v as Cell,
-            ConstExpr::F32(v) => Cell::from(v),
-            ConstExpr::F64(v) => v,
-            ConstExpr::RefNull(_) => 0,
-            ConstExpr::RefFunc(f) => Cell::from(f) + 1,
-            ConstExpr::GlobalGet(g) if g < self.meta.num_globals => {
-                // SAFETY: g < num_globals.
-                unsafe { *self.globals.add(g as usize) }
-            }
-            ConstExpr::GlobalGet(_) => 0,
-        }
+        let meta = self.meta;
+        instance::initialize(self, &meta).map_err(BareError::Init)
     }
 
     pub(crate) fn func_type(&self, f: u32) -> Option<FuncType<'a>> {
@@ -454,272 +436,163 @@ impl<'a> Runtime<'a> {
             *self.globals.add(g as usize)
         }))
     }
+}
 
-    // ---- memory -------------------------------------------------------------------
+/// The canonical signature of type `ti`, if it exists.
+fn canon(rt: &Runtime<'_>, ti: u32) -> Option<SigId> {
+    // SAFETY: checked against num_types.
+    (ti < rt.meta.num_types).then(|| unsafe { (*rt.types.add(ti as usize)).canon })
+}
 
-    fn memory_bytes(&mut self) -> Result<&mut [u8], Trap> {
-        if !self.has_memory {
+impl Instance for Runtime<'_> {
+    fn memory(&mut self, index: u32) -> Result<&mut Memory, Trap> {
+        match &mut self.memory {
+            Some(m) if index == 0 => Ok(m),
+            _ => Err(Trap::MemoryOutOfBounds),
+        }
+    }
+
+    fn table(&mut self, index: u32) -> Result<&mut Table, Trap> {
+        if index >= self.meta.num_tables {
+            return Err(Trap::TableOutOfBounds);
+        }
+        // SAFETY: index < num_tables, initialised by `init_tables`.
+        Ok(unsafe { &mut *self.tables.add(index as usize) })
+    }
+
+    fn table_pair(&mut self, dst: u32, src: u32) -> Result<TablePair<'_>, Trap> {
+        let n = self.meta.num_tables;
+        if dst >= n || src >= n {
+            return Err(Trap::TableOutOfBounds);
+        }
+        // SAFETY: both < num_tables; distinct indices are distinct tables (no imports).
+        unsafe {
+            if dst == src {
+                return Ok(TablePair::Same(&mut *self.tables.add(dst as usize)));
+            }
+            Ok(TablePair::Distinct(
+                &mut *self.tables.add(dst as usize),
+                &*self.tables.add(src as usize),
+            ))
+        }
+    }
+
+    fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap> {
+        if segment >= self.meta.num_datas {
             return Err(Trap::MemoryOutOfBounds);
         }
-        // SAFETY: `mem` describes the first `len` bytes of the borrowed memory buffer.
-        Ok(unsafe { core::slice::from_raw_parts_mut(self.mem.base, self.mem.len) })
-    }
-
-    fn range(&mut self, addr: u32, len: u32) -> Result<core::ops::Range<usize>, Trap> {
-        let size = self.memory_bytes()?.len() as u64;
-        let end = u64::from(addr) + u64::from(len);
-        if end > size {
-            return Err(Trap::MemoryOutOfBounds);
-        }
-        Ok(addr as usize..end as usize)
-    }
-
-    /// `memory.grow`: the old size in pages, or -1.
-    pub(crate) fn memory_grow(&mut self, delta: u32) -> Result<u32, Trap> {
-        if !self.has_memory {
-            return Err(Trap::MemoryOutOfBounds);
-        }
-        let page = PAGE_SIZE as usize;
-        let old = self.mem.len / page;
-        let new_len = (old as u64 + u64::from(delta)) * PAGE_SIZE;
-        if new_len > self.mem_limit as u64 {
-            return Ok(u32::MAX);
-        }
-        let new_len = new_len as usize;
-        // SAFETY: new_len ≤ mem_limit ≤ the buffer's length.
-        unsafe { ptr::write_bytes(self.mem.base.add(self.mem.len), 0, new_len - self.mem.len) };
-        self.mem.len = new_len;
-        Ok(old as u32)
-    }
-
-    pub(crate) fn memory_fill(&mut self, dst: u32, value: u8, len: u32) -> Result<(), Trap> {
-        let r = self.range(dst, len)?;
-        self.memory_bytes()?[r].fill(value);
-        Ok(())
-    }
-
-    pub(crate) fn memory_copy(&mut self, dst: u32, src: u32, len: u32) -> Result<(), Trap> {
-        let s = self.range(src, len)?;
-        self.range(dst, len)?;
-        self.memory_bytes()?.copy_within(s, dst as usize);
-        Ok(())
-    }
-
-    pub(crate) fn memory_init(
-        &mut self,
-        seg: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
-    ) -> Result<(), Trap> {
-        if seg >= self.meta.num_datas {
-            return Err(Trap::MemoryOutOfBounds);
-        }
-        // SAFETY: seg < num_datas.
-        let info = unsafe { *self.datas.add(seg as usize) };
-        let data: &[u8] = if get_bit(self.data_dropped, seg as usize) {
+        let data: &[u8] = if get_bit(self.data_dropped, segment as usize) {
             &[]
         } else {
+            // SAFETY: segment < num_datas.
+            let info = unsafe { *self.datas.add(segment as usize) };
             let start = info.offset as usize;
             start
                 .checked_add(info.len as usize)
                 .and_then(|end| self.meta.bytes().get(start..end))
                 .unwrap_or(&[])
         };
-        let end = u64::from(src) + u64::from(len);
-        if end > data.len() as u64 {
-            return Err(Trap::MemoryOutOfBounds);
-        }
-        let r = self.range(dst, len)?;
-        self.memory_bytes()?[r].copy_from_slice(&data[src as usize..end as usize]);
-        Ok(())
+        Ok((self.memory(memory)?, data))
     }
 
-    pub(crate) fn data_drop(&mut self, seg: u32) {
-        if seg < self.meta.num_datas {
-            set_bit(self.data_dropped, seg as usize);
-        }
-    }
-
-    // ---- tables -------------------------------------------------------------------
-
-    fn table(&self, t: u32) -> Result<TableRt, Trap> {
-        if t >= self.meta.num_tables {
-            return Err(Trap::TableOutOfBounds);
-        }
-        // SAFETY: t < num_tables.
-        Ok(unsafe { *self.tables.add(t as usize) })
-    }
-
-    pub(crate) fn table_get(&self, t: u32, i: u32) -> Result<Cell, Trap> {
-        let tab = self.table(t)?;
-        if i >= tab.size {
-            return Err(Trap::TableOutOfBounds);
-        }
-        // SAFETY: i < size ≤ cap.
-        Ok(unsafe { *tab.elems.add(i as usize) })
-    }
-
-    pub(crate) fn table_set(&mut self, t: u32, i: u32, v: Cell) -> Result<(), Trap> {
-        let tab = self.table(t)?;
-        if i >= tab.size {
-            return Err(Trap::TableOutOfBounds);
-        }
-        // SAFETY: i < size ≤ cap.
-        unsafe { *tab.elems.add(i as usize) = v };
-        Ok(())
-    }
-
-    pub(crate) fn table_size(&self, t: u32) -> Result<u32, Trap> {
-        Ok(self.table(t)?.size)
-    }
-
-    /// `table.grow`: the old size, or -1.
-    pub(crate) fn table_grow(&mut self, t: u32, init: Cell, delta: u32) -> Result<u32, Trap> {
-        let tab = self.table(t)?;
-        let new = u64::from(tab.size) + u64::from(delta);
-        if new > u64::from(tab.cap) {
-            return Ok(u32::MAX);
-        }
-        // SAFETY: size..new ⊆ 0..cap; t < num_tables.
-        unsafe {
-            for k in tab.size as usize..new as usize {
-                *tab.elems.add(k) = init;
-            }
-            (*self.tables.add(t as usize)).size = new as u32;
-        }
-        Ok(tab.size)
-    }
-
-    pub(crate) fn table_fill(&mut self, t: u32, i: u32, v: Cell, len: u32) -> Result<(), Trap> {
-        let tab = self.table(t)?;
-        let end = u64::from(i) + u64::from(len);
-        if end > u64::from(tab.size) {
-            return Err(Trap::TableOutOfBounds);
-        }
-        // SAFETY: i..end ⊆ 0..size.
-        unsafe {
-            for k in i as usize..end as usize {
-                *tab.elems.add(k) = v;
-            }
-        }
-        Ok(())
-    }
-
-    pub(crate) fn table_copy(
+    fn table_and_elements(
         &mut self,
-        dt: u32,
-        st: u32,
-        d: u32,
-        s: u32,
-        n: u32,
-    ) -> Result<(), Trap> {
-        let dtab = self.table(dt)?;
-        let stab = self.table(st)?;
-        if u64::from(s) + u64::from(n) > u64::from(stab.size)
-            || u64::from(d) + u64::from(n) > u64::from(dtab.size)
-        {
+        table: u32,
+        segment: u32,
+    ) -> Result<(&mut Table, &[Cell]), Trap> {
+        if segment >= self.meta.num_elements {
             return Err(Trap::TableOutOfBounds);
         }
-        // SAFETY: both ranges are inside their tables; `copy` allows overlap.
-        unsafe {
-            ptr::copy(
-                stab.elems.add(s as usize),
-                dtab.elems.add(d as usize),
-                n as usize,
+        // SAFETY: segment < num_elements; its cells lie in the element-cell area, apart
+        // from the tables.
+        let items = unsafe {
+            let info = *self.elems.add(segment as usize);
+            core::slice::from_raw_parts(
+                self.elem_cells.add(info.first as usize),
+                info.count as usize,
             )
         };
-        Ok(())
+        Ok((self.table(table)?, items))
     }
 
-    /// `table.init` and active element segments: items `s..s+n` of segment `seg` to
-    /// `d..d+n` of table `t`.
-    pub(crate) fn table_init(
-        &mut self,
-        t: u32,
-        seg: u32,
-        d: u32,
-        s: u32,
-        n: u32,
-    ) -> Result<(), Trap> {
-        if seg >= self.meta.num_elements {
-            return Err(Trap::TableOutOfBounds);
-        }
-        // SAFETY: seg < num_elements.
-        let info = unsafe { *self.elems.add(seg as usize) };
-        let len = if get_bit(self.elem_dropped, seg as usize) {
-            0
-        } else {
-            info.count
-        };
-        let tab = self.table(t)?;
-        if u64::from(s) + u64::from(n) > u64::from(len)
-            || u64::from(d) + u64::from(n) > u64::from(tab.size)
-        {
-            return Err(Trap::TableOutOfBounds);
-        }
-        let items = ElemItems::at(
-            self.meta.bytes(),
-            info.items as usize,
-            info.count,
-            info.exprs != 0,
-        );
-        for (k, item) in items.skip(s as usize).take(n as usize).enumerate() {
-            let item = item.map_err(|_| Trap::Host("malformed element segment"))?;
-            let v = self.eval(item);
-            // SAFETY: d + k < d + n ≤ size.
-            unsafe { *tab.elems.add(d as usize + k) = v };
-        }
-        Ok(())
-    }
-
-    pub(crate) fn elem_drop(&mut self, seg: u32) {
-        if seg < self.meta.num_elements {
-            set_bit(self.elem_dropped, seg as usize);
+    fn drop_data(&mut self, segment: u32) {
+        if segment < self.meta.num_datas {
+            set_bit(self.data_dropped, segment as usize);
         }
     }
 
-    pub(crate) fn ref_func(&self, f: u32) -> Result<Cell, Trap> {
-        if f >= self.meta.num_funcs {
+    fn drop_elements(&mut self, segment: u32) {
+        if segment < self.meta.num_elements {
+            // SAFETY: segment < num_elements.
+            unsafe { (*self.elems.add(segment as usize)).count = 0 };
+        }
+    }
+
+    fn global(&self, index: u32) -> Result<Cell, Trap> {
+        if index >= self.meta.num_globals {
+            return Err(Trap::Host("global.get of an unknown global"));
+        }
+        // SAFETY: index < num_globals.
+        Ok(unsafe { *self.globals.add(index as usize) })
+    }
+
+    fn func_ref(&self, index: u32) -> Result<Cell, Trap> {
+        if index >= self.meta.num_funcs {
             return Err(Trap::Host("ref.func of an unknown function"));
         }
-        Ok(Cell::from(f) + 1)
+        Ok(Cell::from(index) + 1)
     }
 
-    /// The function a `call_indirect` reaches, after its checks.
-    pub(crate) fn indirect_target(&self, t: u32, ty: u32, i: u32) -> Result<u32, Trap> {
-        let tab = self.table(t)?;
-        if i >= tab.size {
-            return Err(Trap::UndefinedElement);
+    fn type_sig(&self, index: u32) -> Option<SigId> {
+        canon(self, index)
+    }
+
+    fn ref_sig(&self, cell: Cell) -> Option<SigId> {
+        let f = u32::try_from(cell.checked_sub(1)?).ok()?;
+        if f >= self.meta.num_funcs {
+            return None;
         }
-        // SAFETY: i < size.
-        let cell = unsafe { *tab.elems.add(i as usize) };
-        if cell == 0 {
-            return Err(Trap::UninitializedElement);
-        }
-        if ty >= self.meta.num_types {
-            return Err(Trap::IndirectCallTypeMismatch);
-        }
-        let f = cell - 1;
-        if f >= u64::from(self.meta.num_funcs) {
-            return Err(Trap::UndefinedElement);
-        }
-        // SAFETY: f < num_funcs, ty < num_types, and function type indices were checked
-        // against num_types by the metadata reader.
-        let (want, have) = unsafe {
-            let fty = *self.func_types.add(f as usize);
-            if fty >= self.meta.num_types {
-                return Err(Trap::IndirectCallTypeMismatch);
-            }
-            (
-                (*self.types.add(ty as usize)).canon,
-                (*self.types.add(fty as usize)).canon,
-            )
-        };
-        if want != have {
-            return Err(Trap::IndirectCallTypeMismatch);
-        }
-        Ok(f as u32)
+        // SAFETY: f < num_funcs.
+        canon(self, unsafe { *self.func_types.add(f as usize) })
+    }
+}
+
+/// The no-heap runtime as the AOT helpers reach it.
+pub(crate) struct Bare;
+
+/// The helpers of every bare instance (`VmContext::helpers`, and what calls are
+/// relocated against).
+static HELPERS: HelperFns = HelperFns::of::<Bare>();
+
+// SAFETY: `VmContext::runtime` of a bare instance points at its `Runtime`, set before
+// any generated code runs (`Runtime::init`).
+unsafe impl AotRuntime for Bare {
+    type Instance<'a> = Runtime<'static>;
+
+    unsafe fn with_instance<R>(
+        ctx: *mut VmContext,
+        f: impl FnOnce(&mut Runtime<'static>) -> R,
+    ) -> R {
+        // SAFETY: the trait's contract; the runtime outlives the call.
+        f(unsafe { &mut *((*ctx).runtime as *mut Runtime<'static>) })
+    }
+
+    unsafe fn set_trap(ctx: *mut VmContext, trap: Trap) {
+        // SAFETY: as above.
+        unsafe { set_trap((*ctx).runtime as *mut Runtime<'static>, trap) }
+    }
+
+    unsafe fn call_func(ctx: *mut VmContext, index: u32, cells: *mut Cell) -> Result<(), Trap> {
+        // SAFETY: as above; the generated caller passes cells of the callee's type. A
+        // trap is left in the context by `call_func`.
+        unsafe { call_func((*ctx).runtime as *mut Runtime<'static>, index, cells) };
+        Ok(())
+    }
+
+    unsafe fn call_ref(ctx: *mut VmContext, cell: Cell, cells: *mut Cell) -> Result<(), Trap> {
+        let index = u32::try_from(cell - 1).map_err(|_| Trap::UndefinedElement)?;
+        // SAFETY: the trait's contract.
+        unsafe { Self::call_func(ctx, index, cells) }
     }
 }
 
@@ -823,11 +696,7 @@ pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -
         core::slice::from_raw_parts_mut(cells, n)
     };
     let mut call = HostCall {
-        memory: if (*rt).has_memory {
-            &mut (*rt).mem
-        } else {
-            ptr::null_mut()
-        },
+        memory: (*rt).ctx.memory,
         data: host.data,
         trap: None,
         _memory: core::marker::PhantomData,

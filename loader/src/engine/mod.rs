@@ -102,7 +102,7 @@ pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
     let reqs = requirements(file);
     let region = ExecRegion::new(reqs.region_bytes).map_err(|e| AotError::Os(e.to_string()))?;
     let mut region = Region(region);
-    let table = helpers::table();
+    let table = helpers::HELPERS.addresses();
     let code = load_into(file, &mut region, &crate::HelperTable::new(&table))?;
     let trampolines = (0..file.func_count())
         .map(|i| code.trampoline(i).unwrap_or(0) as usize)
@@ -152,13 +152,13 @@ pub type Compiler = fn(&Module) -> Result<Vec<u8>, String>;
 
 /// Per-instance runtime data; `VmContext::runtime` points here.
 pub(crate) struct InstanceRt {
-    ctx: VmContext,
+    pub(crate) ctx: VmContext,
     globals: Vec<*mut u64>,
-    instance: InstanceAddr,
-    store: *mut Store,
-    exec: *mut AotExecutor,
+    pub(crate) instance: InstanceAddr,
+    pub(crate) store: *mut Store,
+    pub(crate) exec: *mut AotExecutor,
     /// The full trap when `ctx.trap == HOST_TRAP_CODE`.
-    pending: Option<Trap>,
+    pub(crate) pending: Option<Trap>,
 }
 
 /// How much native stack the runtime keeps for helpers and host functions below the
@@ -268,7 +268,7 @@ impl AotExecutor {
             pending: None,
         });
         rt.ctx.globals = rt.globals.as_ptr();
-        rt.ctx.helpers = helpers::TABLE.as_ptr();
+        rt.ctx.helpers = helpers::HELPERS.0.as_ptr().cast();
         let p: *mut InstanceRt = &mut *rt;
         rt.ctx.runtime = p as *mut c_void;
         self.instances.insert(key, rt);
