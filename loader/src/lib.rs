@@ -1,12 +1,6 @@
 //! mote-loader: verifies, maps and relocates `.aot` files into caller-provided memory.
 #![no_std]
 
-#[cfg(feature = "std")]
-extern crate std;
-
-pub mod bare;
-#[cfg(all(feature = "std", target_os = "linux"))]
-pub mod engine;
 pub mod load;
 pub mod reloc;
 
@@ -21,7 +15,7 @@ pub use mote_core::aot::format::{AotFile, FormatError};
 
 /// For no_std final artifacts (the staticlib): the loader never panics on any input
 /// (every index is checked), so this is only reached by a bug.
-#[cfg(all(feature = "panic-handler", not(feature = "std"), not(test)))]
+#[cfg(all(feature = "panic-handler", not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     loop {}

@@ -2,7 +2,7 @@
 //! face: a store, an instance in it and an executor to call into it.
 //!
 //! `\0asm` files run on the interpreter, `.aot` files (magic `\0mot`) on the AOT runtime
-//! (`mote_loader::engine`); `run` is the same for both.
+//! (`mote::aot`); `run` is the same for both.
 
 //!
 //! Each engine is a cargo feature (`interp`, `aot`); a file whose engine was left out of
@@ -11,6 +11,8 @@
 use std::sync::Arc;
 
 #[cfg(feature = "aot")]
+use mote::aot::{load_module, AotError, AotExecutor};
+#[cfg(feature = "aot")]
 use mote_core::module::{ModuleError, ModuleErrorKind};
 #[cfg(any(feature = "interp", feature = "aot"))]
 use mote_core::runtime::Linker;
@@ -18,8 +20,6 @@ use mote_core::runtime::{Executor, InstanceAddr, Store};
 use mote_core::Module;
 #[cfg(feature = "interp")]
 use mote_interp::Interpreter;
-#[cfg(feature = "aot")]
-use mote_loader::engine::{load_module, AotError, AotExecutor};
 
 use crate::error::Error;
 use crate::imports::Imports;
@@ -125,10 +125,8 @@ fn aot_load_error(e: AotError) -> Error {
         AotError::Module(e) => Error::Load(e),
         other => Error::Load(ModuleError {
             kind: match other {
-                AotError::Load(mote_loader::LoadError::WrongArch { .. })
-                | AotError::Load(mote_loader::LoadError::BoundsMode) => {
-                    ModuleErrorKind::Unsupported
-                }
+                AotError::Load(mote::bare::LoadError::WrongArch { .. })
+                | AotError::Load(mote::bare::LoadError::BoundsMode) => ModuleErrorKind::Unsupported,
                 _ => ModuleErrorKind::Invalid,
             },
             message: format!("AOT file: {other}"),

@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mote::aot::{load_module, AotExecutor};
 use mote_core::runtime::{Executor, Linker, Store};
 use mote_core::wasi::WasiCtxBuilder;
 use mote_core::Module;
 use mote_interp::Interpreter;
-use mote_loader::engine::{load_module, AotExecutor};
 use mote_platforms::posix::wasi::PosixHost;
 
 /// Size of the code section (id 10) of a Wasm binary, or 0.

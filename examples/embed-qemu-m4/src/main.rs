@@ -4,7 +4,7 @@
 //! 1. **AOT, no heap**: `fixtures/app.aot` (compiled by `aotc --target thumbv7em
 //!    --bounds-checks explicit`) is verified, relocated into a static code region,
 //!    instantiated in a static state buffer and a static linear memory by
-//!    `mote_loader::bare`, and its Thumb-2 code runs on the core. Three times: from block
+//!    `mote::bare`, and its Thumb-2 code runs on the core. Three times: from block
 //!    RAM within `BL` range of the runtime's helpers, from SRAM beyond it (veneers), and
 //!    the `--pic` build (`fixtures/app-pic.aot`) from SRAM, and the `-Oz` build
 //!    (`fixtures/app-oz.aot`) from block RAM;
@@ -31,8 +31,10 @@ use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hprintln};
 
 use mote_core::{Cell, Trap, ValType, Value};
-use mote_loader::bare::{instance_requirements, CallError, Config, HostCall, HostFn, HostFunc};
-use mote_loader::{AotFile, ExecMemory, LoadError};
+use mote::bare::{
+    instance_requirements, AotFile, CallError, Config, ExecMemory, HostCall, HostFn, HostFunc,
+    LoadError,
+};
 use mote_platforms::bare::CodeRegion;
 
 static APP_AOT: &[u8] = include_bytes!("../fixtures/app.aot");
@@ -170,7 +172,7 @@ trait Engine {
     fn call(&mut self, name: &str, args: &[Value], results: &mut [Value]) -> Result<(), Trap>;
 }
 
-struct Aot<'a>(mote_loader::bare::Instance<'a>);
+struct Aot<'a>(mote::bare::Instance<'a>);
 
 impl Engine for Aot<'_> {
     fn call(&mut self, name: &str, args: &[Value], results: &mut [Value]) -> Result<(), Trap> {
@@ -477,7 +479,7 @@ fn run_aot(
         native_stack_bytes: AOT_STACK_BYTES,
     };
     let inst =
-        match mote_loader::bare::Instance::new(&file, &mut code, state, memory, &HOSTS, &config) {
+        match mote::bare::Instance::new(&file, &mut code, state, memory, &HOSTS, &config) {
             Ok(inst) => inst,
             Err(e) => {
                 hprintln!("{}: instantiation failed: {}", label, e);

@@ -12,6 +12,7 @@ pub mod capi;
 pub mod embed;
 #[cfg(feature = "std")]
 pub use embed::*;
-/// The no-heap AOT runtime: instances in caller-provided buffers (mote-loader's `bare`).
+#[cfg(all(feature = "aot", feature = "std", target_os = "linux"))]
+pub mod aot;
 #[cfg(feature = "aot")]
-pub use mote_loader::bare;
+pub mod bare;

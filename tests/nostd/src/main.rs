@@ -1,6 +1,6 @@
 //! Proves mote-loader and mote-core build and work with neither std nor alloc: a C `main`
 //! (no Rust runtime), static buffers for code, state and linear memory, and a committed
-//! `.aot` file run through `mote_loader::bare` — a host import reading guest memory, a
+//! `.aot` file run through `mote::bare` — a host import reading guest memory, a
 //! result, and a trap returned as a value with the instance usable afterwards. Exits 0
 //! and prints `nostd: ok` on success.
 #![no_std]
@@ -10,10 +10,10 @@ use core::ffi::{c_int, c_void};
 use core::fmt::Write;
 
 use mote_core::{Cell, Trap, ValType, Value};
-use mote_loader::bare::{
+use mote::bare::{
     instance_requirements, CallError, Config, HostCall, HostFn, HostFunc, Instance,
 };
-use mote_loader::{AotFile, ExecMemory, LoadError};
+use mote::bare::{AotFile, ExecMemory, LoadError};
 
 static ADD_AOT: &[u8] = include_bytes!("../fixtures/add.aot");
 

@@ -17,8 +17,8 @@ mod watchdog;
 pub use script::{run_script, Failure, ScriptOutcome};
 pub use suite::{run_all, run_engine, Config, EngineReport, FileReport};
 
+use mote::aot::AotExecutor;
 use mote_core::runtime::Executor;
-use mote_loader::engine::AotExecutor;
 
 /// An engine the suite runs on. Adding one (the AOT runtime, say) is one more entry in
 /// [`ENGINES`].
@@ -36,7 +36,7 @@ pub const INTERP: Engine = Engine {
 
 /// The AOT runtime with explicit bounds checks: each module is compiled in-process on its
 /// first call (`mote_aotc::compile`), written as an `.aot` file, parsed, loaded into
-/// executable memory and run by `mote_loader::engine::AotExecutor`.
+/// executable memory and run by `mote::aot::AotExecutor`.
 pub const AOT_EXPLICIT: Engine = Engine {
     name: "aot-explicit",
     new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_explicit)),

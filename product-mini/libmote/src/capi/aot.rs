@@ -1,4 +1,4 @@
-//! The AOT engine behind the C API: `mote_loader::bare` instances in caller buffers, code
+//! The AOT engine behind the C API: `crate::bare` instances in caller buffers, code
 //! in a `mote_platforms::bare` region. No heap: the C API's own per-instance data sits at
 //! the front of the state buffer, before the loader's state.
 
@@ -15,11 +15,11 @@ mod imp {
     use core::ffi::c_void;
     use core::mem::{align_of, size_of};
 
-    use mote_core::{Cell, Trap};
-    use mote_loader::bare::{
+    use crate::bare::{
         instance_requirements, BareError, CallError, Config, Func, HostCall, HostFn, HostFunc,
         Instance, InstanceRequirements,
     };
+    use mote_core::{Cell, Trap};
     use mote_loader::{AotFile, ExecMemory, LoadError};
     use mote_platforms::bare::CodeRegion;
 

@@ -189,7 +189,7 @@ unsafe fn register(module: *const c_char, natives: *const mote_native, n: u32) -
 /// What a native's `mote_exec_env *` points to: the calling engine's view of its instance.
 pub(crate) enum Env<'a, 'b> {
     #[cfg(feature = "aot")]
-    Aot(&'a mut mote_loader::bare::HostCall<'b>),
+    Aot(&'a mut crate::bare::HostCall<'b>),
     #[cfg(feature = "interp")]
     Interp(&'a mut mote_core::runtime::Caller<'b>),
     #[allow(dead_code)]

@@ -105,7 +105,7 @@ impl Module {
 
     #[cfg(all(feature = "aot", target_os = "linux"))]
     fn from_aot(bytes: &[u8]) -> Result<Module, Error> {
-        use mote_loader::engine::{load_module, AotError};
+        use crate::aot::{load_module, AotError};
         use std::string::ToString;
         let inner = load_module(bytes).map_err(|e| match e {
             AotError::Module(e) => Error::Module(e),

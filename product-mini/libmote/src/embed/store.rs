@@ -127,7 +127,7 @@ fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn E
             })
         }
         #[cfg(all(feature = "aot", target_os = "linux"))]
-        Engine::Aot => Ok(Box::new(mote_loader::engine::AotExecutor::new())),
+        Engine::Aot => Ok(Box::new(crate::aot::AotExecutor::new())),
         #[cfg(not(all(feature = "aot", target_os = "linux")))]
         Engine::Aot => Err(Error::EngineMissing {
             engine: "AOT runtime",

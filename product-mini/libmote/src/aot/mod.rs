@@ -1,0 +1,371 @@
+//! The AOT runtime for hosts with `std`: loads `.aot` files into W^X memory from the
+//! platform, and runs their functions as an `Executor` on the core `Store`, so linking,
+//! instantiation, host functions (WASI too) and the spec runner work unchanged.
+//!
+//! - A module's code lives in `Module::engine_cache` (an [`AotCode`]), put there by
+//!   [`load_module`] (from an `.aot` file) or [`prepare`] (from one compiled in-process).
+//! - Each instance gets, lazily on its first call, an [`InstanceRt`] holding its
+//!   `VmContext` (memory 0, global cells, stack limit, trap slot) and what the helpers need.
+//! - Generated code calls the helpers in [`helpers`] through relocations; they work on the
+//!   store through the instance's runtime pointer.
+
+mod helpers;
+
+use std::boxed::Box;
+use std::collections::HashMap;
+use std::string::{String, ToString};
+use std::sync::Arc;
+use std::vec::Vec;
+
+use core::ffi::c_void;
+
+use mote_core::aot::context::{VmContext, VmMemory};
+use mote_core::aot::format::{AotFile, BoundsMode};
+use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
+use mote_core::trap::HOST_TRAP_CODE;
+use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
+use mote_platforms::posix::{trap as ptrap, ExecRegion, Reservation, GUARD_RESERVATION};
+
+use mote_loader::{host_arch, load_into, requirements, ExecMemory, LoadError};
+
+/// Why an `.aot` file could not become a module.
+#[derive(Debug)]
+pub enum AotError {
+    Load(LoadError),
+    /// The metadata is not a valid module, or does not match the code.
+    Module(ModuleError),
+    Mismatch(String),
+    /// The OS refused memory.
+    Os(String),
+}
+
+impl core::fmt::Display for AotError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            AotError::Load(e) => write!(f, "{e}"),
+            AotError::Module(e) => write!(f, "{e}"),
+            AotError::Mismatch(m) => f.write_str(m),
+            AotError::Os(m) => write!(f, "cannot map code memory: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for AotError {}
+
+impl From<LoadError> for AotError {
+    fn from(e: LoadError) -> AotError {
+        AotError::Load(e)
+    }
+}
+
+/// A module's loaded code: the executable region and each defined function's
+/// trampoline address.
+pub struct AotCode {
+    _region: ExecRegion,
+    trampolines: Vec<usize>,
+    bounds: BoundsMode,
+}
+
+impl AotCode {
+    pub fn bounds(&self) -> BoundsMode {
+        self.bounds
+    }
+}
+
+struct Region(ExecRegion);
+
+impl ExecMemory for Region {
+    fn bytes(&mut self) -> &mut [u8] {
+        self.0.bytes_mut().unwrap_or(&mut [])
+    }
+    fn make_writable(&mut self) -> Result<(), LoadError> {
+        self.0.make_writable().map_err(|_| LoadError::Protect)
+    }
+    fn make_executable(&mut self) -> Result<(), LoadError> {
+        self.0.make_executable().map_err(|_| LoadError::Protect)
+    }
+}
+
+/// Loads the code of a parsed file into fresh executable memory.
+pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
+    let host = host_arch();
+    if Some(file.arch()) != host {
+        return Err(LoadError::WrongArch {
+            file: file.arch(),
+            host,
+        }
+        .into());
+    }
+    if file.bounds() == BoundsMode::Guard && !guard_supported() {
+        return Err(LoadError::BoundsMode.into());
+    }
+    let reqs = requirements(file);
+    let region = ExecRegion::new(reqs.region_bytes).map_err(|e| AotError::Os(e.to_string()))?;
+    let mut region = Region(region);
+    let table = helpers::HELPERS.addresses();
+    let code = load_into(file, &mut region, &mote_loader::HelperTable::new(&table))?;
+    let trampolines = (0..file.func_count())
+        .map(|i| code.trampoline(i).unwrap_or(0) as usize)
+        .collect();
+    Ok(AotCode {
+        _region: region.0,
+        trampolines,
+        bounds: file.bounds(),
+    })
+}
+
+/// Guard mode needs a 64-bit address space for the reservations and the fault handler.
+fn guard_supported() -> bool {
+    cfg!(target_pointer_width = "64") && ptrap::install_handler()
+}
+
+/// Attaches the code in `aot` (an `.aot` file) to `module`, which must be the module the
+/// file was compiled from.
+pub fn prepare(module: &Module, aot: &[u8]) -> Result<(), AotError> {
+    let file = AotFile::parse(aot).map_err(LoadError::Format)?;
+    let defined = module.funcs.len() - module.num_imported_funcs as usize;
+    if file.func_count() != defined {
+        return Err(AotError::Mismatch(std::format!(
+            "the .aot file has {} functions but its module defines {defined}",
+            file.func_count()
+        )));
+    }
+    let code = load_code(&file)?;
+    module
+        .engine_cache
+        .set(Box::new(code))
+        .map_err(|_| AotError::Mismatch("the module already has engine code".to_string()))
+}
+
+/// Reads an `.aot` file: its metadata becomes the module, its code the module's
+/// engine code.
+pub fn load_module(aot: &[u8]) -> Result<Arc<Module>, AotError> {
+    let file = AotFile::parse(aot).map_err(LoadError::Format)?;
+    let module = Module::new(file.metadata()).map_err(AotError::Module)?;
+    prepare(&module, aot)?;
+    Ok(Arc::new(module))
+}
+
+/// Compiles a module to an `.aot` file in-process (supplied by the embedder, e.g. the
+/// test runner with `mote_aotc`; the runtime itself never links the compiler).
+pub type Compiler = fn(&Module) -> Result<Vec<u8>, String>;
+
+/// Per-instance runtime data; `VmContext::runtime` points here.
+pub(crate) struct InstanceRt {
+    pub(crate) ctx: VmContext,
+    globals: Vec<*mut u64>,
+    pub(crate) instance: InstanceAddr,
+    pub(crate) store: *mut Store,
+    pub(crate) exec: *mut AotExecutor,
+    /// The full trap when `ctx.trap == HOST_TRAP_CODE`.
+    pub(crate) pending: Option<Trap>,
+}
+
+/// How much native stack the runtime keeps for helpers and host functions below the
+/// limit generated code checks against.
+const STACK_RESERVE: usize = 256 << 10;
+
+std::thread_local! {
+    static STACK_LIMIT: usize = ptrap::stack_limit(STACK_RESERVE, 1 << 20);
+}
+
+/// The AOT engine's executor.
+#[derive(Default)]
+pub struct AotExecutor {
+    instances: HashMap<(usize, InstanceAddr), Box<InstanceRt>>,
+    compiler: Option<Compiler>,
+    /// Calls into generated code currently active on this executor.
+    depth: usize,
+}
+
+struct Backing(Reservation);
+
+impl MemoryBacking for Backing {
+    fn base(&self) -> *mut u8 {
+        self.0.base()
+    }
+    fn grow_to(&mut self, len: usize) -> bool {
+        // Never commit past 4 GiB: the rest of the reservation is the guard.
+        len <= (4usize << 30) && self.0.commit(len).is_ok()
+    }
+}
+
+impl AotExecutor {
+    pub fn new() -> AotExecutor {
+        AotExecutor::default()
+    }
+
+    /// An executor that compiles modules without code on their first call.
+    pub fn with_compiler(compiler: Compiler) -> AotExecutor {
+        AotExecutor {
+            instances: HashMap::new(),
+            compiler: Some(compiler),
+            depth: 0,
+        }
+    }
+
+    fn code<'m>(&self, module: &'m Module) -> Result<&'m AotCode, Trap> {
+        if module.engine_cache.get().is_none() {
+            if let Some(compile) = self.compiler {
+                let aot = compile(module).map_err(|e| Trap::Host(leak(e)))?;
+                prepare(module, &aot).map_err(|e| Trap::Host(leak(e.to_string())))?;
+            }
+        }
+        module
+            .engine_cache
+            .get()
+            .and_then(|c| c.downcast_ref::<AotCode>())
+            .ok_or(Trap::Host("the module has no AOT code"))
+    }
+
+    /// The instance's runtime data, created on first use.
+    fn instance_rt(
+        &mut self,
+        store: &mut Store,
+        instance: InstanceAddr,
+        bounds: BoundsMode,
+    ) -> Result<*mut InstanceRt, Trap> {
+        let key = (store as *mut Store as usize, instance);
+        if let Some(rt) = self.instances.get_mut(&key) {
+            // A store dropped and another allocated at the same address would leave
+            // stale pointers: on entry from outside, check the context still describes
+            // this instance (nested calls run on the store of the outer call).
+            if self.depth > 0 || rt_matches(rt, store, instance) {
+                return Ok(&mut **rt);
+            }
+            self.instances.remove(&key);
+        }
+        let inst = &store.instances[instance as usize];
+        let memory = inst.memories.first().copied();
+        let globals = inst.globals.clone();
+        let mut memory_ptr: *mut VmMemory = core::ptr::null_mut();
+        if let Some(m) = memory {
+            let mem = &mut *store.memories[m as usize];
+            if bounds == BoundsMode::Guard && !mem.has_backing() {
+                let res = Reservation::new(GUARD_RESERVATION)
+                    .map_err(|_| Trap::Host("cannot reserve guard memory"))?;
+                mem.set_backing(Box::new(Backing(res)))?;
+            }
+            memory_ptr = mem as *mut _ as *mut VmMemory;
+        }
+        let globals: Vec<*mut u64> = globals
+            .iter()
+            .map(|&g| &mut store.globals[g as usize].value as *mut u64)
+            .collect();
+        let mut rt = Box::new(InstanceRt {
+            ctx: VmContext {
+                memory: memory_ptr,
+                globals: core::ptr::null(),
+                stack_limit: 0,
+                trap: 0,
+                helpers: core::ptr::null(),
+                runtime: core::ptr::null_mut(),
+            },
+            globals,
+            instance,
+            store: core::ptr::null_mut(),
+            exec: core::ptr::null_mut(),
+            pending: None,
+        });
+        rt.ctx.globals = rt.globals.as_ptr();
+        rt.ctx.helpers = helpers::HELPERS.0.as_ptr().cast();
+        let p: *mut InstanceRt = &mut *rt;
+        rt.ctx.runtime = p as *mut c_void;
+        self.instances.insert(key, rt);
+        Ok(p)
+    }
+
+    fn call_wasm(
+        &mut self,
+        store: &mut Store,
+        instance: InstanceAddr,
+        index: u32,
+        cells: &mut [Cell],
+    ) -> Result<(), Trap> {
+        let module = store.instances[instance as usize].module.clone();
+        let code = self.code(&module)?;
+        let defined = index
+            .checked_sub(module.num_imported_funcs)
+            .ok_or(Trap::Host("not a defined function"))?;
+        let entry = *code
+            .trampolines
+            .get(defined as usize)
+            .ok_or(Trap::Host("function missing from the AOT code"))?;
+        let guard = code.bounds == BoundsMode::Guard;
+        let rt = self.instance_rt(store, instance, code.bounds)?;
+        let exec: *mut AotExecutor = self;
+        // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
+        // lives; the store and executor pointers are only used by helpers during this
+        // call, while this frame does not touch `store` or `self`.
+        unsafe {
+            (*rt).store = store;
+            (*rt).exec = exec;
+            (*rt).ctx.stack_limit = STACK_LIMIT.with(|l| *l);
+            (*rt).ctx.trap = 0;
+            let ctx = &mut (*rt).ctx as *mut VmContext as *mut c_void;
+            let f: unsafe extern "C" fn(*mut c_void, *mut c_void) = core::mem::transmute(entry);
+            (*exec).depth += 1;
+            let faulted = if guard {
+                ptrap::call_guarded(f, ctx, cells.as_mut_ptr().cast()).is_err()
+            } else {
+                f(ctx, cells.as_mut_ptr().cast());
+                false
+            };
+            (*exec).depth -= 1;
+            if faulted {
+                (*rt).ctx.trap = 0;
+                (*rt).pending = None;
+                return Err(Trap::MemoryOutOfBounds);
+            }
+            take_trap(&mut *rt)
+        }
+    }
+}
+
+fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {
+    let inst = &store.instances[instance as usize];
+    let memory = match inst.memories.first() {
+        Some(&m) => &mut *store.memories[m as usize] as *mut _ as *mut VmMemory,
+        None => core::ptr::null_mut(),
+    };
+    let globals_match = rt.globals.len() == inst.globals.len()
+        && inst.globals.iter().zip(&rt.globals).all(|(&g, &p)| {
+            core::ptr::eq(
+                &store.globals[g as usize].value as *const u64,
+                p as *const u64,
+            )
+        });
+    rt.ctx.memory == memory && globals_match
+}
+
+/// Reads and clears the instance's pending trap.
+fn take_trap(rt: &mut InstanceRt) -> Result<(), Trap> {
+    let code = core::mem::replace(&mut rt.ctx.trap, 0);
+    if code == 0 {
+        return Ok(());
+    }
+    let pending = rt.pending.take();
+    Err(if code == HOST_TRAP_CODE {
+        pending.unwrap_or(Trap::Host("unknown host trap"))
+    } else {
+        Trap::from_code(code).unwrap_or(Trap::Host("unknown trap code"))
+    })
+}
+
+/// Trap messages from the compiler or loader live as long as the process (they are
+/// rare: one per module that fails to compile).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+impl Executor for AotExecutor {
+    fn call(&mut self, store: &mut Store, func: FuncAddr, cells: &mut [Cell]) -> Result<(), Trap> {
+        match store.funcs[func as usize].kind {
+            FuncKind::Host(_) => store.call_host(func, cells, None),
+            FuncKind::Wasm { instance, index } => self.call_wasm(store, instance, index, cells),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

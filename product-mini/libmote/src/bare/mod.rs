@@ -1,0 +1,680 @@
+//! A no-heap AOT runtime: instantiates and runs an `.aot` file entirely in buffers the
+//! caller provides (`#![no_std]`, no `alloc`, no panics on any input).
+//!
+//! The embedder sizes four buffers from the file alone ([`instance_requirements`]):
+//!
+//! - the **code region** ([`ExecMemory`]): text, rodata, GOT and veneers, made executable
+//!   after relocation;
+//! - the **state buffer**: the `VmContext`, the runtime's own data and every per-instance
+//!   array (layout below);
+//! - the **linear memory** buffer: at least the initial size; `memory.grow` grows within
+//!   it (and within the declared maximum), zeroing the new pages;
+//! - the **host functions** (`&[HostFunc]`) the imports are linked against by name and
+//!   checked against the import's type.
+//!
+//! ```text
+//! state buffer (offsets aligned as noted, total = InstanceRequirements::state_bytes)
+//! Runtime          VmContext (first, what generated code reads), memory header, code and
+//!                  metadata handles, helper table, pending trap, counts, array pointers
+//! globals          u64 × globals                          (align 8)
+//! global pointers  *mut u64 × globals                     (VmContext::globals)
+//! tables           TableRt × tables                       (base, size, capacity)
+//! table cells      u64 × Σ capacity                       (0 = null, else index + 1)
+//! types            TypeInfo × types                       (metadata offset, canonical id)
+//! function types   u32 × functions (imports first)        (type index)
+//! import bindings  u32 × imported functions               (index into `hosts`)
+//! elements         ElemInfo × element segments            (items offset, count, form)
+//! datas            DataInfo × data segments               (bytes offset, length)
+//! dropped bits     u32 × ⌈elements/32⌉ + u32 × ⌈datas/32⌉
+//! scratch cells    u64 × max(params, results) over all types (typed `call`)
+//! ```
+//!
+//! **Tables** get room for their declared maximum, but no more than
+//! `max(min, TABLE_ROOM)` elements: `table.grow` beyond that returns -1 (a legal
+//! outcome in Wasm). **Call-indirect** compares canonical type ids (the first
+//! structurally equal type), precomputed at instantiation, so a check is O(1).
+//! **Function references** are cells holding the function's index in the module's
+//! function space plus one (0 = null); `Value::FuncRef(Some(i))` is that index.
+//!
+//! Not supported (clear [`BareError::Unsupported`] / [`BareError::UnsupportedImport`]
+//! errors): imported memories, tables and globals, more than one memory, guard-page
+//! bounds checks (compile with `--bounds-checks=explicit`), SIMD, floating point when
+//! mote-core is built without its `float` feature, and the metadata
+//! constructs `mote_core::aot::meta` refuses (extended constant expressions, GC types,
+//! 64-bit or shared memories, exception tags).
+//!
+//! Traps are values: a trap in generated code, a helper or a host function comes back as
+//! `Err(CallError::Trap(..))` and the instance stays usable. Deep recursion traps with
+//! "call stack exhausted" once it uses more than [`Config::native_stack_bytes`] of native
+//! stack below the frame of the outermost call; the caller's stack must hold that much
+//! plus a few KiB for helpers and host functions.
+//!
+//! # Example: static buffers
+//!
+//! ```
+//! use mote::bare::{instance_requirements, AotFile, Config, ExecMemory, HostCall, HostFn, HostFunc, Instance, LoadError};
+//! use mote_core::{Cell, Trap, ValType, Value};
+//! # use mote_platforms::posix::ExecRegion;
+//! # let wasm = wat::parse_str(r#"(module
+//! #   (import "env" "log" (func $log (param i32 i32)))
+//! #   (memory 1 2)
+//! #   (data (i32.const 16) "hello")
+//! #   (func (export "run") (param i32) (result i32)
+//! #     (call $log (i32.const 16) (i32.const 5))
+//! #     (i32.mul (local.get 0) (i32.const 3))))"#).unwrap();
+//! # let module = mote_core::Module::new(&wasm).unwrap();
+//! # let mut opts = mote_aotc::Options::host();
+//! # opts.bounds_checks = mote_core::aot::object::BoundsChecks::Explicit;
+//! # let aot = mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap());
+//! # struct Code(ExecRegion);
+//! # impl ExecMemory for Code {
+//! #     fn bytes(&mut self) -> &mut [u8] { self.0.bytes_mut().unwrap_or(&mut []) }
+//! #     fn make_writable(&mut self) -> Result<(), LoadError> { self.0.make_writable().map_err(|_| LoadError::Protect) }
+//! #     fn make_executable(&mut self) -> Result<(), LoadError> { self.0.make_executable().map_err(|_| LoadError::Protect) }
+//! # }
+//! // On an MCU these are statics (or linker-placed regions) sized at build time.
+//! #[repr(C, align(16))]
+//! struct State([u8; 4096]);
+//! #[repr(C, align(16))]
+//! struct Memory([u8; 2 * 65536]);
+//! static mut STATE: State = State([0; 4096]);
+//! static mut MEMORY: Memory = Memory([0; 2 * 65536]);
+//!
+//! fn log(call: &mut HostCall<'_>, args: &mut [Cell]) -> Result<(), Trap> {
+//!     let (ptr, len) = (args[0] as usize, args[1] as usize);
+//!     let text = call.memory().get(ptr..ptr + len).ok_or(Trap::MemoryOutOfBounds)?;
+//!     assert_eq!(text, b"hello");
+//!     Ok(())
+//! }
+//! static HOSTS: [HostFunc<'static>; 1] = [HostFunc {
+//!     module: "env",
+//!     name: "log",
+//!     params: &[ValType::I32, ValType::I32],
+//!     results: &[],
+//!     func: HostFn::Rust(log),
+//!     data: core::ptr::null_mut(),
+//! }];
+//!
+//! let file = AotFile::parse(&aot).unwrap();
+//! let req = instance_requirements(&file).unwrap();
+//! # let mut code = Code(ExecRegion::new(req.code.region_bytes).unwrap());
+//! assert!(req.state_bytes <= 4096 && req.memory_min_bytes <= 2 * 65536);
+//! // SAFETY: the buffers are used by this one instance only.
+//! let (state, memory): (&mut [u8], &mut [u8]) = unsafe {
+//!     (&mut (*core::ptr::addr_of_mut!(STATE)).0, &mut (*core::ptr::addr_of_mut!(MEMORY)).0)
+//! };
+//! let mut inst = Instance::new(&file, &mut code, state, memory, &HOSTS, &Config::new()).unwrap();
+//! let run = inst.func("run").unwrap();
+//! let mut out = [Value::I32(0)];
+//! inst.call(run, &[Value::I32(14)], &mut out).unwrap();
+//! assert_eq!(out, [Value::I32(42)]);
+//! ```
+
+mod runtime;
+
+use core::ffi::c_void;
+use core::fmt;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+
+use mote_core::aot::format::{BoundsMode, FormatError};
+use mote_core::aot::meta::{self, ImportDesc, Meta, MetaError};
+use mote_core::types::{ExternKind, PAGE_SIZE};
+use mote_core::{Cell, Trap, ValType, Value};
+
+use mote_loader::{host_arch, requirements};
+pub use mote_loader::{AotFile, ExecMemory, LoadError, Requirements};
+
+pub use mote_core::aot::meta::FuncType as FuncSig;
+
+use runtime::{Layout, Runtime};
+
+/// Elements a table may grow to beyond its minimum when its declared maximum is larger
+/// (or absent): a table's capacity is `min(max, max(min, TABLE_ROOM))`.
+pub const TABLE_ROOM: u64 = 256;
+
+/// Values a typed [`Instance::call`] made from inside a host function (a nested call)
+/// may have; the outermost call has no limit.
+pub const NESTED_CALL_CELLS: usize = 16;
+
+/// Alignment of the state buffer.
+pub const STATE_ALIGN: usize = runtime::STATE_ALIGN;
+
+/// Sizes an embedder needs before instantiating; all from the file alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstanceRequirements {
+    /// The code region (`region_bytes` / `region_align`), as for [`mote_loader::load_into`].
+    pub code: Requirements,
+    /// Bytes of the per-instance state buffer.
+    pub state_bytes: usize,
+    /// Alignment of the state buffer's first byte.
+    pub state_align: usize,
+    /// Initial size of linear memory 0 in bytes (pages × 65536), 0 if there is none.
+    pub memory_min_bytes: usize,
+    /// The declared maximum in bytes; `None` = unbounded (4 GiB, or the address space).
+    pub memory_max_bytes: Option<usize>,
+    /// Imported functions, each to be provided as a [`HostFunc`].
+    pub imports: usize,
+}
+
+/// The memory an instance of `file` needs; also refuses files this runtime cannot run.
+pub fn instance_requirements(file: &AotFile<'_>) -> Result<InstanceRequirements, BareError> {
+    let meta = check_file(file)?;
+    let layout = Layout::of(&meta)?;
+    let (min, max) = memory_bytes(&meta)?;
+    Ok(InstanceRequirements {
+        code: requirements(file),
+        state_bytes: layout.total,
+        state_align: STATE_ALIGN,
+        memory_min_bytes: min,
+        memory_max_bytes: max,
+        imports: meta.num_imported_funcs as usize,
+    })
+}
+
+/// What the runtime checks before anything else: arch, bounds mode, features, metadata,
+/// and that every import is a function.
+fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
+    let host = host_arch();
+    if Some(file.arch()) != host {
+        return Err(BareError::Load(LoadError::WrongArch {
+            file: file.arch(),
+            host,
+        }));
+    }
+    if file.bounds() == BoundsMode::Guard {
+        return Err(BareError::Unsupported(
+            "guard-page bounds checks need an OS: compile with --bounds-checks=explicit",
+        ));
+    }
+    let features = file.header().features;
+    if features & mote_core::aot::format::feature::SIMD != 0 {
+        return Err(BareError::Unsupported("SIMD (v128)"));
+    }
+    if features & mote_core::aot::format::feature::FLOAT != 0 && !meta::FLOAT_SUPPORT {
+        return Err(BareError::Unsupported(
+            "the module uses floating point, but this build of mote has no float support",
+        ));
+    }
+    let meta = Meta::parse(file.metadata()).map_err(BareError::Meta)?;
+    for import in meta.imports() {
+        let import = import.map_err(BareError::Meta)?;
+        if !matches!(import.desc, ImportDesc::Func(_)) {
+            return Err(BareError::UnsupportedImport {
+                module: Name::of(import.module),
+                name: Name::of(import.name),
+                kind: import.desc.kind(),
+            });
+        }
+    }
+    if meta.num_memories > 1 {
+        return Err(BareError::Unsupported("more than one memory"));
+    }
+    let defined = meta.num_funcs - meta.num_imported_funcs;
+    if defined as usize != file.func_count()
+        || meta.num_imported_funcs != file.header().imported_funcs
+    {
+        return Err(BareError::Unsupported(
+            "the .aot code does not match its metadata (function counts differ)",
+        ));
+    }
+    Ok(meta)
+}
+
+/// Memory 0's initial and maximum size in bytes.
+fn memory_bytes(meta: &Meta<'_>) -> Result<(usize, Option<usize>), BareError> {
+    let Some(limits) = meta.memories().next() else {
+        return Ok((0, None));
+    };
+    let limits = limits.map_err(BareError::Meta)?;
+    let min = limits
+        .min
+        .checked_mul(PAGE_SIZE)
+        .and_then(|b| usize::try_from(b).ok())
+        .ok_or(BareError::TooLarge("the initial linear memory"))?;
+    let max = limits
+        .max
+        .map(|m| usize::try_from(m.saturating_mul(PAGE_SIZE)).unwrap_or(usize::MAX));
+    Ok((min, max))
+}
+
+/// A name copied into an error (no heap); longer names are cut at a char boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(heapless::String<48>);
+
+impl Name {
+    fn of(s: &str) -> Name {
+        let mut out = heapless::String::new();
+        for c in s.chars() {
+            if out.push(c).is_err() {
+                break;
+            }
+        }
+        Name(out)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why instantiation failed; `Display` gives a clear one-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BareError {
+    /// The code could not be loaded (wrong arch, region too small, relocation...).
+    Load(LoadError),
+    Format(FormatError),
+    /// The module metadata is malformed or uses something unsupported.
+    Meta(MetaError),
+    StateTooSmall {
+        need: usize,
+        have: usize,
+    },
+    /// The state buffer does not start at a multiple of `STATE_ALIGN`.
+    StateMisaligned,
+    MemoryTooSmall {
+        need: usize,
+        have: usize,
+    },
+    /// No host function has this module and name.
+    UnknownImport {
+        module: Name,
+        name: Name,
+    },
+    /// The host function's type differs from the import's.
+    ImportMismatch {
+        module: Name,
+        name: Name,
+    },
+    /// An imported memory, table or global.
+    UnsupportedImport {
+        module: Name,
+        name: Name,
+        kind: ExternKind,
+    },
+    Unsupported(&'static str),
+    /// A size does not fit the address space (named).
+    TooLarge(&'static str),
+    /// An active element or data segment trapped (out of bounds).
+    Init(Trap),
+    /// The start function trapped.
+    Start(Trap),
+}
+
+impl fmt::Display for BareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BareError::Load(e) => write!(f, "{e}"),
+            BareError::Format(e) => write!(f, "{e}"),
+            BareError::Meta(e) => write!(f, "{e}"),
+            BareError::StateTooSmall { need, have } => {
+                write!(f, "state buffer too small: need {need} bytes, have {have}")
+            }
+            BareError::StateMisaligned => write!(
+                f,
+                "state buffer is misaligned: it must start at a multiple of {STATE_ALIGN}"
+            ),
+            BareError::MemoryTooSmall { need, have } => write!(
+                f,
+                "linear memory buffer too small: need {need} bytes, have {have}"
+            ),
+            BareError::UnknownImport { module, name } => {
+                write!(
+                    f,
+                    "unknown import `{module}.{name}`: no host function provides it"
+                )
+            }
+            BareError::ImportMismatch { module, name } => write!(
+                f,
+                "incompatible import type for `{module}.{name}`: the host function's type differs"
+            ),
+            BareError::UnsupportedImport { module, name, kind } => write!(
+                f,
+                "import `{module}.{name}`: imported {}s are not supported by the bare runtime",
+                kind.name()
+            ),
+            BareError::Unsupported(what) => write!(f, "unsupported: {what}"),
+            BareError::TooLarge(what) => write!(f, "{what} does not fit the address space"),
+            BareError::Init(t) => write!(f, "instantiation trapped: {t}"),
+            BareError::Start(t) => write!(f, "start function trapped: {t}"),
+        }
+    }
+}
+
+impl core::error::Error for BareError {}
+
+impl From<LoadError> for BareError {
+    fn from(e: LoadError) -> BareError {
+        BareError::Load(e)
+    }
+}
+
+impl From<FormatError> for BareError {
+    fn from(e: FormatError) -> BareError {
+        BareError::Format(e)
+    }
+}
+
+/// A host function the embedder provides, matched by module/name and checked against
+/// the import's type at instantiation.
+#[derive(Clone, Copy)]
+pub struct HostFunc<'a> {
+    pub module: &'a str,
+    pub name: &'a str,
+    pub params: &'a [ValType],
+    pub results: &'a [ValType],
+    pub func: HostFn,
+    /// Passed back in [`HostCall::data`] (and to C functions); never dereferenced by the
+    /// runtime.
+    pub data: *mut c_void,
+}
+
+// SAFETY: the runtime only hands `data` back to the embedder's own function; sharing a
+// table of host functions (e.g. in a `static`) is as safe as the embedder's use of it.
+unsafe impl Sync for HostFunc<'_> {}
+unsafe impl Send for HostFunc<'_> {}
+
+impl fmt::Debug for HostFunc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HostFunc({}.{})", self.module, self.name)
+    }
+}
+
+/// The two ABIs of host functions.
+#[derive(Clone, Copy)]
+pub enum HostFn {
+    /// `cells[..params]` hold the arguments on entry; write the results to
+    /// `cells[..results]` (the slice holds `max(params, results)` cells).
+    Rust(fn(&mut HostCall<'_>, &mut [Cell]) -> Result<(), Trap>),
+    /// For the C API: returns 0 on success; otherwise the call traps with the trap set
+    /// by [`HostCall::set_trap`], or `Trap::Host("host function failed")`.
+    C(unsafe extern "C" fn(call: *mut HostCall<'_>, cells: *mut Cell, data: *mut c_void) -> i32),
+}
+
+/// What a host function can reach: the calling instance's linear memory and its data
+/// pointer.
+pub struct HostCall<'a> {
+    memory: *mut mote_core::aot::context::VmMemory,
+    data: *mut c_void,
+    trap: Option<Trap>,
+    _memory: PhantomData<&'a mut [u8]>,
+}
+
+impl HostCall<'_> {
+    /// Linear memory 0 at its current size (empty if the module has none).
+    pub fn memory(&mut self) -> &mut [u8] {
+        if self.memory.is_null() {
+            return &mut [];
+        }
+        // SAFETY: the header describes the caller's memory buffer, borrowed by the
+        // instance for its lifetime; generated code is suspended during the call.
+        unsafe {
+            let m = &*self.memory;
+            if m.base.is_null() {
+                return &mut [];
+            }
+            core::slice::from_raw_parts_mut(m.base, m.len)
+        }
+    }
+
+    pub fn data(&self) -> *mut c_void {
+        self.data
+    }
+
+    /// The trap a C host function reports when it returns non-zero.
+    pub fn set_trap(&mut self, trap: Trap) {
+        self.trap = Some(trap);
+    }
+}
+
+/// Instance settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Native stack generated code may use below the frame of the outermost call
+    /// before it traps with "call stack exhausted". The calling task's stack must have
+    /// this much left plus room for helpers and host functions (a few KiB; debug builds
+    /// of the helpers take ~450 bytes per level of `call_indirect` recursion, release
+    /// builds ~64). Direct recursion costs ~16 bytes per level of simple functions.
+    pub native_stack_bytes: usize,
+}
+
+impl Config {
+    pub const fn new() -> Config {
+        Config {
+            native_stack_bytes: 64 << 10,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::new()
+    }
+}
+
+/// A function of an instance: its index in the module's function space (imports first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Func(u32);
+
+impl Func {
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
+/// Why a call did not finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallError {
+    Trap(Trap),
+    /// The number or types of arguments or results do not match the function's type, or
+    /// the function is not one of this instance's.
+    Signature,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Trap(t) => write!(f, "{t}"),
+            CallError::Signature => {
+                f.write_str("arguments or results do not match the function's type")
+            }
+        }
+    }
+}
+
+impl core::error::Error for CallError {}
+
+/// An instance living entirely in caller buffers. `'a` borrows the file bytes, code
+/// region, state buffer, memory buffer and host functions.
+pub struct Instance<'a> {
+    rt: NonNull<Runtime<'a>>,
+    _state: PhantomData<&'a mut [u8]>,
+}
+
+// SAFETY: the instance owns (borrows exclusively) everything it points to: the state and
+// memory buffers; the code region is only executed; host functions are `Send + Sync`.
+unsafe impl Send for Instance<'_> {}
+
+impl<'a> Instance<'a> {
+    /// Loads the code into `code`, lays out `state`, links the imports against `hosts`,
+    /// initialises globals, tables (element segments) and memory (data segments; the
+    /// initial pages are zeroed first), and runs the start function. `memory.len()`
+    /// bounds `memory.grow`, as does the declared maximum.
+    pub fn new(
+        file: &AotFile<'a>,
+        code: &'a mut dyn ExecMemory,
+        state: &'a mut [u8],
+        memory: &'a mut [u8],
+        hosts: &'a [HostFunc<'a>],
+        config: &Config,
+    ) -> Result<Instance<'a>, BareError> {
+        let meta = check_file(file)?;
+        let layout = Layout::of(&meta)?;
+        if state.len() < layout.total {
+            return Err(BareError::StateTooSmall {
+                need: layout.total,
+                have: state.len(),
+            });
+        }
+        if !(state.as_ptr() as usize).is_multiple_of(STATE_ALIGN) {
+            return Err(BareError::StateMisaligned);
+        }
+        let (min, _) = memory_bytes(&meta)?;
+        if memory.len() < min {
+            return Err(BareError::MemoryTooSmall {
+                need: min,
+                have: memory.len(),
+            });
+        }
+        let rt = Runtime::init(
+            file, &meta, &layout, code, state, memory, min, hosts, config,
+        )?;
+        let inst = Instance {
+            rt,
+            _state: PhantomData,
+        };
+        if let Some(start) = meta.start() {
+            let ty = inst.rt().func_type(start).unwrap_or_default();
+            if ty.param_count() != 0 || ty.result_count() != 0 {
+                return Err(BareError::Meta(MetaError::Malformed {
+                    offset: 0,
+                    what: "the start function takes parameters or returns results",
+                }));
+            }
+            let scratch = inst.rt().scratch;
+            // SAFETY: `rt` was just initialised in `state`, borrowed for 'a; the start
+            // function uses no cells.
+            unsafe { runtime::invoke(rt.as_ptr(), start, scratch) }.map_err(BareError::Start)?;
+        }
+        Ok(inst)
+    }
+
+    fn rt(&self) -> &Runtime<'a> {
+        // SAFETY: points into the state buffer this instance borrows.
+        unsafe { self.rt.as_ref() }
+    }
+
+    /// The exported function called `export`.
+    pub fn func(&self, export: &str) -> Option<Func> {
+        let e = self.rt().meta.export(export).ok()??;
+        (e.kind == ExternKind::Func).then_some(Func(e.index))
+    }
+
+    /// Function `index` of the module's function space, if it exists.
+    pub fn func_at(&self, index: u32) -> Option<Func> {
+        (index < self.rt().meta.num_funcs).then_some(Func(index))
+    }
+
+    /// Functions in the module's function space (imports included).
+    pub fn func_count(&self) -> u32 {
+        self.rt().meta.num_funcs
+    }
+
+    /// The type of `f` (empty if `f` is not a function of this instance).
+    pub fn func_type(&self, f: Func) -> FuncSig<'a> {
+        self.rt().func_type(f.0).unwrap_or_default()
+    }
+
+    /// Calls `f` with typed arguments; `results` must have one slot per result.
+    pub fn call(
+        &mut self,
+        f: Func,
+        args: &[Value],
+        results: &mut [Value],
+    ) -> Result<(), CallError> {
+        let ty = self.rt().func_type(f.0).ok_or(CallError::Signature)?;
+        let nfuncs = self.rt().meta.num_funcs;
+        if args.len() != ty.param_count()
+            || results.len() != ty.result_count()
+            || args.iter().zip(ty.params()).any(|(a, t)| a.ty() != t)
+            || args
+                .iter()
+                .any(|a| matches!(a, Value::FuncRef(Some(i)) if *i >= nfuncs))
+        {
+            return Err(CallError::Signature);
+        }
+        // The outermost call uses the scratch cells in the state buffer; a call from a
+        // host function (re-entering through `from_raw`) must not overwrite them.
+        let mut nested = [0 as Cell; NESTED_CALL_CELLS];
+        let cells = if self.rt().depth == 0 {
+            self.rt().scratch
+        } else if ty.param_count().max(ty.result_count()) <= NESTED_CALL_CELLS {
+            nested.as_mut_ptr()
+        } else {
+            return Err(CallError::Trap(Trap::Host(
+                "a nested typed call of more than 16 values: use call_cells",
+            )));
+        };
+        // SAFETY: `cells` holds max(params, results) cells of the function's type.
+        unsafe {
+            for (i, a) in args.iter().enumerate() {
+                *cells.add(i) = a.to_cell();
+            }
+            runtime::invoke(self.rt.as_ptr(), f.0, cells).map_err(CallError::Trap)?;
+            for (i, (r, t)) in results.iter_mut().zip(ty.results()).enumerate() {
+                *r = Value::from_cell(t, *cells.add(i));
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f` with untyped cells: arguments in, results out; `cells` must hold
+    /// `max(params, results)` cells.
+    pub fn call_cells(&mut self, f: Func, cells: &mut [Cell]) -> Result<(), CallError> {
+        let ty = self.rt().func_type(f.0).ok_or(CallError::Signature)?;
+        if cells.len() < ty.param_count().max(ty.result_count()) {
+            return Err(CallError::Signature);
+        }
+        // SAFETY: `cells` is long enough for the function's type.
+        unsafe { runtime::invoke(self.rt.as_ptr(), f.0, cells.as_mut_ptr()) }
+            .map_err(CallError::Trap)
+    }
+
+    /// Linear memory 0 at its current size (empty if there is none).
+    pub fn memory(&self) -> &[u8] {
+        self.rt().memory.as_ref().map_or(&[], |m| m.data())
+    }
+
+    pub fn memory_mut(&mut self) -> &mut [u8] {
+        // SAFETY: points into the state buffer this instance borrows; `&mut self` makes
+        // the access unique.
+        let rt = unsafe { self.rt.as_mut() };
+        rt.memory.as_mut().map_or(&mut [], |m| m.data_mut())
+    }
+
+    /// The value of the exported global `export`.
+    pub fn global(&self, export: &str) -> Option<Value> {
+        let e = self.rt().meta.export(export).ok()??;
+        if e.kind != ExternKind::Global {
+            return None;
+        }
+        self.rt().global_value(e.index)
+    }
+
+    /// The instance as a raw pointer into its state buffer (for the C API).
+    pub fn as_raw(&self) -> *mut c_void {
+        self.rt.as_ptr().cast()
+    }
+
+    /// The instance behind a pointer from [`Instance::as_raw`]. A host function may use
+    /// it to call back into its instance (the nested call shares the outer call's stack
+    /// budget).
+    ///
+    /// # Safety
+    /// `p` came from `as_raw` of an instance whose buffers are still borrowed for `'a`;
+    /// handles to one instance are used one at a time (a host function running inside
+    /// a call may use one while the caller's handle waits for the call to return).
+    pub unsafe fn from_raw(p: *mut c_void) -> Instance<'a> {
+        Instance {
+            // SAFETY: non-null by the caller's contract.
+            rt: NonNull::new_unchecked(p.cast()),
+            _state: PhantomData,
+        }
+    }
+}

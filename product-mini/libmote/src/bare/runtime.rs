@@ -1,0 +1,714 @@
+//! The instance state in the caller's buffer: its layout, initialisation and calls, and
+//! the instance as the runtime's rules and helpers (`mote_core::runtime`) reach it.
+
+use core::ffi::c_void;
+use core::mem::{align_of, size_of};
+use core::ptr::{self, NonNull};
+
+use mote_core::aot::context::VmContext;
+use mote_core::aot::format::AotFile;
+use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
+use mote_core::runtime::helpers::{AotRuntime, HelperFns};
+use mote_core::runtime::instance::{self, eval_const, Instance, SigId, TablePair};
+use mote_core::runtime::{Memory, Table};
+use mote_core::trap::HOST_TRAP_CODE;
+use mote_core::types::{ElemMode, MemoryType, TableType};
+use mote_core::{Cell, Trap, Value};
+
+use super::{BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
+use mote_loader::{load_into, ExecMemory, HelperTable, LoadedCode};
+
+/// The state buffer holds u64 cells; pointers need no more.
+pub(crate) const STATE_ALIGN: usize = if align_of::<Runtime<'static>>() > 8 {
+    align_of::<Runtime<'static>>()
+} else {
+    8
+};
+
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct TypeInfo {
+    /// Offset of the type's entry in the metadata.
+    offset: u32,
+    /// Index of the first structurally equal type.
+    canon: u32,
+}
+
+/// An element segment's references in the element-cell area: passive segments keep
+/// their evaluated items there; a dropped (active, declared) segment has none.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct ElemInfo {
+    /// Index of the first cell.
+    first: u32,
+    count: u32,
+}
+
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct DataInfo {
+    offset: u32,
+    len: u32,
+}
+
+/// Per-instance runtime data at the start of the state buffer; `VmContext::runtime`
+/// points here. The context comes first so that its address is the runtime's.
+#[repr(C)]
+pub(crate) struct Runtime<'a> {
+    pub(crate) ctx: VmContext,
+    /// Memory 0 in the caller's memory buffer, if the module has one; `ctx.memory`
+    /// points here.
+    pub(crate) memory: Option<Memory>,
+    code: LoadedCode<'a>,
+    pub(crate) meta: Meta<'a>,
+    hosts: &'a [HostFunc<'a>],
+    /// The full trap when `ctx.trap == HOST_TRAP_CODE`.
+    pending: Option<Trap>,
+    stack_bytes: usize,
+    /// Calls from the embedder in progress (more than one when a host function calls
+    /// back into the instance); only the outermost sets the stack limit.
+    pub(crate) depth: u32,
+    globals: *mut Cell,
+    global_ptrs: *mut *mut Cell,
+    tables: *mut Table,
+    types: *mut TypeInfo,
+    func_types: *mut u32,
+    bindings: *mut u32,
+    elems: *mut ElemInfo,
+    elem_cells: *mut Cell,
+    datas: *mut DataInfo,
+    data_dropped: *mut u32,
+    pub(crate) scratch: *mut Cell,
+}
+
+/// Offsets of the arrays in the state buffer.
+pub(crate) struct Layout {
+    globals: usize,
+    global_ptrs: usize,
+    tables: usize,
+    table_cells: usize,
+    types: usize,
+    func_types: usize,
+    bindings: usize,
+    elems: usize,
+    elem_cells: usize,
+    datas: usize,
+    data_dropped: usize,
+    scratch: usize,
+    pub(crate) total: usize,
+}
+
+struct Cursor(usize);
+
+impl Cursor {
+    /// Reserves `count` items of `T`; the offset of the first.
+    fn take<T>(&mut self, count: usize) -> Result<usize, BareError> {
+        let too_large = BareError::TooLarge("the instance state");
+        let a = align_of::<T>().max(1);
+        let start = self.0.checked_add(a - 1).ok_or(too_large.clone())? & !(a - 1);
+        let bytes = count.checked_mul(size_of::<T>()).ok_or(too_large.clone())?;
+        self.0 = start.checked_add(bytes).ok_or(too_large)?;
+        Ok(start)
+    }
+}
+
+/// A table's capacity: its declared maximum, but no more than `max(min, TABLE_ROOM)`.
+fn table_capacity(min: u64, max: Option<u64>) -> u64 {
+    let room = min.max(TABLE_ROOM);
+    max.map_or(room, |m| m.min(room)).max(min)
+}
+
+impl Layout {
+    pub(crate) fn of(meta: &Meta<'_>) -> Result<Layout, BareError> {
+        let mut cells = 0usize;
+        for t in meta.tables() {
+            let t = t.map_err(BareError::Meta)?;
+            let cap = usize::try_from(table_capacity(t.limits.min, t.limits.max))
+                .ok()
+                .filter(|&c| c <= u32::MAX as usize)
+                .ok_or(BareError::TooLarge("a table"))?;
+            cells = cells
+                .checked_add(cap)
+                .ok_or(BareError::TooLarge("the tables"))?;
+        }
+        // Only passive segments keep their references after instantiation.
+        let mut passive_items = 0usize;
+        for e in meta.elements() {
+            let e = e.map_err(BareError::Meta)?;
+            if e.mode == ElemMode::Passive {
+                passive_items = passive_items
+                    .checked_add(e.items.item_count() as usize)
+                    .ok_or(BareError::TooLarge("the element segments"))?;
+            }
+        }
+        let n = |v: u32| v as usize;
+        let mut c = Cursor(0);
+        c.take::<Runtime<'static>>(1)?;
+        Ok(Layout {
+            globals: c.take::<Cell>(n(meta.num_globals))?,
+            global_ptrs: c.take::<*mut Cell>(n(meta.num_globals))?,
+            tables: c.take::<Table>(n(meta.num_tables))?,
+            table_cells: c.take::<Cell>(cells)?,
+            types: c.take::<TypeInfo>(n(meta.num_types))?,
+            func_types: c.take::<u32>(n(meta.num_funcs))?,
+            bindings: c.take::<u32>(n(meta.num_imported_funcs))?,
+            elems: c.take::<ElemInfo>(n(meta.num_elements))?,
+            elem_cells: c.take::<Cell>(passive_items)?,
+            datas: c.take::<DataInfo>(n(meta.num_datas))?,
+            data_dropped: c.take::<u32>(n(meta.num_datas).div_ceil(32))?,
+            scratch: c.take::<Cell>(n(meta.max_arity))?,
+            total: c.take::<u8>(0)?,
+        })
+    }
+}
+
+fn meta_err(e: mote_core::aot::meta::MetaError) -> BareError {
+    BareError::Meta(e)
+}
+
+impl<'a> Runtime<'a> {
+    /// Builds the runtime in `state` (already checked for size and alignment), links,
+    /// loads the code and initialises globals, tables and memory. The start function is
+    /// left to the caller.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn init(
+        file: &AotFile<'a>,
+        meta: &Meta<'a>,
+        layout: &Layout,
+        code: &'a mut dyn ExecMemory,
+        state: &'a mut [u8],
+        memory: &'a mut [u8],
+        mem_min: usize,
+        hosts: &'a [HostFunc<'a>],
+        config: &Config,
+    ) -> Result<NonNull<Runtime<'a>>, BareError> {
+        state[..layout.total].fill(0);
+        let base = state.as_mut_ptr();
+        // SAFETY: every offset lies inside `state[..layout.total]` and is aligned for its
+        // type (`Layout::of`, and the buffer start is STATE_ALIGN-aligned).
+        let at = |off: usize| unsafe { base.add(off) };
+
+        // Types: offsets and canonical ids.
+        let types = at(layout.types) as *mut TypeInfo;
+        let mut ntypes = 0usize;
+        for (i, t) in meta.types().enumerate() {
+            let (offset, ty) = t.map_err(meta_err)?;
+            let mut canon = i as u32;
+            for j in 0..i {
+                // SAFETY: j < i < num_types, written in an earlier iteration.
+                let other = unsafe { (*types.add(j)).offset };
+                if meta.type_at(other as usize).map_err(meta_err)? == ty {
+                    canon = j as u32;
+                    break;
+                }
+            }
+            // SAFETY: i < num_types.
+            unsafe {
+                *types.add(i) = TypeInfo {
+                    offset: offset as u32,
+                    canon,
+                }
+            };
+            ntypes += 1;
+        }
+        let type_of = |ti: u32| -> Result<FuncType<'a>, BareError> {
+            if ti as usize >= ntypes {
+                return Err(BareError::Unsupported("a type index out of range"));
+            }
+            // SAFETY: ti < ntypes.
+            let off = unsafe { (*types.add(ti as usize)).offset };
+            meta.type_at(off as usize).map_err(meta_err)
+        };
+
+        // Function types and import bindings.
+        let func_types = at(layout.func_types) as *mut u32;
+        let bindings = at(layout.bindings) as *mut u32;
+        let mut f = 0usize;
+        for import in meta.imports() {
+            let import = import.map_err(meta_err)?;
+            let ImportDesc::Func(ti) = import.desc else {
+                continue;
+            };
+            let want = type_of(ti)?;
+            let host = hosts
+                .iter()
+                .position(|h| h.module == import.module && h.name == import.name)
+                .ok_or_else(|| BareError::UnknownImport {
+                    module: Name::of(import.module),
+                    name: Name::of(import.name),
+                })?;
+            if !want.matches(hosts[host].params, hosts[host].results) {
+                return Err(BareError::ImportMismatch {
+                    module: Name::of(import.module),
+                    name: Name::of(import.name),
+                });
+            }
+            // SAFETY: f < num_imported_funcs ≤ num_funcs.
+            unsafe {
+                *func_types.add(f) = ti;
+                *bindings.add(f) = host as u32;
+            }
+            f += 1;
+        }
+        for ti in meta.functions() {
+            let ti = ti.map_err(meta_err)?;
+            if f >= meta.num_funcs as usize {
+                break;
+            }
+            // SAFETY: f < num_funcs.
+            unsafe { *func_types.add(f) = ti };
+            f += 1;
+        }
+
+        let helpers = HELPERS.addresses();
+        let loaded = load_into(file, code, &HelperTable::new(&helpers))?;
+
+        let memory = match meta.memories().next() {
+            None => None,
+            Some(limits) => {
+                let ty = MemoryType {
+                    limits: limits.map_err(meta_err)?,
+                };
+                let base = NonNull::new(memory.as_mut_ptr()).ok_or(BareError::MemoryTooSmall {
+                    need: mem_min,
+                    have: 0,
+                })?;
+                // SAFETY: the buffer is borrowed for 'a, as long as the instance lives.
+                let m = unsafe { Memory::in_buffer(ty, base, memory.len()) }.map_err(|_| {
+                    BareError::MemoryTooSmall {
+                        need: mem_min,
+                        have: memory.len(),
+                    }
+                })?;
+                Some(m)
+            }
+        };
+        let rt = base as *mut Runtime<'a>;
+        // SAFETY: `rt` is the aligned start of the zeroed state buffer.
+        unsafe {
+            ptr::write(
+                rt,
+                Runtime {
+                    ctx: VmContext {
+                        memory: ptr::null_mut(),
+                        globals: ptr::null(),
+                        stack_limit: 0,
+                        trap: 0,
+                        helpers: ptr::null(),
+                        runtime: ptr::null_mut(),
+                    },
+                    memory,
+                    code: loaded,
+                    meta: *meta,
+                    hosts,
+                    pending: None,
+                    stack_bytes: config.native_stack_bytes,
+                    depth: 0,
+                    globals: at(layout.globals) as *mut Cell,
+                    global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
+                    tables: at(layout.tables) as *mut Table,
+                    types,
+                    func_types,
+                    bindings,
+                    elems: at(layout.elems) as *mut ElemInfo,
+                    elem_cells: at(layout.elem_cells) as *mut Cell,
+                    datas: at(layout.datas) as *mut DataInfo,
+                    data_dropped: at(layout.data_dropped) as *mut u32,
+                    scratch: at(layout.scratch) as *mut Cell,
+                },
+            );
+            (*rt).ctx.runtime = rt as *mut c_void;
+            (*rt).ctx.helpers = HELPERS.0.as_ptr().cast();
+            (*rt).ctx.globals = (*rt).global_ptrs;
+            if let Some(m) = &mut (*rt).memory {
+                (*rt).ctx.memory = (m as *mut Memory).cast();
+            }
+            (*rt).init_globals()?;
+            (*rt).init_tables(at(layout.table_cells) as *mut Cell)?;
+            (*rt).init_segments()?;
+            Ok(NonNull::new_unchecked(rt))
+        }
+    }
+
+    fn init_globals(&mut self) -> Result<(), BareError> {
+        for (i, g) in self.meta.globals().enumerate() {
+            let g = g.map_err(meta_err)?;
+            if i >= self.meta.num_globals as usize {
+                break;
+            }
+            // Earlier globals are initialised; later ones read as 0 (validation refuses
+            // a reference to them).
+            let v = eval_const(self, &g.init).map_err(BareError::Init)?;
+            // SAFETY: i < num_globals.
+            unsafe {
+                *self.globals.add(i) = v;
+                *self.global_ptrs.add(i) = self.globals.add(i);
+            }
+        }
+        Ok(())
+    }
+
+    fn init_tables(&mut self, mut cells: *mut Cell) -> Result<(), BareError> {
+        for (i, t) in self.meta.tables().enumerate() {
+            let t = t.map_err(meta_err)?;
+            if i >= self.meta.num_tables as usize {
+                break;
+            }
+            // Fits u32: checked by `Layout::of`.
+            let cap = table_capacity(t.limits.min, t.limits.max) as u32;
+            let ty = TableType {
+                element: t.element,
+                limits: t.limits,
+            };
+            // SAFETY: i < num_tables; the capacities sum to the table-cell area, which
+            // the instance borrows for 'a.
+            unsafe {
+                let table = Table::in_buffer(ty, NonNull::new_unchecked(cells), cap)
+                    .map_err(BareError::Init)?;
+                ptr::write(self.tables.add(i), table);
+                cells = cells.add(cap as usize);
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps passive element segments' references and the data segments' places, then
+    /// applies the active segments (`instance::initialize`).
+    fn init_segments(&mut self) -> Result<(), BareError> {
+        let mut next = 0u32;
+        for (i, e) in self.meta.elements().enumerate() {
+            let e = e.map_err(meta_err)?;
+            if i >= self.meta.num_elements as usize {
+                break;
+            }
+            let mut info = ElemInfo {
+                first: next,
+                count: 0,
+            };
+            if e.mode == ElemMode::Passive {
+                for item in e.items {
+                    let cell =
+                        eval_const(self, &item.map_err(meta_err)?).map_err(BareError::Init)?;
+                    // SAFETY: Σ passive item counts cells were laid out (`Layout::of`).
+                    unsafe { *self.elem_cells.add((next + info.count) as usize) = cell };
+                    info.count += 1;
+                }
+                next += info.count;
+            }
+            // SAFETY: i < num_elements.
+            unsafe { *self.elems.add(i) = info };
+        }
+        for (i, d) in self.meta.datas().enumerate() {
+            let d = d.map_err(meta_err)?;
+            if i >= self.meta.num_datas as usize {
+                break;
+            }
+            // SAFETY: i < num_datas.
+            unsafe {
+                *self.datas.add(i) = DataInfo {
+                    offset: d.offset as u32,
+                    len: d.bytes.len() as u32,
+                };
+            }
+        }
+        let meta = self.meta;
+        instance::initialize(self, &meta).map_err(BareError::Init)
+    }
+
+    pub(crate) fn func_type(&self, f: u32) -> Option<FuncType<'a>> {
+        if f >= self.meta.num_funcs {
+            return None;
+        }
+        // SAFETY: f < num_funcs; the type index was checked against num_types by the
+        // metadata reader.
+        let ti = unsafe { *self.func_types.add(f as usize) };
+        if ti >= self.meta.num_types {
+            return None;
+        }
+        let off = unsafe { (*self.types.add(ti as usize)).offset };
+        self.meta.type_at(off as usize).ok()
+    }
+
+    pub(crate) fn global_value(&self, g: u32) -> Option<Value> {
+        let ty = self.meta.globals().nth(g as usize)?.ok()?.ty.content;
+        // SAFETY: the metadata has a global `g`, so g < num_globals.
+        Some(Value::from_cell(ty, unsafe {
+            *self.globals.add(g as usize)
+        }))
+    }
+}
+
+/// The canonical signature of type `ti`, if it exists.
+fn canon(rt: &Runtime<'_>, ti: u32) -> Option<SigId> {
+    // SAFETY: checked against num_types.
+    (ti < rt.meta.num_types).then(|| unsafe { (*rt.types.add(ti as usize)).canon })
+}
+
+impl Instance for Runtime<'_> {
+    fn memory(&mut self, index: u32) -> Result<&mut Memory, Trap> {
+        match &mut self.memory {
+            Some(m) if index == 0 => Ok(m),
+            _ => Err(Trap::MemoryOutOfBounds),
+        }
+    }
+
+    fn table(&mut self, index: u32) -> Result<&mut Table, Trap> {
+        if index >= self.meta.num_tables {
+            return Err(Trap::TableOutOfBounds);
+        }
+        // SAFETY: index < num_tables, initialised by `init_tables`.
+        Ok(unsafe { &mut *self.tables.add(index as usize) })
+    }
+
+    fn table_pair(&mut self, dst: u32, src: u32) -> Result<TablePair<'_>, Trap> {
+        let n = self.meta.num_tables;
+        if dst >= n || src >= n {
+            return Err(Trap::TableOutOfBounds);
+        }
+        // SAFETY: both < num_tables; distinct indices are distinct tables (no imports).
+        unsafe {
+            if dst == src {
+                return Ok(TablePair::Same(&mut *self.tables.add(dst as usize)));
+            }
+            Ok(TablePair::Distinct(
+                &mut *self.tables.add(dst as usize),
+                &*self.tables.add(src as usize),
+            ))
+        }
+    }
+
+    fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap> {
+        if segment >= self.meta.num_datas {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        let data: &[u8] = if get_bit(self.data_dropped, segment as usize) {
+            &[]
+        } else {
+            // SAFETY: segment < num_datas.
+            let info = unsafe { *self.datas.add(segment as usize) };
+            let start = info.offset as usize;
+            start
+                .checked_add(info.len as usize)
+                .and_then(|end| self.meta.bytes().get(start..end))
+                .unwrap_or(&[])
+        };
+        Ok((self.memory(memory)?, data))
+    }
+
+    fn table_and_elements(
+        &mut self,
+        table: u32,
+        segment: u32,
+    ) -> Result<(&mut Table, &[Cell]), Trap> {
+        if segment >= self.meta.num_elements {
+            return Err(Trap::TableOutOfBounds);
+        }
+        // SAFETY: segment < num_elements; its cells lie in the element-cell area, apart
+        // from the tables.
+        let items = unsafe {
+            let info = *self.elems.add(segment as usize);
+            core::slice::from_raw_parts(
+                self.elem_cells.add(info.first as usize),
+                info.count as usize,
+            )
+        };
+        Ok((self.table(table)?, items))
+    }
+
+    fn drop_data(&mut self, segment: u32) {
+        if segment < self.meta.num_datas {
+            set_bit(self.data_dropped, segment as usize);
+        }
+    }
+
+    fn drop_elements(&mut self, segment: u32) {
+        if segment < self.meta.num_elements {
+            // SAFETY: segment < num_elements.
+            unsafe { (*self.elems.add(segment as usize)).count = 0 };
+        }
+    }
+
+    fn global(&self, index: u32) -> Result<Cell, Trap> {
+        if index >= self.meta.num_globals {
+            return Err(Trap::Host("global.get of an unknown global"));
+        }
+        // SAFETY: index < num_globals.
+        Ok(unsafe { *self.globals.add(index as usize) })
+    }
+
+    fn func_ref(&self, index: u32) -> Result<Cell, Trap> {
+        if index >= self.meta.num_funcs {
+            return Err(Trap::Host("ref.func of an unknown function"));
+        }
+        Ok(Cell::from(index) + 1)
+    }
+
+    fn type_sig(&self, index: u32) -> Option<SigId> {
+        canon(self, index)
+    }
+
+    fn ref_sig(&self, cell: Cell) -> Option<SigId> {
+        let f = u32::try_from(cell.checked_sub(1)?).ok()?;
+        if f >= self.meta.num_funcs {
+            return None;
+        }
+        // SAFETY: f < num_funcs.
+        canon(self, unsafe { *self.func_types.add(f as usize) })
+    }
+}
+
+/// The no-heap runtime as the AOT helpers reach it.
+pub(crate) struct Bare;
+
+/// The helpers of every bare instance (`VmContext::helpers`, and what calls are
+/// relocated against).
+static HELPERS: HelperFns = HelperFns::of::<Bare>();
+
+// SAFETY: `VmContext::runtime` of a bare instance points at its `Runtime`, set before
+// any generated code runs (`Runtime::init`).
+unsafe impl AotRuntime for Bare {
+    type Instance<'a> = Runtime<'static>;
+
+    unsafe fn with_instance<R>(
+        ctx: *mut VmContext,
+        f: impl FnOnce(&mut Runtime<'static>) -> R,
+    ) -> R {
+        // SAFETY: the trait's contract; the runtime outlives the call.
+        f(unsafe { &mut *((*ctx).runtime as *mut Runtime<'static>) })
+    }
+
+    unsafe fn set_trap(ctx: *mut VmContext, trap: Trap) {
+        // SAFETY: as above.
+        unsafe { set_trap((*ctx).runtime as *mut Runtime<'static>, trap) }
+    }
+
+    unsafe fn call_func(ctx: *mut VmContext, index: u32, cells: *mut Cell) -> Result<(), Trap> {
+        // SAFETY: as above; the generated caller passes cells of the callee's type. A
+        // trap is left in the context by `call_func`.
+        unsafe { call_func((*ctx).runtime as *mut Runtime<'static>, index, cells) };
+        Ok(())
+    }
+
+    unsafe fn call_ref(ctx: *mut VmContext, cell: Cell, cells: *mut Cell) -> Result<(), Trap> {
+        let index = u32::try_from(cell - 1).map_err(|_| Trap::UndefinedElement)?;
+        // SAFETY: the trait's contract.
+        unsafe { Self::call_func(ctx, index, cells) }
+    }
+}
+
+fn set_bit(bits: *mut u32, i: usize) {
+    // SAFETY: callers pass i < the segment count the bitset was sized for.
+    unsafe { *bits.add(i / 32) |= 1 << (i % 32) };
+}
+
+fn get_bit(bits: *mut u32, i: usize) -> bool {
+    // SAFETY: as in `set_bit`.
+    unsafe { *bits.add(i / 32) & (1 << (i % 32)) != 0 }
+}
+
+/// Records `trap` in the context (and the full trap when it has no code of its own).
+///
+/// # Safety
+/// `rt` is a live runtime.
+pub(crate) unsafe fn set_trap(rt: *mut Runtime<'_>, trap: Trap) {
+    let code = trap.code();
+    if code == HOST_TRAP_CODE {
+        (*rt).pending = Some(trap);
+    }
+    (*rt).ctx.trap = code;
+}
+
+/// Reads and clears the pending trap.
+unsafe fn take_trap(rt: *mut Runtime<'_>) -> Result<(), Trap> {
+    let code = core::mem::replace(&mut (*rt).ctx.trap, 0);
+    let pending = (*rt).pending.take();
+    if code == 0 {
+        return Ok(());
+    }
+    Err(if code == HOST_TRAP_CODE {
+        pending.unwrap_or(Trap::Host("unknown host trap"))
+    } else {
+        Trap::from_code(code).unwrap_or(Trap::Host("unknown trap code"))
+    })
+}
+
+/// A call from the embedder: the outermost one sets the stack limit below this frame;
+/// runs `f` and returns its trap (the context is clean afterwards).
+///
+/// # Safety
+/// `rt` is a live runtime; `cells` holds max(params, results) cells of `f`'s type.
+#[inline(never)]
+pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
+    if (*rt).depth == 0 {
+        let marker = 0u8;
+        let sp = core::hint::black_box(&marker) as *const u8 as usize;
+        (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
+    }
+    // A nested call starts while its caller is inside a host function, where no trap is
+    // pending.
+    (*rt).depth = (*rt).depth.saturating_add(1);
+    (*rt).ctx.trap = 0;
+    (*rt).pending = None;
+    call_func(rt, f, cells);
+    (*rt).depth -= 1;
+    take_trap(rt)
+}
+
+/// Calls function `f` of the instance (host or generated code); a trap is left in the
+/// context.
+///
+/// # Safety
+/// As for [`invoke`], with the stack limit already set.
+pub(crate) unsafe fn call_func(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) {
+    let nimp = (*rt).meta.num_imported_funcs;
+    if f < nimp {
+        if let Err(t) = call_host(rt, f, cells) {
+            set_trap(rt, t);
+        }
+        return;
+    }
+    let Some(entry) = (*rt).code.trampoline((f - nimp) as usize) else {
+        set_trap(rt, Trap::Host("call of an unknown function"));
+        return;
+    };
+    let entry: unsafe extern "C" fn(*mut VmContext, *mut Cell) =
+        core::mem::transmute(entry as usize);
+    entry(&mut (*rt).ctx, cells);
+}
+
+/// Calls the host function bound to import `f`.
+///
+/// # Safety
+/// `rt` is a live runtime; `cells` holds max(params, results) cells of the import's type.
+pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
+    if f >= (*rt).meta.num_imported_funcs {
+        return Err(Trap::Host("call of an unknown function"));
+    }
+    let binding = *(*rt).bindings.add(f as usize) as usize;
+    let hosts = (*rt).hosts;
+    let host = *hosts
+        .get(binding)
+        .ok_or(Trap::Host("call of an unknown function"))?;
+    let n = host.params.len().max(host.results.len());
+    let cells: &mut [Cell] = if n == 0 {
+        &mut []
+    } else {
+        core::slice::from_raw_parts_mut(cells, n)
+    };
+    let mut call = HostCall {
+        memory: (*rt).ctx.memory,
+        data: host.data,
+        trap: None,
+        _memory: core::marker::PhantomData,
+    };
+    match host.func {
+        HostFn::Rust(func) => func(&mut call, cells),
+        HostFn::C(func) => {
+            if func(&mut call, cells.as_mut_ptr(), host.data) == 0 {
+                Ok(())
+            } else {
+                Err(call.trap.unwrap_or(Trap::Host("host function failed")))
+            }
+        }
+    }
+}
