@@ -107,9 +107,6 @@ fn fconst(v: f64) -> String {
 struct Val {
     ty: Ty,
     s: String,
-    /// For a value loaded from linear memory: (pointer operand, loaded IR type), so that
-    /// a `drop` can keep the access alive (it must still trap in guard mode).
-    load: Option<(String, &'static str)>,
     /// Bits of a float constant.
     fbits: Option<u64>,
 }
@@ -119,7 +116,6 @@ impl Val {
         Val {
             ty,
             s: s.into(),
-            load: None,
             fbits: None,
         }
     }
@@ -595,22 +591,32 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     }
 
     /// `load` of `irty` (i8/i16/i32/i64/float/double), extended to `ty`.
+    ///
+    /// With guard pages the access itself is the bounds check: out of bounds, it faults
+    /// and the platform turns the fault into the trap. So in guard mode every load is
+    /// volatile, which LLVM may neither delete (when the value is unused, dropped,
+    /// overwritten, masked away or `select`ed out), nor move onto the path that uses it,
+    /// nor merge with another (`select` of two loads into a load of a `select`). One x86
+    /// pass ignores this and is switched off in `llvm::init_targets`. With explicit
+    /// checks the trap is a branch before the load, which needs none of this.
+    /// `tests/wast/dropped_loads.wast` checks each of these cases on every engine.
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
         let p = self.mem_ptr(&a.s, m.offset, size, irty);
-        let v = self.def(format!("load {irty}, {irty}* {p}, align 1, !tbaa !5"));
+        let volatile = match self.g.opts.bounds_checks {
+            BoundsChecks::Guard => "volatile ",
+            BoundsChecks::Explicit => "",
+        };
+        let v = self.def(format!(
+            "load {volatile}{irty}, {irty}* {p}, align 1, !tbaa !5"
+        ));
         let v = if irty != ty.ir() {
             let ext = if signed { "sext" } else { "zext" };
             self.def(format!("{ext} {irty} {v} to {}", ty.ir()))
         } else {
             v
         };
-        self.stack.push(Val {
-            ty,
-            s: v,
-            load: Some((p, irty)),
-            fbits: None,
-        });
+        self.push(ty, v);
     }
 
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
@@ -1652,12 +1658,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 );
             }
             O::Drop => {
-                let v = self.pop();
-                if let (Some((p, irty)), BoundsChecks::Guard) = (v.load, self.g.opts.bounds_checks)
-                {
-                    // The access must still fault (and so trap) when its value is unused.
-                    self.def(format!("load volatile {irty}, {irty}* {p}, align 1"));
-                }
+                self.pop();
             }
             O::Select | O::TypedSelect { .. } => {
                 let c = self.pop();

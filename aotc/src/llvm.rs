@@ -54,6 +54,23 @@ fn init_targets() {
         Target::initialize_aarch64(&c);
         Target::initialize_arm(&c);
         Target::initialize_riscv(&c);
+        // x86's cmov conversion turns a `cmov` that reads memory into a branch around the
+        // read, ignoring that the load is volatile (LLVM 14); in guard mode that read is
+        // the bounds check and must happen on both paths (see `ir.rs`, `load`). A `cmov`
+        // with a memory operand always reads it.
+        let args = [
+            c"aotc".as_ptr(),
+            c"-x86-cmov-converter-force-mem-operand=false".as_ptr(),
+        ];
+        // SAFETY: argv holds two NUL-terminated strings that outlive the call; this runs
+        // once, before any compilation reads LLVM's options.
+        unsafe {
+            inkwell::llvm_sys::support::LLVMParseCommandLineOptions(
+                args.len() as i32,
+                args.as_ptr(),
+                std::ptr::null(),
+            )
+        };
     });
 }
 

@@ -582,3 +582,17 @@ stdin said: "
         [50_000_000, 20_000_000, 30_000_000 - 2 * TICK]
     );
 }
+
+#[test]
+fn c_edges_stdio_streams_are_not_files() {
+    // The standard streams answer as under iwasm (and wasmtime): no position, nothing
+    // of the embedder's streams for a guest to resize, sync or flag.
+    let f = Fake::default();
+    let (code, out) = run_c(&f, all(&f), "edges", &["stdio"]);
+    assert_eq!(code, 0);
+    let expected = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/wasi/expected/edges-stdio.txt"
+    );
+    assert_eq!(out, std::fs::read_to_string(expected).unwrap());
+}

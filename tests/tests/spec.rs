@@ -1,4 +1,5 @@
-//! The official WebAssembly spec suite on every engine.
+//! The official WebAssembly spec suite on every engine, then the repository's own
+//! scripts (`tests/wast`), each engine with its own summary line.
 //!
 //! Run with `cargo test -p mote-tests --test spec`; `SPEC_FILTER=substring` runs only the
 //! scripts whose name contains it, `WASM_TESTSUITE=dir` points at another copy of the
@@ -7,7 +8,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use mote_tests::spec::{self, Config, ENGINES};
+use mote_tests::spec::{self, Config, ENGINES, REPO_ENGINES};
 
 #[test]
 fn spec_suite() {
@@ -20,7 +21,10 @@ fn spec_suite() {
     // point of this test, passing or not.
     let mut out = std::io::stdout();
 
-    if !config.dir.is_dir() {
+    let mut reports = Vec::new();
+    if config.dir.is_dir() {
+        reports = spec::run_all(ENGINES, &config, &mut out).expect("cannot read the suite");
+    } else {
         let msg = format!(
             "spec suite not found at {} (set WASM_TESTSUITE to its folder)",
             config.dir.display()
@@ -28,11 +32,11 @@ fn spec_suite() {
         assert!(std::env::var_os("CI").is_none(), "{msg}");
         let banner = "!".repeat(72);
         writeln!(out, "{banner}\nSKIPPED: {msg}\n{banner}").unwrap();
-        return;
     }
-
-    let reports = spec::run_all(ENGINES, &config, &mut out).expect("cannot read the suite");
+    let own = config.repo_scripts(repo_root);
+    reports.extend(spec::run_all(REPO_ENGINES, &own, &mut out).expect("cannot read tests/wast"));
     out.flush().unwrap();
+
     let failing: Vec<String> = reports
         .iter()
         .filter(|r| r.failed() > 0)

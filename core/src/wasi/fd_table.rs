@@ -43,13 +43,58 @@ impl FdEntry {
         matches!(self.kind, FdKind::Dir { .. })
     }
 
-    /// The file behind a descriptor used for I/O; directories are `EBADF` here, as in
-    /// wasmtime.
-    pub fn as_file(&self) -> WasiResult<&dyn WasiFile> {
+    // What each kind of call may be made on. The answers are wasmtime's: a directory is
+    // `EBADF` for anything that needs a file; the standard streams are streams, with no
+    // position (`ESPIPE`) and nothing of the host's file behind them that a guest may
+    // change (size, flags, times, sync: `EBADF`), since they are the host's own.
+
+    /// The file behind a descriptor read (`write == false`) or written as a stream
+    /// (`fd_read`, `fd_write`): it must be open that way, even for an empty transfer.
+    pub fn as_stream(&self, write: bool) -> WasiResult<&dyn WasiFile> {
         match self.kind {
+            FdKind::File {
+                read,
+                write: can_write,
+            } if (read && !write) || (can_write && write) => Ok(&*self.file),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    /// The file behind a descriptor read or written at an offset (`fd_pread`, `fd_pwrite`).
+    pub fn as_positioned(&self, write: bool) -> WasiResult<&dyn WasiFile> {
+        let file = self.as_stream(write)?;
+        if self.stdio {
+            return Err(Errno::Spipe);
+        }
+        Ok(file)
+    }
+
+    /// The file behind a descriptor whose position is moved or read (`fd_seek`, `fd_tell`).
+    pub fn as_seekable(&self) -> WasiResult<&dyn WasiFile> {
+        match self.kind {
+            FdKind::File { .. } if self.stdio => Err(Errno::Spipe),
             FdKind::File { .. } => Ok(&*self.file),
             FdKind::Dir { .. } => Err(Errno::Badf),
         }
+    }
+
+    /// The file behind a descriptor whose data or state a call acts on (`fd_sync`,
+    /// `fd_datasync`, `fd_advise`, `fd_allocate`, `fd_filestat_set_size`,
+    /// `fd_fdstat_set_flags`): a file the guest opened by path.
+    pub fn as_opened_file(&self) -> WasiResult<&dyn WasiFile> {
+        match self.kind {
+            FdKind::File { .. } if !self.stdio => Ok(&*self.file),
+            _ => Err(Errno::Badf),
+        }
+    }
+
+    /// The file or directory behind a descriptor whose times are set
+    /// (`fd_filestat_set_times`): anything but a standard stream.
+    pub fn as_opened(&self) -> WasiResult<&dyn WasiFile> {
+        if self.stdio {
+            return Err(Errno::Badf);
+        }
+        Ok(&*self.file)
     }
 
     /// The directory behind a descriptor used as the base of a path.

@@ -6,6 +6,13 @@
 //! are read and expanded here. So a path can reach nothing outside the directory it
 //! started from: `..` at the top, an absolute path and a link whose target is absolute
 //! or climbs out are all `EPERM` (what wasmtime reports for the same attempts).
+//!
+//! A trailing slash reads as POSIX pathname resolution reads it: `name/` is `name/.`, so
+//! `name` is entered as a directory (following a link) and the call acts on `.` in it.
+//! The host then answers as for `.`: `EEXIST` to create it, `EISDIR` to unlink it, and
+//! so on, which is what wasmtime answers too. The calls that read `name/` as `name`
+//! instead (`mkdir`, `rmdir`, `rename` and creating `open`) split the slash off first
+//! with [`split_trailing_slash`].
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -23,8 +30,15 @@ pub struct Resolved {
     pub dir: Rc<dyn WasiFile>,
     /// A single component, or `.` for `dir` itself.
     pub name: String,
-    /// The path ended in `/`, so what it names must be a directory.
-    pub must_be_dir: bool,
+}
+
+/// `path` without its trailing slashes, and whether it had any. A path of slashes only
+/// is left as it is (absolute, so refused by `resolve`).
+pub fn split_trailing_slash(path: &str) -> (&str, bool) {
+    match path.trim_end_matches('/') {
+        "" => (path, false),
+        trimmed => (trimmed, trimmed.len() < path.len()),
+    }
 }
 
 /// Resolves `path` relative to `base`. Symbolic links in intermediate components are
@@ -36,7 +50,6 @@ pub fn resolve(base: &Rc<dyn WasiFile>, path: &str, follow_last: bool) -> WasiRe
     if path.contains('\0') {
         return Err(Errno::Inval);
     }
-    let mut must_be_dir = path.ends_with('/');
     // Components still to walk, last one first.
     let mut pending = components_reversed(path)?;
     // The directories entered so far, so that `..` can go back without asking the host.
@@ -53,29 +66,18 @@ pub fn resolve(base: &Rc<dyn WasiFile>, path: &str, follow_last: bool) -> WasiRe
             }
             _ => {}
         }
-        let follow = !last || follow_last || must_be_dir;
-        if last && !follow {
-            return Ok(Resolved {
-                dir,
-                name,
-                must_be_dir,
-            });
+        if last && !follow_last {
+            return Ok(Resolved { dir, name });
         }
         if last {
             // Only a link is expanded; anything else (even a missing entry, which
             // `O_CREAT` may create) is the answer.
             match dir.readlink_at(&name) {
                 Ok(target) => {
-                    expand_link(&target, &mut pending, &mut links, &mut must_be_dir)?;
+                    expand_link(&target, &mut pending, &mut links)?;
                     continue;
                 }
-                Err(Errno::Inval | Errno::NoEnt) => {
-                    return Ok(Resolved {
-                        dir,
-                        name,
-                        must_be_dir,
-                    })
-                }
+                Err(Errno::Inval | Errno::NoEnt) => return Ok(Resolved { dir, name }),
                 Err(e) => return Err(e),
             }
         }
@@ -86,7 +88,7 @@ pub fn resolve(base: &Rc<dyn WasiFile>, path: &str, follow_last: bool) -> WasiRe
             }
             // Opening a link without following it fails; find out whether that was it.
             Err(e @ (Errno::Loop | Errno::NotDir)) => match dir.readlink_at(&name) {
-                Ok(target) => expand_link(&target, &mut pending, &mut links, &mut must_be_dir)?,
+                Ok(target) => expand_link(&target, &mut pending, &mut links)?,
                 Err(_) => return Err(e),
             },
             Err(e) => return Err(e),
@@ -95,7 +97,6 @@ pub fn resolve(base: &Rc<dyn WasiFile>, path: &str, follow_last: bool) -> WasiRe
     Ok(Resolved {
         dir,
         name: ".".into(),
-        must_be_dir,
     })
 }
 
@@ -107,25 +108,23 @@ const DIR_LOOKUP: OpenOptions = OpenOptions {
     fdflags: crate::wasi::types::FdFlags::empty(),
 };
 
+/// The components of `path`, last first; a trailing slash adds a last `.`.
 fn components_reversed(path: &str) -> WasiResult<Vec<String>> {
     if path.starts_with('/') {
         return Err(Errno::Perm);
     }
+    let dot = path.ends_with('/').then_some(".");
     Ok(path
         .split('/')
         .filter(|c| !c.is_empty())
+        .chain(dot)
         .rev()
         .map(String::from)
         .collect())
 }
 
 /// Puts a link's target in front of the components still to walk.
-fn expand_link(
-    target: &[u8],
-    pending: &mut Vec<String>,
-    links: &mut usize,
-    must_be_dir: &mut bool,
-) -> WasiResult<()> {
+fn expand_link(target: &[u8], pending: &mut Vec<String>, links: &mut usize) -> WasiResult<()> {
     *links += 1;
     if *links > MAX_SYMLINKS {
         return Err(Errno::Loop);
@@ -133,9 +132,6 @@ fn expand_link(
     let target = core::str::from_utf8(target).map_err(|_| Errno::Ilseq)?;
     if target.is_empty() {
         return Err(Errno::NoEnt);
-    }
-    if pending.is_empty() && target.ends_with('/') {
-        *must_be_dir = true;
     }
     pending.extend(components_reversed(target)?);
     Ok(())
@@ -285,10 +281,26 @@ mod tests {
     }
 
     #[test]
-    fn a_trailing_slash_follows_and_demands_a_directory() {
-        let r = resolve(&tree(), "to_sub/", false).ok().unwrap();
-        assert!(r.must_be_dir);
-        assert_eq!(r.name, "sub");
-        assert!(resolve(&tree(), "top/", false).ok().unwrap().must_be_dir);
+    fn a_trailing_slash_enters_a_directory_following_links() {
+        for follow in [false, true] {
+            assert_eq!(at("sub/", follow), ok("/sub", "."));
+            assert_eq!(at("sub//", follow), ok("/sub", "."));
+            assert_eq!(at("to_sub/", follow), ok("/sub", "."));
+            assert_eq!(at("top/", follow), Err(Errno::NotDir));
+            assert_eq!(at("sub/f/", follow), Err(Errno::NotDir));
+            assert_eq!(at("dangling/", follow), Err(Errno::NoEnt));
+            assert_eq!(at("sub/out/", follow), Err(Errno::Perm));
+        }
+        // A link whose text ends in `/` names a directory too.
+        assert_eq!(at("to_sub", true), ok("/sub", "."));
+        assert_eq!(at("to_sub", false), ok("", "to_sub"));
+    }
+
+    #[test]
+    fn split_trailing_slash_keeps_a_path_of_slashes() {
+        assert_eq!(split_trailing_slash("a/b//"), ("a/b", true));
+        assert_eq!(split_trailing_slash("a/b"), ("a/b", false));
+        assert_eq!(split_trailing_slash("/"), ("/", false));
+        assert_eq!(split_trailing_slash(""), ("", false));
     }
 }

@@ -1,5 +1,6 @@
 //! The official spec-suite runner: executes every top-level `.wast` script of the
-//! WebAssembly test suite on each engine and counts passed and failed directives.
+//! WebAssembly test suite on each engine and counts passed and failed directives; then
+//! the repository's own scripts (`tests/wast`) the same way.
 //!
 //! - [`suite`]: finding the scripts, running them on worker threads, the report.
 //! - [`script`]: one script's directives, in order, with its own store and linker.
@@ -15,7 +16,7 @@ mod values;
 mod watchdog;
 
 pub use script::{run_script, Failure, ScriptOutcome};
-pub use suite::{run_all, run_engine, Config, EngineReport, FileReport};
+pub use suite::{run_all, run_engine, Config, EngineReport, FileReport, REPO_SCRIPTS};
 
 use mote::aot::AotExecutor;
 use mote_core::runtime::Executor;
@@ -51,27 +52,57 @@ pub const AOT_GUARD: Engine = Engine {
 /// Every engine the suite runs on, in report order.
 pub const ENGINES: &[Engine] = &[INTERP, AOT_EXPLICIT, AOT_GUARD];
 
+/// The engines of the repository's own scripts: the same, except that the AOT engines
+/// optimise as `aotc` does by default. These scripts test what the compiler makes of
+/// code (that no load's trap is optimised away, say), which the light level the official
+/// suite uses would not show.
+pub const REPO_ENGINES: &[Engine] = &[
+    INTERP,
+    Engine {
+        name: "aot-explicit",
+        new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_explicit_full)),
+    },
+    Engine {
+        name: "aot-guard",
+        new_executor: || Box::new(AotExecutor::with_compiler(aot::compile_guard_full)),
+    },
+];
+
 mod aot {
     use mote_core::aot::format;
     use mote_core::aot::object::BoundsChecks;
     use mote_core::Module;
 
-    fn compile(module: &Module, bounds: BoundsChecks) -> Result<Vec<u8>, String> {
+    /// The suite checks semantics, not speed: a light optimisation level keeps the
+    /// thousands of small modules quick to compile.
+    const SUITE_OPT_LEVEL: u8 = 1;
+
+    fn compile(module: &Module, bounds: BoundsChecks, opt_level: u8) -> Result<Vec<u8>, String> {
         let mut opts = mote_aotc::Options::host();
         opts.bounds_checks = bounds;
-        // The suite checks semantics, not speed: a light optimisation level keeps the
-        // thousands of small modules quick to compile.
-        opts.opt_level = 1;
+        opts.opt_level = opt_level;
         let obj = mote_aotc::compile(module, &module.bytes, &opts)
             .map_err(|e| format!("AOT compilation failed: {e}"))?;
         Ok(format::write(&obj))
     }
 
     pub fn compile_explicit(module: &Module) -> Result<Vec<u8>, String> {
-        compile(module, BoundsChecks::Explicit)
+        compile(module, BoundsChecks::Explicit, SUITE_OPT_LEVEL)
     }
 
     pub fn compile_guard(module: &Module) -> Result<Vec<u8>, String> {
-        compile(module, BoundsChecks::Guard)
+        compile(module, BoundsChecks::Guard, SUITE_OPT_LEVEL)
+    }
+
+    /// At `aotc`'s default optimisation level.
+    pub fn compile_explicit_full(module: &Module) -> Result<Vec<u8>, String> {
+        let full = mote_aotc::Options::host().opt_level;
+        compile(module, BoundsChecks::Explicit, full)
+    }
+
+    /// At `aotc`'s default optimisation level.
+    pub fn compile_guard_full(module: &Module) -> Result<Vec<u8>, String> {
+        let full = mote_aotc::Options::host().opt_level;
+        compile(module, BoundsChecks::Guard, full)
     }
 }

@@ -24,9 +24,16 @@ const WORKER_STACK: usize = 32 << 20;
 /// Longest failure detail printed; panics and long result lists get cut here.
 const MAX_DETAIL_CHARS: usize = 400;
 
+/// The repository's own scripts, relative to its root: cases the official suite does not
+/// cover, run on every engine after it.
+pub const REPO_SCRIPTS: &str = "tests/wast";
+
 pub struct Config {
     /// The folder whose top-level `.wast` files are run.
     pub dir: PathBuf,
+    /// What the report calls these scripts (`tests/wast`), in front of each engine's
+    /// header and summary line; none for the official suite, whose lines stay bare.
+    pub name: Option<String>,
     /// Run only scripts whose file name contains this.
     pub filter: Option<String>,
     /// Scripts run at once.
@@ -66,11 +73,32 @@ impl Config {
             .collect();
         Config {
             dir,
+            name: None,
             filter,
             jobs,
             max_details,
             engines,
         }
+    }
+
+    /// The repository's own scripts (`REPO_SCRIPTS` under `repo_root`), with the same
+    /// filter, threads, details and engines.
+    pub fn repo_scripts(&self, repo_root: &Path) -> Config {
+        Config {
+            dir: repo_root.join(REPO_SCRIPTS),
+            name: Some(REPO_SCRIPTS.to_string()),
+            filter: self.filter.clone(),
+            jobs: self.jobs,
+            max_details: self.max_details,
+            engines: self.engines.clone(),
+        }
+    }
+
+    /// `NAME: ` for a named set of scripts, nothing for the official suite.
+    fn prefix(&self) -> String {
+        self.name
+            .as_ref()
+            .map_or_else(String::new, |name| format!("{name}: "))
     }
 
     /// The top-level `.wast` files that pass the filter, sorted by name.
@@ -143,7 +171,8 @@ pub fn run_all(
 
 /// Runs every script on `engine`. Prints a header, one line per script (with up to
 /// `config.max_details` failure lines), the SIMD skip count, and last the engine's
-/// name followed by the line `N passed, M failed`.
+/// name followed by the line `N passed, M failed` (both lines after the scripts'
+/// name, if they have one: `tests/wast: N passed, M failed`).
 pub fn run_engine(
     engine: &Engine,
     config: &Config,
@@ -151,7 +180,8 @@ pub fn run_engine(
 ) -> io::Result<EngineReport> {
     let start = Instant::now();
     let scripts = config.scripts()?;
-    writeln!(out, "== engine: {} ==", engine.name)?;
+    let prefix = config.prefix();
+    writeln!(out, "== {prefix}engine: {} ==", engine.name)?;
     let mut report = EngineReport {
         engine: engine.name,
         files: Vec::new(),
@@ -196,7 +226,7 @@ pub fn run_engine(
     )?;
     writeln!(
         out,
-        "{} passed, {} failed",
+        "{prefix}{} passed, {} failed",
         report.passed(),
         report.failed()
     )?;

@@ -25,7 +25,7 @@ fn offset(raw: u64) -> WasiResult<u64> {
 }
 
 pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_stream(false)?;
     let n = match first_non_empty(mem, a.u32(1), a.u32(2))? {
         Some(buf) => file.read(mem.slice_mut(buf.ptr, buf.len)?)?,
         None => 0,
@@ -34,7 +34,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiRe
 }
 
 pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_positioned(false)?;
     let at = offset(a.u64(3))?;
     let n = match first_non_empty(mem, a.u32(1), a.u32(2))? {
         Some(buf) => file.pread(mem.slice_mut(buf.ptr, buf.len)?, at)?,
@@ -44,7 +44,7 @@ pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiR
 }
 
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_stream(true)?;
     let n = match first_non_empty(mem, a.u32(1), a.u32(2))? {
         Some(buf) => file.write(mem.slice(buf.ptr, buf.len)?)?,
         None => 0,
@@ -53,7 +53,7 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiR
 }
 
 pub fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_positioned(true)?;
     let at = offset(a.u64(3))?;
     let n = match first_non_empty(mem, a.u32(1), a.u32(2))? {
         Some(buf) => file.pwrite(mem.slice(buf.ptr, buf.len)?, at)?,
@@ -63,13 +63,13 @@ pub fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> Wasi
 }
 
 pub fn fd_seek(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_seekable()?;
     let pos = file.seek(a.u64(1) as i64, Whence::decode(a.u32(2))?)?;
     mem.write_u64(a.u32(3), pos)
 }
 
 pub fn fd_tell(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_seekable()?;
     let pos = file.seek(0, Whence::Cur)?;
     mem.write_u64(a.u32(1), pos)
 }

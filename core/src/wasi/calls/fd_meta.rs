@@ -18,21 +18,22 @@ pub fn fd_renumber(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> Wasi
 }
 
 pub fn fd_sync(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    ctx.fds.get(a.u32(0))?.file.sync()
+    ctx.fds.get(a.u32(0))?.as_opened_file()?.sync()
 }
 
 pub fn fd_datasync(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    ctx.fds.get(a.u32(0))?.file.datasync()
+    ctx.fds.get(a.u32(0))?.as_opened_file()?.datasync()
 }
 
 pub fn fd_advise(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_opened_file()?;
     file.advise(a.u64(1), a.u64(2), Advice::decode(a.u32(3))?)
 }
 
-/// Preallocation is not offered (wasmtime neither): `ENOTSUP` for any open descriptor.
+/// Preallocation is not offered (wasmtime neither): `ENOTSUP` for a file, and the
+/// `EBADF` of any other call that needs one for anything else.
 pub fn fd_allocate(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    ctx.fds.get(a.u32(0))?;
+    ctx.fds.get(a.u32(0))?.as_opened_file()?;
     Err(Errno::NotSup)
 }
 
@@ -58,12 +59,12 @@ pub fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args) -> 
 /// Only `APPEND` and `NONBLOCK` can change after opening; asking for a sync mode is
 /// `EINVAL`, as in wasmtime.
 pub fn fd_fdstat_set_flags(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args) -> WasiResult<()> {
-    let entry = ctx.fds.get(a.u32(0))?;
+    let file = ctx.fds.get(a.u32(0))?.as_opened_file()?;
     let flags = FdFlags::from_bits(a.u32(1) as u16).ok_or(Errno::Inval)?;
     if flags.intersects(FdFlags::DSYNC | FdFlags::RSYNC | FdFlags::SYNC) {
         return Err(Errno::Inval);
     }
-    entry.file.set_fdflags(flags)
+    file.set_fdflags(flags)
 }
 
 /// Rights are reported but cannot be narrowed (wasmtime answers the same).
@@ -86,7 +87,7 @@ pub fn fd_filestat_set_size(
     _: &mut GuestMemory<'_>,
     a: &Args,
 ) -> WasiResult<()> {
-    let file = ctx.fds.get(a.u32(0))?.as_file()?;
+    let file = ctx.fds.get(a.u32(0))?.as_opened_file()?;
     let size = a.u64(1);
     if size > i64::MAX as u64 {
         return Err(Errno::Inval);
@@ -99,9 +100,9 @@ pub fn fd_filestat_set_times(
     _: &mut GuestMemory<'_>,
     a: &Args,
 ) -> WasiResult<()> {
-    let entry = ctx.fds.get(a.u32(0))?;
     let (atim, mtim) = SetTime::pair(a.u64(1), a.u64(2), a.u32(3) as u16)?;
-    entry.file.set_times(atim, mtim)
+    let file = ctx.fds.get(a.u32(0))?.as_opened()?;
+    file.set_times(atim, mtim)
 }
 
 fn preopen_name(ctx: &WasiCtx, fd: u32) -> WasiResult<&str> {
