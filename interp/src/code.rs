@@ -121,7 +121,8 @@ pub struct CompiledFunc {
     pub num_params: u32,
     /// Parameters plus declared locals.
     pub num_locals: u32,
-    /// Slots the frame needs: locals plus the deepest operand stack.
+    /// Slots the frame needs: locals plus the deepest operand stack. Every slot `code`
+    /// names is below it (the slot invariant, at `frame_size` in translate.rs).
     pub frame_size: u32,
     /// `code` as threaded code, for the threaded backend.
     #[cfg(threaded)]

@@ -120,6 +120,12 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
             .map_err(|_| TranslateError("unreadable function body"))?;
         t.operator(op)?;
     }
+    // Slot invariant, established here and relied on by the executor's unchecked slot
+    // access (`rd`/`wr` in exec.rs, whose frames `Machine::enter`/`Machine::call` check
+    // against `frame_size`): every slot an instruction of this function names is below
+    // `frame_size`. Slots are locals (`< num_locals`), results `0..n` of a return
+    // (`n` values are on the stack, so `n <= max_height`), or homes (see `home`), which are
+    // `< num_locals + max_height`. The `+ 1` keeps every frame at least one slot.
     let frame_size = num_locals + t.max_height + 1;
     if frame_size > Slot::MAX as usize {
         return Err(TranslateError(
@@ -143,6 +149,13 @@ fn fits_imm(cell: u64, wide: bool) -> bool {
 impl Translator<'_> {
     // ---- stack and slots ----
 
+    /// The slot of operand-stack height `height`: `num_locals + height`.
+    ///
+    /// Slot invariant (stated at `frame_size` in `translate`): callers ask only for heights
+    /// the stack has reached — an entry's own height, or the height of a result that
+    /// `push_temp` then pushes, which raises `max_height` to cover it — so every home is
+    /// below `num_locals + max_height < frame_size`. The executor reads and writes slots
+    /// unchecked on that basis (`rd`/`wr` in exec.rs).
     fn home(&self, height: usize) -> Result<Slot> {
         let slot = self.num_locals + height;
         Slot::try_from(slot).map_err(|_| {
