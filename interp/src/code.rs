@@ -10,6 +10,8 @@ pub type Slot = u16;
 /// Branch offsets are relative to the instruction after the branch.
 pub type Offset = i32;
 
+/// Generates `Op`, its operand metadata and its printer from the instruction table
+/// (grammar in `ops/mod.rs`).
 macro_rules! define_op {
     (
         $state:tt
@@ -31,13 +33,6 @@ macro_rules! define_op {
         }
 
         impl Op {
-            /// The instruction's name.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(Op::$name { .. } => stringify!($name),)*
-                }
-            }
-
             /// The slot the instruction writes its single result to, if it has one.
             pub fn result(&self) -> Option<Slot> {
                 match *self {
