@@ -53,8 +53,8 @@ macro_rules! control_ops {
                     );
                 }
             };
-            /// Calls element `index` of table `table`, which must have type `type_index`.
-            /// Arguments start at slot `args` (`index` is the slot after them).
+            /// Calls the function in table `table` at the element index held in slot `index`;
+            /// it must have type `type_index`. Arguments start at slot `args`, as for `Call`.
             CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot } => handler {
                 let table = &*(*$ctx).tables[table as usize];
                 let i = rd::<u32>($fp, index);
