@@ -54,6 +54,7 @@
 //! # Example: static buffers
 //!
 //! ```
+//! # #[cfg(feature = "std")] { // code regions from the POSIX platform
 //! use mote::bare::{instance_requirements, AotFile, Config, ExecMemory, HostCall, HostFn, HostFunc, Instance, LoadError};
 //! use mote_core::{Cell, Trap, ValType, Value};
 //! # use mote_platforms::posix::ExecRegion;
@@ -110,6 +111,7 @@
 //! let mut out = [Value::I32(0)];
 //! inst.call(run, &[Value::I32(14)], &mut out).unwrap();
 //! assert_eq!(out, [Value::I32(42)]);
+//! # }
 //! ```
 
 mod runtime;
