@@ -12,13 +12,6 @@ fn malformed(offset: usize, what: &'static str) -> MetaError {
     MetaError::Malformed { offset, what }
 }
 
-/// What a constant expression may read: globals below `globals` (earlier or imported
-/// ones, as the spec allows), which must be immutable.
-#[derive(Clone, Copy)]
-struct ExprScope {
-    globals: u32,
-}
-
 impl<'a> Meta<'a> {
     /// Checks `bytes` (the metadata section) and returns the reader over it.
     pub fn parse(bytes: &'a [u8]) -> Result<Meta<'a>> {
@@ -261,7 +254,7 @@ impl<'a> Meta<'a> {
                     return Err(malformed(at, "an imported global has an initialiser"));
                 }
             } else {
-                self.check_expr(r, g::INIT, ty, ExprScope { globals: i }, at)?;
+                self.check_expr(r, g::INIT, ty, i, at)?;
             }
         }
         Ok(())
@@ -308,9 +301,7 @@ impl<'a> Meta<'a> {
     /// checked once.
     fn check_elements(&self) -> Result<()> {
         use layout::{elem as e, items, seg_mode};
-        let all = ExprScope {
-            globals: self.num_globals(),
-        };
+        let all = self.num_globals();
         let items_span = self.span(Region::Items);
         let mut next_word = 0u64;
         for (at, r) in self.records(Region::Elems) {
@@ -379,9 +370,7 @@ impl<'a> Meta<'a> {
 
     fn check_datas(&self) -> Result<()> {
         use layout::{data as d, seg_mode};
-        let all = ExprScope {
-            globals: self.num_globals(),
-        };
+        let all = self.num_globals();
         for (at, r) in self.records(Region::Datas) {
             if !r.zero(d::RESERVED, 3) {
                 return Err(malformed(at, "reserved bytes of a data segment"));
@@ -408,13 +397,14 @@ impl<'a> Meta<'a> {
     }
 
     /// The constant expression referenced at `field` of record `r` (at `at`): one
-    /// instruction today, of type `want`.
+    /// instruction today, of type `want`, reading only immutable globals below
+    /// `globals_below` (earlier or imported ones in an initialiser, as the spec allows).
     fn check_expr(
         &self,
         r: Rec<'_>,
         field: usize,
         want: ValType,
-        scope: ExprScope,
+        globals_below: u32,
         at: usize,
     ) -> Result<ConstExpr> {
         use layout::opcode as o;
@@ -453,7 +443,7 @@ impl<'a> Meta<'a> {
             o::REF_FUNC if fits32 && (imm as u32) < self.num_funcs() => ValType::FuncRef,
             o::REF_FUNC => return Err(malformed(op_at, "ref.func index out of range")),
             o::GLOBAL_GET => match self.global(imm as u32) {
-                Some(g) if fits32 && (imm as u32) < scope.globals && !g.ty.mutable => g.ty.content,
+                Some(g) if fits32 && (imm as u32) < globals_below && !g.ty.mutable => g.ty.content,
                 _ => {
                     return Err(malformed(
                         op_at,
