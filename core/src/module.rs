@@ -399,15 +399,19 @@ impl Module {
             Payload::UnknownSection { range, .. } => {
                 return Err(invalid(Reason::MalformedSectionId, range.start))
             }
-            Payload::CustomSection(reader) => {
-                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                    // A malformed name section is not an error (the spec says to ignore it).
-                    for name in names.into_iter().flatten() {
-                        if let wasmparser::Name::Function(map) = name {
-                            for naming in map.into_iter().flatten() {
-                                self.func_names
-                                    .push((naming.index, naming.name.to_string()));
-                            }
+            // Only the name section is read: `as_known()` would also link in the readers
+            // of every other custom section wasmparser knows (core dumps, linking, ...).
+            Payload::CustomSection(reader) if reader.name() == "name" => {
+                let data = wasmparser::BinaryReader::new(reader.data(), reader.data_offset());
+                // A malformed name section is not an error (the spec says to ignore it).
+                for name in wasmparser::NameSectionReader::new(data)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let wasmparser::Name::Function(map) = name {
+                        for naming in map.into_iter().flatten() {
+                            self.func_names
+                                .push((naming.index, naming.name.to_string()));
                         }
                     }
                 }

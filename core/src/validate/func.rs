@@ -150,7 +150,7 @@ impl FuncValidator {
     /// Validates the body of function `cx.func`; returns its locals and code range.
     pub(crate) fn validate(
         &mut self,
-        cx: &mut Context<'_>,
+        cx: &Context<'_>,
         body: &FunctionBody<'_>,
     ) -> Result<FuncBody> {
         self.operands.clear();
@@ -158,7 +158,13 @@ impl FuncValidator {
         self.locals.clear();
         self.used = Used::default();
         let m = cx.module;
-        let type_index = m.funcs[cx.func as usize];
+        // The parser makes the code section's count match the function section's.
+        let Some(&type_index) = m.funcs.get(cx.func as usize) else {
+            return Err(invalid(
+                Reason::UnknownFunction(cx.func),
+                body.range().start,
+            ));
+        };
         let mut count = 0u32;
         for &param in m.types[type_index as usize].params.iter() {
             self.note(param);
@@ -315,8 +321,9 @@ impl FuncValidator {
 
     /// The operand types a branch to label `depth` carries.
     fn label<'a>(&self, cx: &Context<'a>, depth: u32, offset: u64) -> Result<&'a [ValType]> {
-        let frame = (self.frames.len() - 1)
-            .checked_sub(depth as usize)
+        let frame = (depth as usize)
+            .checked_add(1)
+            .and_then(|depth| self.frames.len().checked_sub(depth))
             .map(|i| self.frames[i])
             .ok_or_else(|| invalid(Reason::UnknownLabel(depth), offset))?;
         Ok(match frame.kind {
@@ -368,7 +375,7 @@ impl FuncValidator {
     }
 
     /// Validates one instruction at `offset`.
-    fn operator(&mut self, cx: &mut Context<'_>, op: Operator<'_>, offset: u64) -> Result<()> {
+    fn operator(&mut self, cx: &Context<'_>, op: Operator<'_>, offset: u64) -> Result<()> {
         use Operator as Op;
         use ValType::{FuncRef, F32, F64, I32, I64};
         let m = cx.module;

@@ -23,6 +23,8 @@ use crate::types::ValType;
 
 pub(crate) mod func;
 pub(crate) mod sections;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use sections::ModuleValidator;
 

@@ -495,7 +495,7 @@ impl ModuleValidator {
         self.bodies_done += 1;
         let range = body.range();
         let size = (range.end - range.start) as usize;
-        let mut cx = Context {
+        let cx = Context {
             module: m,
             refs: &self.refs,
             data_count: self.data_count,
@@ -505,18 +505,26 @@ impl ModuleValidator {
             let limit = Reason::Limit("function body size", max::MAX_WASM_FUNCTION_SIZE);
             Err(invalid(limit, range.start))
         } else {
-            self.func.validate(&mut cx, body)
+            self.func.validate(&cx, body)
         };
         let used = self.func.used();
         if used.floats {
             self.floats.note(Some(func));
         }
-        if used.simd {
+        if used.simd || used.simd_instruction {
             self.simd.note(Some(func));
         }
         match checked {
             Ok(body) => Ok(body),
-            Err(_) if used.simd_instruction => Err(self.refusal(m, Proposal::Simd, Some(func))),
+            // Validation cannot go past a SIMD instruction yet. The rest of the module
+            // is still validated (an error elsewhere is the one to report), and `finish`
+            // then refuses it, naming functions by the name section, which comes last;
+            // the body is never used.
+            Err(_) if used.simd_instruction => Ok(FuncBody {
+                locals: Default::default(),
+                num_locals: 0,
+                code: range.start as usize..range.end as usize,
+            }),
             Err(mut e) => {
                 e.func_index.get_or_insert(func);
                 Err(e)
@@ -526,8 +534,8 @@ impl ModuleValidator {
 
     /// After the last section: a valid module may still use what this build leaves out.
     pub(crate) fn finish(&self, m: &Module) -> Result<()> {
-        if self.simd.anywhere {
-            return Err(self.refusal(m, Proposal::Simd, None));
+        if self.simd.anywhere && !self.features.simd {
+            return Err(self.simd_refusal(m));
         }
         if self.floats.anywhere && !self.features.floats {
             let func_index = self.first_function(m, self.floats, ValType::is_float);
@@ -544,17 +552,12 @@ impl ModuleValidator {
         Ok(())
     }
 
-    /// SIMD refused: naming the first function whose signature, locals or code use it
-    /// (`at`: where validation stopped at a SIMD instruction).
-    fn refusal(&self, m: &Module, proposal: Proposal, at: Option<u32>) -> ModuleError {
-        let first = self.first_function(m, self.simd, |t| t == ValType::V128);
-        let func_index = match (first, at) {
-            (Some(first), Some(at)) => Some(first.min(at)),
-            (first, at) => first.or(at),
-        };
+    /// SIMD refused, naming the first function whose signature, locals or code use it.
+    fn simd_refusal(&self, m: &Module) -> ModuleError {
+        let func_index = self.first_function(m, self.simd, |t| t == ValType::V128);
         ModuleError {
             kind: ModuleErrorKind::Unsupported,
-            message: format!("{}{}", proposal.message(), place(m, func_index)),
+            message: format!("{}{}", Proposal::Simd.message(), place(m, func_index)),
             func_index,
             offset: None,
         }
