@@ -404,10 +404,7 @@ impl Module {
             Payload::CustomSection(reader) if reader.name() == "name" => {
                 let data = wasmparser::BinaryReader::new(reader.data(), reader.data_offset());
                 // A malformed name section is not an error (the spec says to ignore it).
-                for name in wasmparser::NameSectionReader::new(data)
-                    .into_iter()
-                    .flatten()
-                {
+                for name in wasmparser::NameSectionReader::new(data).flatten() {
                     if let wasmparser::Name::Function(map) = name {
                         for naming in map.into_iter().flatten() {
                             self.func_names
