@@ -441,6 +441,12 @@ impl Module {
     }
 }
 
+impl From<wasmparser::BinaryReaderError> for Box<ModuleError> {
+    fn from(e: wasmparser::BinaryReaderError) -> Box<ModuleError> {
+        Box::new(e.into())
+    }
+}
+
 impl From<wasmparser::BinaryReaderError> for ModuleError {
     /// A malformed binary, in wasmparser's words.
     fn from(e: wasmparser::BinaryReaderError) -> ModuleError {

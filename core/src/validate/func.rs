@@ -8,16 +8,31 @@
 //! the rest of it is unreachable. Locals are kept as runs, so a function may declare
 //! up to wasmparser's limit of locals without a slot being allocated for each.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 
 use super::sections::value_type;
-use super::{invalid, unsupported, FuncSet, Proposal, Reason};
+use super::{FuncSet, Proposal, Reason};
 use crate::module::{FuncBody, Module, ModuleError};
 use crate::types::{TableType, ValType};
 
-type Result<T> = core::result::Result<T, ModuleError>;
+/// Errors are boxed here so that the hot paths (`pop`, ...) return small `Result`s.
+type Result<T> = core::result::Result<T, Box<ModuleError>>;
+
+#[cold]
+fn invalid(reason: Reason, offset: u64) -> Box<ModuleError> {
+    Box::new(super::invalid(reason, offset))
+}
+
+#[cold]
+fn unsupported(proposal: Proposal, offset: u64) -> Box<ModuleError> {
+    Box::new(super::unsupported(proposal, offset))
+}
+
+/// Locals whose types are also kept one per entry (most functions have fewer).
+const FIRST_LOCALS: usize = 64;
 
 /// What a body is validated against: the module as declared before the code section.
 pub(crate) struct Context<'a> {
@@ -72,9 +87,14 @@ pub(crate) struct FuncValidator {
     frames: Vec<Frame>,
     /// Parameters and declared locals as runs: (index after the run's last local, type).
     locals: Vec<(u32, ValType)>,
+    /// The types of the first [`FIRST_LOCALS`] locals, for a quick look-up.
+    first_locals: Vec<ValType>,
     /// A `br_table` target's operands, popped to be checked and pushed back.
     popped: Vec<Option<ValType>>,
-    used: Used,
+    /// The value types the body used, one bit each (`1 << ValType as u8`).
+    types_used: u8,
+    /// Validation stopped at a SIMD instruction.
+    simd_instruction: bool,
 }
 
 impl<'a> Context<'a> {
@@ -144,7 +164,12 @@ fn one(ty: ValType) -> &'static [ValType] {
 impl FuncValidator {
     /// What the last body validated used.
     pub(crate) fn used(&self) -> Used {
-        self.used
+        let used = |ty: ValType| self.types_used & (1 << ty as u8) != 0;
+        Used {
+            floats: used(ValType::F32) || used(ValType::F64),
+            simd: used(ValType::V128),
+            simd_instruction: self.simd_instruction,
+        }
     }
 
     /// Validates the body of function `cx.func`; returns its locals and code range.
@@ -152,11 +177,17 @@ impl FuncValidator {
         &mut self,
         cx: &Context<'_>,
         body: &FunctionBody<'_>,
-    ) -> Result<FuncBody> {
+    ) -> core::result::Result<FuncBody, ModuleError> {
+        self.body(cx, body).map_err(|e| *e)
+    }
+
+    fn body(&mut self, cx: &Context<'_>, body: &FunctionBody<'_>) -> Result<FuncBody> {
         self.operands.clear();
         self.frames.clear();
         self.locals.clear();
-        self.used = Used::default();
+        self.first_locals.clear();
+        self.types_used = 0;
+        self.simd_instruction = false;
         let m = cx.module;
         // The parser makes the code section's count match the function section's.
         let Some(&type_index) = m.funcs.get(cx.func as usize) else {
@@ -169,7 +200,7 @@ impl FuncValidator {
         for &param in m.types[type_index as usize].params.iter() {
             self.note(param);
             count += 1;
-            self.locals.push((count, param));
+            self.add_locals(1, param);
         }
         let num_params = count;
         let mut declared = Vec::new();
@@ -186,7 +217,7 @@ impl FuncValidator {
                 .checked_add(n)
                 .filter(|&total| total <= super::limits::MAX_WASM_FUNCTION_LOCALS)
                 .ok_or_else(|| invalid(Reason::TooManyLocals, offset))?;
-            self.locals.push((count, ty));
+            self.add_locals(n, ty);
             declared.push((n, ty));
         }
         let mut reader = wasmparser::OperatorsReader::new(locals.get_binary_reader());
@@ -199,8 +230,13 @@ impl FuncValidator {
         });
         while !reader.eof() {
             let offset = reader.original_position();
-            let op = reader.read()?;
-            self.operator(cx, op, offset)?;
+            // Matched where the reader wrote it: moving the operator out of the
+            // `Result` first costs a store-forwarding stall on every instruction.
+            let op = reader.read();
+            match &op {
+                Ok(op) => self.operator(cx, op, offset)?,
+                Err(e) => return Err(e.clone().into()),
+            }
         }
         reader.finish()?;
         Ok(FuncBody {
@@ -210,12 +246,16 @@ impl FuncValidator {
         })
     }
 
+    /// Appends `n` locals of type `ty` (the total was checked against the limit).
+    fn add_locals(&mut self, n: u32, ty: ValType) {
+        let end = self.locals.last().map_or(0, |&(end, _)| end) + n;
+        self.locals.push((end, ty));
+        let cached = (FIRST_LOCALS - self.first_locals.len().min(FIRST_LOCALS)).min(n as usize);
+        self.first_locals.extend(core::iter::repeat_n(ty, cached));
+    }
+
     fn note(&mut self, ty: ValType) {
-        if ty.is_float() {
-            self.used.floats = true;
-        } else if ty == ValType::V128 {
-            self.used.simd = true;
-        }
+        self.types_used |= 1 << ty as u8;
     }
 
     // ---- the operand and control stacks (the spec's `push_val`, `pop_val`, ...) ----
@@ -249,7 +289,20 @@ impl FuncValidator {
         }
     }
 
+    #[inline]
     fn pop(&mut self, expected: ValType, offset: u64) -> Result<Option<ValType>> {
+        // The common case: the expected type on top, above the current block's start.
+        if let (Some(&Some(actual)), Some(frame)) = (self.operands.last(), self.frames.last()) {
+            if actual == expected && self.operands.len() > frame.height {
+                self.operands.pop();
+                return Ok(Some(actual));
+            }
+        }
+        self.pop_slow(expected, offset)
+    }
+
+    fn pop_slow(&mut self, expected: ValType, offset: u64) -> Result<Option<ValType>> {
+        // What is popped in unreachable code was never pushed: note the type here.
         self.note(expected);
         match self.pop_any(Some(expected), offset)? {
             Some(actual) if actual != expected => {
@@ -332,7 +385,15 @@ impl FuncValidator {
         })
     }
 
+    #[inline]
     fn local(&self, index: u32, offset: u64) -> Result<ValType> {
+        match self.first_locals.get(index as usize) {
+            Some(&ty) => Ok(ty),
+            None => self.local_in_runs(index, offset),
+        }
+    }
+
+    fn local_in_runs(&self, index: u32, offset: u64) -> Result<ValType> {
         let run = self.locals.partition_point(|&(end, _)| end <= index);
         match self.locals.get(run) {
             Some(&(_, ty)) => Ok(ty),
@@ -375,7 +436,7 @@ impl FuncValidator {
     }
 
     /// Validates one instruction at `offset`.
-    fn operator(&mut self, cx: &Context<'_>, op: Operator<'_>, offset: u64) -> Result<()> {
+    fn operator(&mut self, cx: &Context<'_>, op: &Operator<'_>, offset: u64) -> Result<()> {
         use Operator as Op;
         use ValType::{FuncRef, F32, F64, I32, I64};
         let m = cx.module;
@@ -384,15 +445,15 @@ impl FuncValidator {
             Op::Unreachable => self.unreachable(),
             Op::Nop => {}
             Op::Block { blockty } => {
-                let sig = self.block_type(cx, blockty, offset)?;
+                let sig = self.block_type(cx, *blockty, offset)?;
                 self.enter(cx, Kind::Block, sig, offset)?;
             }
             Op::Loop { blockty } => {
-                let sig = self.block_type(cx, blockty, offset)?;
+                let sig = self.block_type(cx, *blockty, offset)?;
                 self.enter(cx, Kind::Loop, sig, offset)?;
             }
             Op::If { blockty } => {
-                let sig = self.block_type(cx, blockty, offset)?;
+                let sig = self.block_type(cx, *blockty, offset)?;
                 self.pop(I32, offset)?;
                 self.enter(cx, Kind::If, sig, offset)?;
             }
@@ -414,13 +475,13 @@ impl FuncValidator {
                 self.push_all(cx.results(frame.sig));
             }
             Op::Br { relative_depth } => {
-                let label = self.label(cx, relative_depth, offset)?;
+                let label = self.label(cx, *relative_depth, offset)?;
                 self.pop_all(label, offset)?;
                 self.unreachable();
             }
             Op::BrIf { relative_depth } => {
                 self.pop(I32, offset)?;
-                let label = self.label(cx, relative_depth, offset)?;
+                let label = self.label(cx, *relative_depth, offset)?;
                 self.pop_all(label, offset)?;
                 self.push_all(label);
             }
@@ -451,8 +512,8 @@ impl FuncValidator {
                 self.unreachable();
             }
             Op::Call { function_index } => {
-                let Some(&ty) = m.funcs.get(function_index as usize) else {
-                    return Err(invalid(Reason::UnknownFunction(function_index), offset));
+                let Some(&ty) = m.funcs.get(*function_index as usize) else {
+                    return Err(invalid(Reason::UnknownFunction(*function_index), offset));
                 };
                 let ty = &m.types[ty as usize];
                 self.pop_all(&ty.params, offset)?;
@@ -462,11 +523,11 @@ impl FuncValidator {
                 type_index,
                 table_index,
             } => {
-                if cx.table(table_index, offset)?.element != FuncRef {
+                if cx.table(*table_index, offset)?.element != FuncRef {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
-                let Some(ty) = m.types.get(type_index as usize) else {
-                    return Err(invalid(Reason::UnknownType(type_index), offset));
+                let Some(ty) = m.types.get(*type_index as usize) else {
+                    return Err(invalid(Reason::UnknownType(*type_index), offset));
                 };
                 self.pop(I32, offset)?;
                 self.pop_all(&ty.params, offset)?;
@@ -499,7 +560,7 @@ impl FuncValidator {
                 }
             }
             Op::TypedSelect { ty } => {
-                let ty = value_type(ty, offset)?;
+                let ty = value_type(*ty, offset)?;
                 self.pop(I32, offset)?;
                 self.pop(ty, offset)?;
                 self.unop(ty, ty, offset)?;
@@ -508,20 +569,20 @@ impl FuncValidator {
 
             // ---- variables ----
             Op::LocalGet { local_index } => {
-                let ty = self.local(local_index, offset)?;
+                let ty = self.local(*local_index, offset)?;
                 self.push(ty);
             }
             Op::LocalSet { local_index } => {
-                let ty = self.local(local_index, offset)?;
+                let ty = self.local(*local_index, offset)?;
                 self.pop(ty, offset)?;
             }
             Op::LocalTee { local_index } => {
-                let ty = self.local(local_index, offset)?;
+                let ty = self.local(*local_index, offset)?;
                 self.unop(ty, ty, offset)?;
             }
             Op::GlobalGet { global_index } | Op::GlobalSet { global_index } => {
-                let Some(global) = m.globals.get(global_index as usize) else {
-                    return Err(invalid(Reason::UnknownGlobal(global_index), offset));
+                let Some(global) = m.globals.get(*global_index as usize) else {
+                    return Err(invalid(Reason::UnknownGlobal(*global_index), offset));
                 };
                 if matches!(op, Op::GlobalGet { .. }) {
                     self.push(global.content);
@@ -537,96 +598,96 @@ impl FuncValidator {
             | Op::I32Load8S { memarg }
             | Op::I32Load8U { memarg }
             | Op::I32Load16S { memarg }
-            | Op::I32Load16U { memarg } => self.load(cx, memarg, I32, offset)?,
+            | Op::I32Load16U { memarg } => self.load(cx, *memarg, I32, offset)?,
             Op::I64Load { memarg }
             | Op::I64Load8S { memarg }
             | Op::I64Load8U { memarg }
             | Op::I64Load16S { memarg }
             | Op::I64Load16U { memarg }
             | Op::I64Load32S { memarg }
-            | Op::I64Load32U { memarg } => self.load(cx, memarg, I64, offset)?,
-            Op::F32Load { memarg } => self.load(cx, memarg, F32, offset)?,
-            Op::F64Load { memarg } => self.load(cx, memarg, F64, offset)?,
+            | Op::I64Load32U { memarg } => self.load(cx, *memarg, I64, offset)?,
+            Op::F32Load { memarg } => self.load(cx, *memarg, F32, offset)?,
+            Op::F64Load { memarg } => self.load(cx, *memarg, F64, offset)?,
             Op::I32Store { memarg } | Op::I32Store8 { memarg } | Op::I32Store16 { memarg } => {
-                self.store(cx, memarg, I32, offset)?
+                self.store(cx, *memarg, I32, offset)?
             }
             Op::I64Store { memarg }
             | Op::I64Store8 { memarg }
             | Op::I64Store16 { memarg }
-            | Op::I64Store32 { memarg } => self.store(cx, memarg, I64, offset)?,
-            Op::F32Store { memarg } => self.store(cx, memarg, F32, offset)?,
-            Op::F64Store { memarg } => self.store(cx, memarg, F64, offset)?,
+            | Op::I64Store32 { memarg } => self.store(cx, *memarg, I64, offset)?,
+            Op::F32Store { memarg } => self.store(cx, *memarg, F32, offset)?,
+            Op::F64Store { memarg } => self.store(cx, *memarg, F64, offset)?,
             Op::MemorySize { mem } => {
-                cx.memory(mem, offset)?;
+                cx.memory(*mem, offset)?;
                 self.push(I32);
             }
             Op::MemoryGrow { mem } => {
-                cx.memory(mem, offset)?;
+                cx.memory(*mem, offset)?;
                 self.unop(I32, I32, offset)?;
             }
             Op::MemoryInit { data_index, mem } => {
-                cx.memory(mem, offset)?;
-                cx.data(data_index, offset)?;
+                cx.memory(*mem, offset)?;
+                cx.data(*data_index, offset)?;
                 self.pop_i32x3(offset)?;
             }
-            Op::DataDrop { data_index } => cx.data(data_index, offset)?,
+            Op::DataDrop { data_index } => cx.data(*data_index, offset)?,
             Op::MemoryCopy { dst_mem, src_mem } => {
-                cx.memory(dst_mem, offset)?;
-                cx.memory(src_mem, offset)?;
+                cx.memory(*dst_mem, offset)?;
+                cx.memory(*src_mem, offset)?;
                 self.pop_i32x3(offset)?;
             }
             Op::MemoryFill { mem } => {
-                cx.memory(mem, offset)?;
+                cx.memory(*mem, offset)?;
                 self.pop_i32x3(offset)?;
             }
 
             // ---- tables and references ----
             Op::TableInit { elem_index, table } => {
-                let table = cx.table(table, offset)?;
-                if cx.elem(elem_index, offset)? != table.element {
+                let table = cx.table(*table, offset)?;
+                if cx.elem(*elem_index, offset)? != table.element {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
                 self.pop_i32x3(offset)?;
             }
             Op::ElemDrop { elem_index } => {
-                cx.elem(elem_index, offset)?;
+                cx.elem(*elem_index, offset)?;
             }
             Op::TableCopy {
                 dst_table,
                 src_table,
             } => {
-                let dst = cx.table(dst_table, offset)?;
-                if cx.table(src_table, offset)?.element != dst.element {
+                let dst = cx.table(*dst_table, offset)?;
+                if cx.table(*src_table, offset)?.element != dst.element {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
                 self.pop_i32x3(offset)?;
             }
             Op::TableGet { table } => {
-                let ty = cx.table(table, offset)?.element;
+                let ty = cx.table(*table, offset)?.element;
                 self.unop(I32, ty, offset)?;
             }
             Op::TableSet { table } => {
-                let ty = cx.table(table, offset)?.element;
+                let ty = cx.table(*table, offset)?.element;
                 self.pop(ty, offset)?;
                 self.pop(I32, offset)?;
             }
             Op::TableGrow { table } => {
-                let ty = cx.table(table, offset)?.element;
+                let ty = cx.table(*table, offset)?.element;
                 self.pop(I32, offset)?;
                 self.unop(ty, I32, offset)?;
             }
             Op::TableSize { table } => {
-                cx.table(table, offset)?;
+                cx.table(*table, offset)?;
                 self.push(I32);
             }
             Op::TableFill { table } => {
-                let ty = cx.table(table, offset)?.element;
+                let ty = cx.table(*table, offset)?.element;
                 self.pop(I32, offset)?;
                 self.pop(ty, offset)?;
                 self.pop(I32, offset)?;
             }
             Op::RefNull { hty } => {
-                let ty = wasmparser::RefType::new(true, hty)
+                let ty = wasmparser::RefType::new(true, *hty)
                     .ok_or_else(|| unsupported(Proposal::Gc, offset))?;
                 self.push(value_type(wasmparser::ValType::Ref(ty), offset)?);
             }
@@ -637,10 +698,10 @@ impl FuncValidator {
                 self.push(I32);
             }
             Op::RefFunc { function_index } => {
-                if function_index as usize >= m.funcs.len() {
-                    return Err(invalid(Reason::UnknownFunction(function_index), offset));
+                if *function_index as usize >= m.funcs.len() {
+                    return Err(invalid(Reason::UnknownFunction(*function_index), offset));
                 }
-                if !cx.refs.contains(function_index) {
+                if !cx.refs.contains(*function_index) {
                     return Err(invalid(Reason::UndeclaredFuncRef, offset));
                 }
                 self.push(FuncRef);
@@ -782,7 +843,7 @@ impl FuncValidator {
             _ => {
                 let opcode = m.bytes.get(offset as usize).copied().unwrap_or(0);
                 let proposal = Proposal::of_opcode(opcode);
-                self.used.simd_instruction = proposal == Proposal::Simd;
+                self.simd_instruction = proposal == Proposal::Simd;
                 return Err(unsupported(proposal, offset));
             }
         }
