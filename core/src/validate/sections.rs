@@ -154,7 +154,7 @@ impl ModuleValidator {
                 let ty = m
                     .types
                     .get(index as usize)
-                    .ok_or(invalid(Reason::UnknownType(index), offset))?;
+                    .ok_or_else(|| invalid(Reason::UnknownType(index), offset))?;
                 2 + (ty.params.len() + ty.results.len()) as u32
             }
             None => 1,
@@ -331,7 +331,8 @@ impl ModuleValidator {
     ) -> Result<ConstExpr> {
         use wasmparser::Operator as Op;
         let mut reader = expr.get_operators_reader();
-        let mut values = Vec::new();
+        // The last value pushed, and how many there are: exactly one must remain.
+        let (mut last, mut values) = (None, 0usize);
         let end_offset = loop {
             let offset = reader.original_position();
             let value = match reader.read()? {
@@ -343,7 +344,7 @@ impl ModuleValidator {
                 Op::V128Const { value } => (ConstExpr::V128(value.i128() as u128), ValType::V128),
                 Op::RefNull { hty } => {
                     let ty = self.ref_type(
-                        RefType::new(true, hty).ok_or(unsupported(Proposal::Gc, offset))?,
+                        RefType::new(true, hty).ok_or_else(|| unsupported(Proposal::Gc, offset))?,
                         offset,
                     )?;
                     (ConstExpr::RefNull(ty), ty)
@@ -373,10 +374,11 @@ impl ModuleValidator {
                 _ => return Err(invalid(Reason::ConstantRequired, offset)),
             };
             self.note(value.1);
-            values.push(value);
+            last = Some(value);
+            values += 1;
         };
-        match values[..] {
-            [(value, ty)] if ty == expected => Ok(value),
+        match last {
+            Some((value, ty)) if values == 1 && ty == expected => Ok(value),
             _ => Err(invalid(Reason::TypeMismatch, end_offset)),
         }
     }
