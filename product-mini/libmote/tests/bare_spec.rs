@@ -373,7 +373,7 @@ impl Script {
 fn suite_dir() -> PathBuf {
     match std::env::var_os("WASM_TESTSUITE") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wasm-testsuite"),
     }
 }
 
