@@ -12,6 +12,8 @@ pub mod value;
 
 #[cfg(feature = "alloc")]
 pub mod module;
+#[cfg(feature = "alloc")]
+pub mod operators;
 pub mod runtime;
 #[cfg(feature = "alloc")]
 pub mod validate;

@@ -433,7 +433,16 @@ impl Module {
             .map(|(_, n)| n.as_str())
     }
 
-    /// Operators of a defined function, for the engines' translators.
+    /// Instructions of a defined function, for the interpreter's translator, in mote's
+    /// decoding ([`crate::operators`]).
+    pub fn instructions(&self, defined_index: u32) -> crate::operators::OperatorReader<'_> {
+        let range = self.bodies[defined_index as usize].code.clone();
+        let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
+        crate::operators::OperatorReader::new(reader)
+    }
+
+    /// Operators of a defined function in wasmparser's decoding, for the AOT compiler
+    /// (which runs on a host, where the size of wasmparser's decoder does not matter).
     pub fn operators(&self, defined_index: u32) -> wasmparser::OperatorsReader<'_> {
         let range = self.bodies[defined_index as usize].code.clone();
         let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);

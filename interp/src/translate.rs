@@ -9,8 +9,9 @@
 use alloc::vec::Vec;
 
 use mote_core::module::Module;
+use mote_core::operators::{BrTable, Operator};
 use mote_core::FuncType;
-use wasmparser::{BlockType, Operator};
+use wasmparser::BlockType;
 
 use crate::code::{CompiledFunc, Offset, Op, Slot};
 
@@ -113,7 +114,7 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
         label_used: false,
         dead: false,
     });
-    let mut reader = module.operators(defined_index);
+    let mut reader = module.instructions(defined_index);
     while !reader.eof() {
         let op = reader
             .read()
@@ -394,7 +395,7 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
+    fn br_table(&mut self, targets: &BrTable<'_>) -> Result<()> {
         let index = self.pop();
         let index = self.slot_of(index, self.home(self.stack.len())?);
         let mut depths = Vec::with_capacity(targets.len() as usize + 1);

@@ -1,7 +1,6 @@
 //! The function-body validator: the spec's validation algorithm (appendix "Validation
-//! Algorithm") over the operators wasmparser's `OperatorsReader::read` decodes — the
-//! same decoding the engines' translators use, so the library holds one operator
-//! decoder.
+//! Algorithm") over the operators [`crate::operators`] decodes — the same decoding the
+//! interpreter's translator uses, so the library holds one operator decoder.
 //!
 //! The operand stack holds maybe-types (`None`: unknown, from unreachable code); each
 //! control frame records its block type, the operand height at its start and whether
@@ -11,11 +10,12 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
+use wasmparser::{BlockType, FunctionBody, MemArg, MemArgTarget};
 
 use super::sections::value_type;
 use super::{FuncSet, Proposal, Reason};
-use crate::module::{FuncBody, Module, ModuleError};
+use crate::module::{FuncBody, Module, ModuleError, ModuleErrorKind};
+use crate::operators::{Operator, OperatorReader};
 use crate::types::{TableType, ValType};
 
 /// Errors are boxed here so that the hot paths (`pop`, ...) return small `Result`s.
@@ -220,7 +220,7 @@ impl FuncValidator {
             self.add_locals(n, ty);
             declared.push((n, ty));
         }
-        let mut reader = wasmparser::OperatorsReader::new(locals.get_binary_reader());
+        let mut reader = OperatorReader::new(locals.get_binary_reader());
         let code_start = reader.original_position() as usize;
         self.frames.push(Frame {
             kind: Kind::Block,
@@ -230,15 +230,26 @@ impl FuncValidator {
         });
         while !reader.eof() {
             let offset = reader.original_position();
+            if self.frames.is_empty() {
+                return Err(invalid(Reason::AfterEnd, offset));
+            }
             // Matched where the reader wrote it: moving the operator out of the
             // `Result` first costs a store-forwarding stall on every instruction.
             let op = reader.read();
             match &op {
                 Ok(op) => self.operator(cx, op, offset)?,
-                Err(e) => return Err(e.clone().into()),
+                Err(e) => {
+                    // Validation cannot go past a SIMD instruction yet (see
+                    // `ModuleValidator::code_entry`).
+                    self.simd_instruction = e.kind == ModuleErrorKind::Unsupported
+                        && m.bytes.get(offset as usize) == Some(&0xfd);
+                    return Err(e.clone());
+                }
             }
         }
-        reader.finish()?;
+        if !self.frames.is_empty() {
+            return Err(invalid(Reason::EndExpected, reader.original_position()));
+        }
         Ok(FuncBody {
             locals: declared.into(),
             num_locals: count - num_params,
@@ -533,12 +544,6 @@ impl FuncValidator {
                 self.pop_all(&ty.params, offset)?;
                 self.push_all(&ty.results);
             }
-            // Tail calls: enabling them (`features.tail_calls`) means validating them
-            // here as a call followed by `return` whose results match the caller's.
-            Op::ReturnCall { .. } | Op::ReturnCallIndirect { .. } => {
-                return Err(unsupported(Proposal::TailCalls, offset))
-            }
-
             // ---- parametric ----
             Op::Drop => {
                 self.pop_any(None, offset)?;
@@ -836,16 +841,6 @@ impl FuncValidator {
                 self.unop(I64, F64, offset)?
             }
             Op::F64PromoteF32 => self.unop(F32, F64, offset)?,
-
-            // ---- everything after WebAssembly 2.0 ----
-            // SIMD (`features.simd`): its instructions would be validated here; until
-            // then validation stops at the first one.
-            _ => {
-                let opcode = m.bytes.get(offset as usize).copied().unwrap_or(0);
-                let proposal = Proposal::of_opcode(opcode);
-                self.simd_instruction = proposal == Proposal::Simd;
-                return Err(unsupported(proposal, offset));
-            }
         }
         Ok(())
     }

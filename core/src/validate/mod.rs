@@ -183,6 +183,10 @@ pub(crate) enum Reason {
     LimitsOrder,
     TooManyLocals,
     MalformedSectionId,
+    /// Instructions after the `end` that closes a function body.
+    AfterEnd,
+    /// A function body that ends inside a block.
+    EndExpected,
     /// wasmparser's implementation limit on the named count.
     Limit(&'static str, usize),
     /// wasmparser's limit on the total size of imported and exported types.
@@ -223,6 +227,8 @@ impl fmt::Display for Reason {
             Reason::LimitsOrder => f.write_str("size minimum must not be greater than maximum"),
             Reason::TooManyLocals => f.write_str("too many locals"),
             Reason::MalformedSectionId => f.write_str("malformed section id"),
+            Reason::AfterEnd => f.write_str("operators remaining after end of function"),
+            Reason::EndExpected => f.write_str("END opcode expected"),
             Reason::Limit(what, max) => write!(f, "{what} count exceeds the limit of {max}"),
             Reason::TypeSize => f.write_str("imported and exported types exceed the size limit"),
         }

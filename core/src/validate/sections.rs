@@ -329,19 +329,18 @@ impl ModuleValidator {
         expr: &wasmparser::ConstExpr<'_>,
         expected: ValType,
     ) -> Result<ConstExpr> {
-        use wasmparser::Operator as Op;
-        let mut reader = expr.get_operators_reader();
+        use crate::operators::{Operator as Op, OperatorReader};
+        let mut reader = OperatorReader::new(expr.get_binary_reader());
         // The last value pushed, and how many there are: exactly one must remain.
         let (mut last, mut values) = (None, 0usize);
         let end_offset = loop {
             let offset = reader.original_position();
-            let value = match reader.read()? {
+            let value = match reader.read().map_err(|e| *e)? {
                 Op::End => break offset,
                 Op::I32Const { value } => (ConstExpr::I32(value), ValType::I32),
                 Op::I64Const { value } => (ConstExpr::I64(value), ValType::I64),
                 Op::F32Const { value } => (ConstExpr::F32(value.bits()), ValType::F32),
                 Op::F64Const { value } => (ConstExpr::F64(value.bits()), ValType::F64),
-                Op::V128Const { value } => (ConstExpr::V128(value.i128() as u128), ValType::V128),
                 Op::RefNull { hty } => {
                     let ty = self.ref_type(
                         RefType::new(true, hty).ok_or_else(|| unsupported(Proposal::Gc, offset))?,
