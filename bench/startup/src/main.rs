@@ -16,6 +16,10 @@
 //! the loader reports an AOT instance needs (`mote_loader::requirements`) on x86_64 and on
 //! thumbv7em (cortex-m7, explicit bounds checks): the RAM beyond linear memory and stacks, and the
 //! code region (RAM when relocated; flash with XIP). Used by bench/footprint.
+//!
+//! `mote-bench-startup --bytecode [WASM_DIR]` prints, for every module, the interpreter's
+//! register bytecode (all functions translated) against the Wasm code section: the RAM
+//! an interpreted module needs for its code, beside the module bytes themselves.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,6 +84,33 @@ fn translate_all(module: &Module) {
     }
 }
 
+/// The `--bytecode` table: per module, Wasm code-section bytes against the bytes of the
+/// interpreter's bytecode for every defined function (`Op`s only; each function's small
+/// fixed header is not counted).
+fn bytecode(dir: &Path) {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("wasm dir")
+        .map(|entry| entry.expect("wasm dir").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    paths.sort();
+    println!("| module | wasm code bytes | bytecode bytes | bytecode / wasm |");
+    println!("|---|---|---|---|");
+    for path in paths {
+        let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let code = code_section_bytes(&wasm);
+        let module = Module::new(&wasm).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let defined = (module.funcs.len() - module.num_imported_funcs as usize) as u32;
+        let ops: usize = (0..defined)
+            .map(|i| Interpreter::bytecode(&module, i).expect("translate").len())
+            .sum();
+        let bytes = ops * std::mem::size_of::<mote_interp::code::Op>();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let ratio = bytes as f64 / code.max(1) as f64;
+        println!("| {name} | {code} | {bytes} | {ratio:.2} |");
+    }
+}
+
 /// Median of `rounds` timings of `f`, after a few untimed warm-up rounds. Whatever `f`
 /// returns is dropped outside the timed region.
 fn median<T>(rounds: usize, mut f: impl FnMut() -> T) -> Duration {
@@ -107,6 +138,7 @@ fn main() {
     let mut rounds = 200usize;
     let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../wasm"));
     let mut requirements_mode = false;
+    let mut bytecode_mode = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -118,8 +150,11 @@ fn main() {
                     .expect("--rounds N")
             }
             "--requirements" => requirements_mode = true,
+            "--bytecode" => bytecode_mode = true,
             "-h" | "--help" => {
-                println!("usage: mote-bench-startup [--rounds N] [WASM_DIR]");
+                println!(
+                    "usage: mote-bench-startup [--rounds N | --requirements | --bytecode] [WASM_DIR]"
+                );
                 return;
             }
             _ => dir = PathBuf::from(arg),
@@ -127,6 +162,9 @@ fn main() {
     }
     if requirements_mode {
         return requirements(&dir);
+    }
+    if bytecode_mode {
+        return bytecode(&dir);
     }
     let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     // The module with the most code.
