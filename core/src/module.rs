@@ -4,7 +4,7 @@
 use alloc::{boxed::Box, string::String, string::ToString, vec::Vec};
 use core::ops::Range;
 
-use wasmparser::{Encoding, Parser, Payload};
+use wasmparser::{BinaryReader, Encoding, Parser, Payload};
 
 pub use crate::types::{ConstExpr, DataMode, ElemMode};
 use crate::types::{ExternKind, FuncType, GlobalType, MemoryType, TableType, ValType};
@@ -213,16 +213,17 @@ impl Module {
         let mut parser = Parser::new(0);
         parser.set_features(features.decoding());
         for payload in parser.parse_all(bytes) {
-            m.read_payload(&payload?, &mut v)?;
+            m.read_payload(&payload?, bytes, &mut v)?;
         }
         v.finish(&m)?;
         Ok(m)
     }
 
-    /// Reads (and validates) one payload into the model.
+    /// Reads (and validates) one payload of `bytes` into the model.
     fn read_payload(
         &mut self,
         payload: &Payload<'_>,
+        bytes: &[u8],
         v: &mut ModuleValidator,
     ) -> Result<(), ModuleError> {
         use crate::validate::limits as max;
@@ -306,10 +307,12 @@ impl Module {
                     max::MAX_WASM_TABLES,
                     offset,
                 )?;
-                for table in reader.clone().into_iter_with_offsets() {
-                    let (offset, table) = table?;
-                    self.tables.push(v.table(&table, offset)?);
+                let mut entries = section_entries(bytes, reader.range())?;
+                for _ in 0..reader.count() {
+                    let table = v.table(&mut entries)?;
+                    self.tables.push(table);
                 }
+                section_end(&entries)?;
             }
             Payload::MemorySection(reader) => {
                 let offset = reader.range().start;
@@ -334,13 +337,15 @@ impl Module {
                     max::MAX_WASM_GLOBALS,
                     offset,
                 )?;
-                for global in reader.clone().into_iter_with_offsets() {
-                    let (offset, global) = global?;
-                    let ty = v.global_type(&global.ty, offset)?;
-                    let init = v.const_expr(self, &global.init_expr, ty.content)?;
+                let mut entries = section_entries(bytes, reader.range())?;
+                for _ in 0..reader.count() {
+                    let offset = entries.original_position();
+                    let ty = v.global_type(&entries.read()?, offset)?;
+                    let init = v.const_expr(self, &mut entries, ty.content)?;
                     self.globals.push(ty);
                     self.global_inits.push(init);
                 }
+                section_end(&entries)?;
             }
             Payload::ExportSection(reader) => {
                 let offset = reader.range().start;
@@ -367,11 +372,12 @@ impl Module {
                     max::MAX_WASM_ELEMENT_SEGMENTS,
                     offset,
                 )?;
-                for elem in reader.clone().into_iter_with_offsets() {
-                    let (offset, elem) = elem?;
-                    let segment = v.element(self, elem, offset)?;
+                let mut entries = section_entries(bytes, reader.range())?;
+                for _ in 0..reader.count() {
+                    let segment = v.element(self, &mut entries)?;
                     self.elements.push(segment);
                 }
+                section_end(&entries)?;
             }
             Payload::DataCountSection { count, range } => v.data_count(*count, range.start)?,
             Payload::CodeSectionEntry(body) => {
@@ -387,11 +393,12 @@ impl Module {
                     max::MAX_WASM_DATA_SEGMENTS,
                     offset,
                 )?;
-                for data in reader.clone().into_iter_with_offsets() {
-                    let (offset, data) = data?;
-                    let segment = v.data(self, data, offset)?;
+                let mut entries = section_entries(bytes, reader.range())?;
+                for _ in 0..reader.count() {
+                    let segment = v.data(self, &mut entries)?;
                     self.datas.push(segment);
                 }
+                section_end(&entries)?;
             }
             Payload::TagSection(reader) => {
                 return Err(unsupported(Proposal::Exceptions, reader.range().start))
@@ -448,6 +455,31 @@ impl Module {
         let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
         wasmparser::OperatorsReader::new(reader)
     }
+}
+
+/// The entries of the table, global, element or data section at `range` of `bytes` (after
+/// the count, which the parser has read), decoded as the parser decodes. These sections
+/// are read here rather than with wasmparser's section readers because those skip over
+/// each constant expression with a second instance of wasmparser's operator decoder.
+fn section_entries(bytes: &[u8], range: Range<u64>) -> Result<BinaryReader<'_>, ModuleError> {
+    let decoding = Features::SUPPORTED.decoding();
+    let section = &bytes[range.start as usize..range.end as usize];
+    let mut entries = BinaryReader::new_features(section, range.start, decoding);
+    entries.read_var_u32()?;
+    Ok(entries)
+}
+
+/// After a section's last entry: nothing may follow it.
+fn section_end(entries: &BinaryReader<'_>) -> Result<(), ModuleError> {
+    if entries.eof() {
+        return Ok(());
+    }
+    Err(ModuleError {
+        kind: ModuleErrorKind::Invalid,
+        message: "section size mismatch: unexpected data at the end of the section".to_string(),
+        func_index: None,
+        offset: Some(entries.original_position() as usize),
+    })
 }
 
 impl From<wasmparser::BinaryReaderError> for Box<ModuleError> {

@@ -417,6 +417,11 @@ impl<'a> OperatorReader<'a> {
         self.reader.eof()
     }
 
+    /// The underlying reader, positioned after the last instruction read.
+    pub fn into_binary_reader(self) -> BinaryReader<'a> {
+        self.reader
+    }
+
     /// The position of the next instruction in the module file.
     pub fn original_position(&self) -> u64 {
         self.reader.original_position()

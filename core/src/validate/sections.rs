@@ -6,7 +6,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use wasmparser::{FunctionBody, RefType};
+use wasmparser::{BinaryReader, FunctionBody, RefType};
 
 use super::func::{Context, FuncValidator};
 use super::limits as max;
@@ -20,6 +20,17 @@ use crate::types::{
 };
 
 type Result<T> = core::result::Result<T, ModuleError>;
+
+/// A malformed entry, in wasmparser's words.
+#[cold]
+fn malformed(message: &str, offset: u64) -> ModuleError {
+    ModuleError {
+        kind: crate::module::ModuleErrorKind::Invalid,
+        message: message.to_string(),
+        func_index: None,
+        offset: Some(offset as usize),
+    }
+}
 
 /// The state of validating one module: what the sections read so far declared beyond
 /// the module model itself.
@@ -186,15 +197,22 @@ impl ModuleValidator {
         }
     }
 
-    pub(crate) fn table(
-        &mut self,
-        table: &wasmparser::Table<'_>,
-        offset: u64,
-    ) -> Result<TableType> {
-        if !matches!(table.init, wasmparser::TableInit::RefNull) {
+    /// The next entry of the table section.
+    pub(crate) fn table(&mut self, entries: &mut BinaryReader<'_>) -> Result<TableType> {
+        let offset = entries.original_position();
+        // 0x40 0x00: a table with an initialiser expression (function references).
+        let with_init = entries.clone().read_u8()? == 0x40;
+        if with_init {
+            entries.read_u8()?;
+            if entries.read_u8()? != 0x00 {
+                return Err(malformed("invalid table encoding", offset + 1));
+            }
+        }
+        let ty = self.table_type(&entries.read()?, offset)?;
+        if with_init {
             return Err(unsupported(Proposal::Gc, offset));
         }
-        self.table_type(&table.ty, offset)
+        Ok(ty)
     }
 
     fn table_type(&mut self, t: &wasmparser::TableType, offset: u64) -> Result<TableType> {
@@ -326,11 +344,11 @@ impl ModuleValidator {
     pub(crate) fn const_expr(
         &mut self,
         m: &Module,
-        expr: &wasmparser::ConstExpr<'_>,
+        entries: &mut BinaryReader<'_>,
         expected: ValType,
     ) -> Result<ConstExpr> {
         use crate::operators::{Operator as Op, OperatorReader};
-        let mut reader = OperatorReader::new(expr.get_binary_reader());
+        let mut reader = OperatorReader::new(entries.clone());
         // The last value pushed, and how many there are: exactly one must remain.
         let (mut last, mut values) = (None, 0usize);
         let end_offset = loop {
@@ -376,73 +394,93 @@ impl ModuleValidator {
             last = Some(value);
             values += 1;
         };
+        *entries = reader.into_binary_reader();
         match last {
             Some((value, ty)) if values == 1 && ty == expected => Ok(value),
             _ => Err(invalid(Reason::TypeMismatch, end_offset)),
         }
     }
 
+    /// The next entry of the element section.
     pub(crate) fn element(
         &mut self,
         m: &Module,
-        elem: wasmparser::Element<'_>,
-        offset: u64,
+        entries: &mut BinaryReader<'_>,
     ) -> Result<ElementSegment> {
-        let ty = match &elem.items {
-            wasmparser::ElementItems::Functions(_) => ValType::FuncRef,
-            wasmparser::ElementItems::Expressions(ty, _) => self.ref_type(*ty, offset)?,
-        };
-        let mode = match elem.kind {
-            wasmparser::ElementKind::Passive => ElemMode::Passive,
-            wasmparser::ElementKind::Declared => ElemMode::Declared,
-            wasmparser::ElementKind::Active {
-                table_index,
-                offset_expr,
-            } => {
-                let table = table_index.unwrap_or(0);
-                let Some(table_type) = m.tables.get(table as usize) else {
-                    return Err(invalid(Reason::UnknownTable(table), offset));
-                };
-                if table_type.element != ty {
-                    return Err(invalid(Reason::TypeMismatch, offset));
-                }
-                ElemMode::Active {
-                    table,
-                    offset: self.const_expr(m, &offset_expr, ValType::I32)?,
-                }
+        let offset = entries.original_position();
+        // Bit 0: passive or declarative, else active; bit 1: declarative (passive) or
+        // with a table index (active); bit 2: the items are expressions, not indices.
+        let flags = entries.read_var_u32()?;
+        if flags & !0b111 != 0 {
+            return Err(malformed("invalid flags byte in element segment", offset));
+        }
+        let exprs = flags & 0b100 != 0;
+        let mode = if flags & 0b001 != 0 {
+            if flags & 0b010 != 0 {
+                ElemMode::Declared
+            } else {
+                ElemMode::Passive
+            }
+        } else {
+            let table = if flags & 0b010 != 0 {
+                entries.read_var_u32()?
+            } else {
+                0
+            };
+            if table as usize >= m.tables.len() {
+                return Err(invalid(Reason::UnknownTable(table), offset));
+            }
+            ElemMode::Active {
+                table,
+                offset: self.const_expr(m, entries, ValType::I32)?,
             }
         };
+        // The element type: explicit with a table index or passive/declarative, else
+        // funcref (as an element kind, 0x00, for function indices).
+        let ty = match (flags & 0b011 != 0, exprs) {
+            (true, true) => {
+                let ty_offset = entries.original_position();
+                self.ref_type(entries.read()?, ty_offset)?
+            }
+            (true, false) => {
+                let kind_offset = entries.original_position();
+                if entries.read_u8()? != 0x00 {
+                    return Err(malformed(
+                        "only the function external type is supported in elem segment",
+                        kind_offset,
+                    ));
+                }
+                ValType::FuncRef
+            }
+            (false, _) => ValType::FuncRef,
+        };
+        if let ElemMode::Active { table, .. } = mode {
+            if m.tables[table as usize].element != ty {
+                return Err(invalid(Reason::TypeMismatch, offset));
+            }
+        }
+        let count_offset = entries.original_position();
+        let count = entries.read_var_u32()?;
+        check_count(
+            0,
+            count,
+            max::MAX_WASM_TABLE_ENTRIES,
+            "elements",
+            count_offset,
+        )?;
         let mut items = Vec::new();
-        match elem.items {
-            wasmparser::ElementItems::Functions(funcs) => {
-                check_count(
-                    0,
-                    funcs.count(),
-                    max::MAX_WASM_TABLE_ENTRIES,
-                    "elements",
-                    offset,
-                )?;
-                for func in funcs.into_iter_with_offsets() {
-                    let (offset, func) = func?;
-                    if func as usize >= m.funcs.len() {
-                        return Err(invalid(Reason::UnknownFunction(func), offset));
-                    }
-                    self.refs.insert(func);
-                    items.push(ConstExpr::RefFunc(func));
-                }
+        for _ in 0..count {
+            if exprs {
+                items.push(self.const_expr(m, entries, ty)?);
+                continue;
             }
-            wasmparser::ElementItems::Expressions(_, exprs) => {
-                check_count(
-                    0,
-                    exprs.count(),
-                    max::MAX_WASM_TABLE_ENTRIES,
-                    "elements",
-                    offset,
-                )?;
-                for expr in exprs {
-                    items.push(self.const_expr(m, &expr?, ty)?);
-                }
+            let func_offset = entries.original_position();
+            let func = entries.read_var_u32()?;
+            if func as usize >= m.funcs.len() {
+                return Err(invalid(Reason::UnknownFunction(func), func_offset));
             }
+            self.refs.insert(func);
+            items.push(ConstExpr::RefFunc(func));
         }
         Ok(ElementSegment {
             mode,
@@ -463,30 +501,37 @@ impl ModuleValidator {
         Ok(())
     }
 
+    /// The next entry of the data section.
     pub(crate) fn data(
         &mut self,
         m: &Module,
-        data: wasmparser::Data<'_>,
-        offset: u64,
+        entries: &mut BinaryReader<'_>,
     ) -> Result<DataSegment> {
-        let mode = match data.kind {
-            wasmparser::DataKind::Passive => DataMode::Passive,
-            wasmparser::DataKind::Active {
-                memory_index,
-                offset_expr,
-            } => {
-                if memory_index as usize >= m.memories.len() {
-                    return Err(invalid(Reason::UnknownMemory(memory_index), offset));
+        let offset = entries.original_position();
+        // 0: active in memory 0; 1: passive; 2: active with a memory index.
+        let mode = match entries.read_var_u32()? {
+            1 => DataMode::Passive,
+            flags @ (0 | 2) => {
+                let memory = if flags == 2 {
+                    entries.read_var_u32()?
+                } else {
+                    0
+                };
+                if memory as usize >= m.memories.len() {
+                    return Err(invalid(Reason::UnknownMemory(memory), offset));
                 }
                 DataMode::Active {
-                    memory: memory_index,
-                    offset: self.const_expr(m, &offset_expr, ValType::I32)?,
+                    memory,
+                    offset: self.const_expr(m, entries, ValType::I32)?,
                 }
             }
+            _ => return Err(malformed("invalid flags byte in data segment", offset)),
         };
+        let len = entries.read_var_u32()?;
+        let bytes = entries.read_bytes(len as usize)?;
         Ok(DataSegment {
             mode,
-            bytes: data.data.into(),
+            bytes: bytes.into(),
         })
     }
 
