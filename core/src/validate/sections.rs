@@ -21,6 +21,34 @@ use crate::types::{
 
 type Result<T> = core::result::Result<T, ModuleError>;
 
+/// Sorts `v` ascending by `less`. Heapsort, because the one sort validation needs
+/// (export names) would otherwise bring the standard library's ~1.5 KiB pattern-defeating
+/// quicksort into firmware.
+pub(super) fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    // Moves `v[node]` down the max-heap `v[..end]` until both children are not greater.
+    let sift_down = |v: &mut [T], mut node: usize, end: usize| loop {
+        let mut child = 2 * node + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[node], &v[child]) {
+            break;
+        }
+        v.swap(node, child);
+        node = child;
+    };
+    for node in (0..v.len() / 2).rev() {
+        sift_down(v, node, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
 /// A malformed entry, in wasmparser's words.
 #[cold]
 fn malformed(message: &str, offset: u64) -> ModuleError {
@@ -314,7 +342,9 @@ impl ModuleValidator {
     /// `exports[i]` starts.
     pub(crate) fn unique_export_names(exports: &[Export], offsets: &[u64]) -> Result<()> {
         let mut order: Vec<usize> = (0..exports.len()).collect();
-        order.sort_unstable_by(|&a, &b| exports[a].name.cmp(&exports[b].name).then(a.cmp(&b)));
+        heapsort(&mut order, |&a, &b| {
+            (&exports[a].name, a) < (&exports[b].name, b)
+        });
         let first_duplicate = order
             .windows(2)
             .filter(|pair| exports[pair[0]].name == exports[pair[1]].name)

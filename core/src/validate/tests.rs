@@ -243,3 +243,25 @@ fn damaged_modules_are_refused_without_panicking() {
         }
     }
 }
+
+#[test]
+fn heapsort_sorts_every_order_of_small_slices() {
+    // Every permutation-like pattern of lengths 0..=9, with duplicates, against `sort`.
+    let mut seed = 0x2545_f491_u32;
+    for len in 0..=9 {
+        for _ in 0..200 {
+            let mut v: Vec<u32> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    seed % 5
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort();
+            super::sections::heapsort(&mut v, |a, b| a < b);
+            assert_eq!(v, want);
+        }
+    }
+}
