@@ -248,10 +248,12 @@ impl Module {
                     max::MAX_WASM_TYPES,
                     offset,
                 )?;
-                for group in reader.clone().into_iter_with_offsets() {
-                    let (offset, group) = group?;
-                    self.types.push(v.rec_group(group, offset)?);
+                let mut entries = section_entries(bytes, reader.range())?;
+                for _ in 0..reader.count() {
+                    let ty = v.func_type(&mut entries)?;
+                    self.types.push(ty);
                 }
+                section_end(&entries)?;
             }
             Payload::ImportSection(reader) => {
                 let offset = reader.range().start;
@@ -457,10 +459,11 @@ impl Module {
     }
 }
 
-/// The entries of the table, global, element or data section at `range` of `bytes` (after
+/// The entries of the type, table, global, element or data section at `range` of `bytes` (after
 /// the count, which the parser has read), decoded as the parser decodes. These sections
 /// are read here rather than with wasmparser's section readers because those skip over
-/// each constant expression with a second instance of wasmparser's operator decoder.
+/// each constant expression with a second instance of wasmparser's operator decoder, and
+/// read the type section's GC types, which mote refuses anyway.
 fn section_entries(bytes: &[u8], range: Range<u64>) -> Result<BinaryReader<'_>, ModuleError> {
     let decoding = Features::SUPPORTED.decoding();
     let section = &bytes[range.start as usize..range.end as usize];

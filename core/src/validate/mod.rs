@@ -41,6 +41,8 @@ pub(crate) mod limits {
     pub const MAX_WASM_DATA_SEGMENTS: usize = 100_000;
     pub const MAX_WASM_FUNCTION_SIZE: usize = 7_654_321;
     pub const MAX_WASM_FUNCTION_LOCALS: u32 = 50_000;
+    pub const MAX_WASM_FUNCTION_PARAMS: usize = 1000;
+    pub const MAX_WASM_FUNCTION_RETURNS: usize = 1000;
     pub const MAX_WASM_TABLE_ENTRIES: usize = 10_000_000;
     pub const MAX_WASM_TABLES: usize = 100_000;
     pub const MAX_WASM_MEMORIES: usize = 100;

@@ -102,41 +102,43 @@ impl ModuleValidator {
         }
     }
 
-    /// One entry of the type section.
-    pub(crate) fn rec_group(
-        &mut self,
-        group: wasmparser::RecGroup,
-        offset: u64,
-    ) -> Result<FuncType> {
-        if group.is_explicit_rec_group() {
-            return Err(unsupported(Proposal::Gc, offset));
+    /// The next entry of the type section: a function type, the only kind WebAssembly
+    /// 2.0 has (read here rather than with wasmparser's reader of GC types).
+    pub(crate) fn func_type(&mut self, entries: &mut BinaryReader<'_>) -> Result<FuncType> {
+        let offset = entries.original_position();
+        match entries.read_u8()? {
+            0x60 => {}
+            // Shared types.
+            0x65 => return Err(unsupported(Proposal::Threads, offset)),
+            // Recursion groups, subtypes, descriptors, struct, array and continuation
+            // types.
+            0x4c..=0x50 | 0x5d..=0x5f => return Err(unsupported(Proposal::Gc, offset)),
+            _ => return Err(malformed("invalid leading byte in type definition", offset)),
         }
-        let Some(sub) = group.into_types().next() else {
-            return Err(unsupported(Proposal::Gc, offset));
-        };
-        let composite = &sub.composite_type;
-        if composite.shared {
-            return Err(unsupported(Proposal::Threads, offset));
-        }
-        let wasmparser::CompositeInnerType::Func(ty) = &composite.inner else {
-            return Err(unsupported(Proposal::Gc, offset));
-        };
-        if !sub.is_final
-            || !sub.supertype_idxs.is_empty()
-            || composite.descriptor_idx.is_some()
-            || composite.describes_idx.is_some()
-        {
-            return Err(unsupported(Proposal::Gc, offset));
-        }
-        let mut convert = |types: &[wasmparser::ValType]| {
-            types
-                .iter()
-                .map(|t| self.value_type(*t, offset))
-                .collect::<Result<Vec<_>>>()
-        };
-        let params = convert(ty.params())?;
-        let results = convert(ty.results())?;
+        let params = self.value_types(entries, max::MAX_WASM_FUNCTION_PARAMS, "params")?;
+        let results = self.value_types(entries, max::MAX_WASM_FUNCTION_RETURNS, "returns")?;
         Ok(FuncType::new(params, results))
+    }
+
+    /// A vector of value types of a function type (`what`: params or returns).
+    fn value_types(
+        &mut self,
+        entries: &mut BinaryReader<'_>,
+        limit: usize,
+        what: &'static str,
+    ) -> Result<Vec<ValType>> {
+        let count_offset = entries.original_position();
+        let count = entries.read_var_u32()? as usize;
+        if count > limit {
+            return Err(invalid(Reason::Limit(what, limit), count_offset));
+        }
+        let mut types = Vec::with_capacity(count);
+        for _ in 0..count {
+            let offset = entries.original_position();
+            let ty = entries.read()?;
+            types.push(self.value_type(ty, offset)?);
+        }
+        Ok(types)
     }
 
     /// One import; `m` holds the imports before it.
