@@ -94,8 +94,16 @@ impl core::fmt::Display for Value {
         match *self {
             Value::I32(v) => write!(f, "0x{:x}:i32", v as u32),
             Value::I64(v) => write!(f, "0x{:x}:i64", v as u64),
+            #[cfg(feature = "float")]
             Value::F32(bits) => write!(f, "{}:f32", FormatG7(f32::from_bits(bits) as f64)),
+            #[cfg(feature = "float")]
             Value::F64(bits) => write!(f, "{}:f64", FormatG7(f64::from_bits(bits))),
+            // No module a float-less build runs makes floats; printing their bits keeps
+            // the float formatter out of such builds.
+            #[cfg(not(feature = "float"))]
+            Value::F32(bits) => write!(f, "0x{bits:x}:f32"),
+            #[cfg(not(feature = "float"))]
+            Value::F64(bits) => write!(f, "0x{bits:x}:f64"),
             Value::V128(v) => write!(f, "<0x{:016x} 0x{:016x}>:v128", v as u64, (v >> 64) as u64),
             Value::FuncRef(None) => write!(f, "func:ref.null"),
             Value::FuncRef(Some(i)) => write!(f, "{i}:ref.func"),
@@ -106,8 +114,10 @@ impl core::fmt::Display for Value {
 }
 
 /// C's `%.7g`: 7 significant digits, shortest of fixed or exponent form, no trailing zeros.
+#[cfg(feature = "float")]
 pub struct FormatG7(pub f64);
 
+#[cfg(feature = "float")]
 impl core::fmt::Display for FormatG7 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         const P: i32 = 7;
@@ -138,6 +148,7 @@ impl core::fmt::Display for FormatG7 {
     }
 }
 
+#[cfg(feature = "float")]
 fn trim_zeros(s: &str) -> &str {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.')
@@ -151,6 +162,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "float")]
     fn g7_matches_c() {
         let cases: &[(f64, &str)] = &[
             (3.5, "3.5"),
@@ -172,6 +184,7 @@ mod tests {
         assert_eq!(std::format!("{}", Value::I32(42)), "0x2a:i32");
         assert_eq!(std::format!("{}", Value::I32(-1)), "0xffffffff:i32");
         assert_eq!(std::format!("{}", Value::I64(42)), "0x2a:i64");
+        #[cfg(feature = "float")]
         assert_eq!(std::format!("{}", Value::F32(1.5f32.to_bits())), "1.5:f32");
         assert_eq!(std::format!("{}", Value::FuncRef(None)), "func:ref.null");
         assert_eq!(std::format!("{}", Value::FuncRef(Some(3))), "3:ref.func");

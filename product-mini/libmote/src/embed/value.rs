@@ -51,14 +51,18 @@ impl std::error::Error for ParseValueError {}
 ///   decimal, not octal: `010` is ten (WAMR's `strtoul(.., 0)` would read eight).
 /// - `f32`/`f64`: decimal or exponent form (`1.5`, `.5`, `-2e3`), `inf`, `infinity`,
 ///   `nan`, and `nan:0xPAYLOAD` for a NaN with chosen mantissa bits (WAMR's syntax), each
-///   optionally signed. `f32` text is rounded once, straight to `f32`.
+///   optionally signed. `f32` text is rounded once, straight to `f32`. A build without
+///   the `float` feature refuses them as unsupported (no module it runs takes floats), so
+///   that the float parser is not linked.
 /// - `funcref`/`externref`: `null`.
 ///
 /// ```
 /// use mote::{parse_value, ParseValueError, ValType, Value};
 ///
 /// assert_eq!(parse_value("0xffffffff", ValType::I32), Ok(Value::I32(-1)));
+/// # #[cfg(feature = "float")]
 /// assert_eq!(parse_value("-2e3", ValType::F64), Ok(Value::F64((-2000f64).to_bits())));
+/// # #[cfg(feature = "float")]
 /// assert_eq!(parse_value("nan:0x1", ValType::F32), Ok(Value::F32(0x7f80_0001)));
 /// assert_eq!(parse_value("null", ValType::FuncRef), Ok(Value::FuncRef(None)));
 ///
@@ -74,8 +78,12 @@ pub fn parse_value(text: &str, ty: ValType) -> Result<Value, ParseValueError> {
     match ty {
         ValType::I32 => parse_int(text, 32).map(|v| Value::I32(v as u32 as i32)),
         ValType::I64 => parse_int(text, 64).map(|v| Value::I64(v as i64)),
+        #[cfg(feature = "float")]
         ValType::F32 => parse_f32(text).map(|v| Value::F32(v.to_bits())),
+        #[cfg(feature = "float")]
         ValType::F64 => parse_f64(text).map(|v| Value::F64(v.to_bits())),
+        #[cfg(not(feature = "float"))]
+        ValType::F32 | ValType::F64 => Err(ParseValueError::Unsupported(ty)),
         ValType::FuncRef => parse_null(text).map(|_| Value::FuncRef(None)),
         ValType::ExternRef => parse_null(text).map(|_| Value::ExternRef(None)),
         ValType::V128 => Err(ParseValueError::Unsupported(ty)),
@@ -122,6 +130,7 @@ fn parse_digits(digits: &str, radix: u32) -> Result<u128, ParseValueError> {
     u128::from_str_radix(digits, radix).map_err(|_| ParseValueError::OutOfRange)
 }
 
+#[cfg(feature = "float")]
 fn parse_f32(text: &str) -> Result<f32, ParseValueError> {
     let (negative, rest) = split_sign(text);
     let magnitude = match special_float(rest, 23)? {
@@ -132,6 +141,7 @@ fn parse_f32(text: &str) -> Result<f32, ParseValueError> {
     Ok(if negative { -magnitude } else { magnitude })
 }
 
+#[cfg(feature = "float")]
 fn parse_f64(text: &str) -> Result<f64, ParseValueError> {
     let (negative, rest) = split_sign(text);
     let magnitude = match special_float(rest, 52)? {
@@ -142,12 +152,14 @@ fn parse_f64(text: &str) -> Result<f64, ParseValueError> {
     Ok(if negative { -magnitude } else { magnitude })
 }
 
+#[cfg(feature = "float")]
 enum Special {
     Inf,
     /// The mantissa bits of a NaN (never zero: that would be infinity).
     Nan(u64),
 }
 
+#[cfg(feature = "float")]
 /// `inf`, `infinity`, `nan` or `nan:0xPAYLOAD` for a mantissa of `mantissa_bits`.
 fn special_float(text: &str, mantissa_bits: u32) -> Result<Option<Special>, ParseValueError> {
     let lower = text.to_ascii_lowercase();
@@ -169,6 +181,7 @@ fn special_float(text: &str, mantissa_bits: u32) -> Result<Option<Special>, Pars
     })
 }
 
+#[cfg(feature = "float")]
 /// A finite decimal number without sign (Rust's grammar: `1`, `1.5`, `.5`, `1e-3`).
 fn parse_decimal<F: core::str::FromStr>(text: &str) -> Result<F, ParseValueError> {
     // Rust's parser also takes spellings of inf and NaN and a sign; those are handled by the
@@ -235,6 +248,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "float")]
     fn floats() {
         assert_eq!(ok("1.5", ValType::F64), Value::F64(1.5f64.to_bits()));
         assert_eq!(ok("-2e3", ValType::F64), Value::F64((-2000f64).to_bits()));
