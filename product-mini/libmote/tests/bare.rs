@@ -213,10 +213,16 @@ fn sum(call: &mut HostCall<'_>, cells: &mut [Cell]) -> Result<(), Trap> {
 }
 
 unsafe extern "C" fn c_sum(call: *mut HostCall<'_>, cells: *mut Cell, data: *mut c_void) -> i32 {
-    let calls = &mut *(data as *mut u32);
+    // SAFETY: the runtime passes the registered `data` (this test's counter), the live
+    // call and the import's (ii)->i cells.
+    let (calls, cells, mem) = unsafe {
+        (
+            &mut *(data as *mut u32),
+            std::slice::from_raw_parts_mut(cells, 2),
+            (*call).memory(),
+        )
+    };
     *calls += 1;
-    let cells = std::slice::from_raw_parts_mut(cells, 2);
-    let mem = (*call).memory();
     let s: u64 = mem[cells[0] as usize..][..cells[1] as usize]
         .iter()
         .map(|&b| u64::from(b) * 10)
@@ -230,12 +236,15 @@ fn fail(_: &mut HostCall<'_>, _: &mut [Cell]) -> Result<(), Trap> {
 }
 
 unsafe extern "C" fn c_fail(call: *mut HostCall<'_>, cells: *mut Cell, _: *mut c_void) -> i32 {
-    match *cells {
-        0 => 0,
-        1 => 1,
-        _ => {
-            (*call).set_trap(Trap::Exit(3));
-            1
+    // SAFETY: the runtime passes the live call and the import's one argument cell.
+    unsafe {
+        match *cells {
+            0 => 0,
+            1 => 1,
+            _ => {
+                (*call).set_trap(Trap::Exit(3));
+                1
+            }
         }
     }
 }
