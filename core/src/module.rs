@@ -102,25 +102,7 @@ pub struct Import {
     pub desc: ImportDesc,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum ImportDesc {
-    /// Type index.
-    Func(u32),
-    Table(TableType),
-    Memory(MemoryType),
-    Global(GlobalType),
-}
-
-impl ImportDesc {
-    pub fn kind(&self) -> ExternKind {
-        match self {
-            ImportDesc::Func(_) => ExternKind::Func,
-            ImportDesc::Table(_) => ExternKind::Table,
-            ImportDesc::Memory(_) => ExternKind::Memory,
-            ImportDesc::Global(_) => ExternKind::Global,
-        }
-    }
-}
+pub use crate::types::ImportDesc;
 
 #[derive(Debug, Clone)]
 pub struct Export {

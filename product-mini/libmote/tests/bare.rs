@@ -9,6 +9,7 @@
 
 use std::ffi::c_void;
 
+use mote::aot::HostCode as Code;
 use mote::bare::{
     instance_requirements, BareError, CallError, Config, HostCall, HostFn, HostFunc, Instance,
     STATE_ALIGN, TABLE_ROOM,
@@ -16,7 +17,7 @@ use mote::bare::{
 use mote_core::aot::format::write;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::{Cell, Module, Trap, ValType, Value};
-use mote_loader::{AotFile, ExecMemory, LoadError};
+use mote_loader::{AotFile, LoadError};
 use mote_platforms::posix::ExecRegion;
 
 fn compile(wat: &str, bounds: BoundsChecks) -> Vec<u8> {
@@ -30,20 +31,6 @@ fn compile(wat: &str, bounds: BoundsChecks) -> Vec<u8> {
 
 fn aot(wat: &str) -> Vec<u8> {
     compile(wat, BoundsChecks::Explicit)
-}
-
-struct Code(ExecRegion);
-
-impl ExecMemory for Code {
-    fn bytes(&mut self) -> &mut [u8] {
-        self.0.bytes_mut().unwrap_or(&mut [])
-    }
-    fn make_writable(&mut self) -> Result<(), LoadError> {
-        self.0.make_writable().map_err(|_| LoadError::Protect)
-    }
-    fn make_executable(&mut self) -> Result<(), LoadError> {
-        self.0.make_executable().map_err(|_| LoadError::Protect)
-    }
 }
 
 /// The buffers an embedder would place statically: code region, state and memory.

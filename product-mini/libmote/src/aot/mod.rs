@@ -71,9 +71,12 @@ impl AotCode {
     }
 }
 
-struct Region(ExecRegion);
+/// Code memory on a hosted OS (an mmap region the loader writes, then makes executable):
+/// what the hosted engine loads into, and what an embedder running `mote::bare` on a
+/// host passes as its code buffer.
+pub struct HostCode(pub ExecRegion);
 
-impl ExecMemory for Region {
+impl ExecMemory for HostCode {
     fn bytes(&mut self) -> &mut [u8] {
         self.0.bytes_mut().unwrap_or(&mut [])
     }
@@ -100,7 +103,7 @@ pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
     }
     let reqs = requirements(file);
     let region = ExecRegion::new(reqs.region_bytes).map_err(|e| AotError::Os(e.to_string()))?;
-    let mut region = Region(region);
+    let mut region = HostCode(region);
     let table = helpers::HELPERS.addresses();
     let code = load_into(file, &mut region, &mote_loader::HelperTable::new(&table))?;
     let trampolines = (0..file.func_count())
