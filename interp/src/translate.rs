@@ -568,17 +568,21 @@ impl Translator<'_> {
         let mut b = self.pop();
         let mut a = self.pop();
         let d = self.home(self.stack.len())?;
+        // Each operand's own stack slot, where a constant may be materialised: a
+        // temporary can live in the other one, so the homes travel with the operands.
+        let (mut home_a, mut home_b) = (d, self.home(self.stack.len() + 1)?);
         if commutative && matches!(a, Entry::Const { .. }) && !matches!(b, Entry::Const { .. }) {
             core::mem::swap(&mut a, &mut b);
+            core::mem::swap(&mut home_a, &mut home_b);
         }
         let op = match (ri, b) {
             (Some(ri), Entry::Const { cell, .. }) if fits_imm(cell, wide) => {
-                let sa = self.slot_of(a, d);
+                let sa = self.slot_of(a, home_a);
                 ri(d, sa, cell as i32)
             }
             _ => {
-                let sa = self.slot_of(a, d);
-                let sb = self.slot_of(b, self.home(self.stack.len() + 1)?);
+                let sa = self.slot_of(a, home_a);
+                let sb = self.slot_of(b, home_b);
                 rr(d, sa, sb)
             }
         };
