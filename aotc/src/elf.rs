@@ -295,6 +295,7 @@ pub fn convert(
         arch,
         bounds_checks,
         metadata,
+        names: None,
         funcs,
         text,
         rodata,

@@ -3,11 +3,12 @@
 //! `compile` lowers a validated [`Module`] to LLVM IR (one native function `f{i}` and one
 //! array-call trampoline `t{i}` per defined function, see [`ir`]), optimises it, emits a
 //! relocatable ELF object for the chosen target in memory and converts that object into
-//! an [`AotObject`] (text, merged read-only data, `.aot` relocation records, metadata).
+//! an [`AotObject`] (text, merged read-only data, `.aot` relocation records, and the
+//! metadata and names `mote_core::aot::meta::write` makes from the module).
 //! The `.aot` writer (`mote_core::aot::format`) turns the `AotObject` into a file.
 //!
 //! The LLVM half is behind the `llvm` feature (default on). Without it this crate still
-//! builds: IR generation and the metadata rewrite work, `compile` returns
+//! builds: IR generation works, `compile` returns
 //! [`CompileError::NoLlvm`].
 
 use core::fmt;
@@ -17,7 +18,6 @@ use mote_core::aot::reloc::Arch;
 use mote_core::Module;
 
 pub mod ir;
-pub mod metadata;
 
 #[cfg(feature = "llvm")]
 mod elf;
@@ -147,8 +147,9 @@ pub struct Output {
     pub llvm_ir: Option<String>,
 }
 
-/// Compiles a validated module (`wasm` is the binary it was built from) to an
-/// [`AotObject`] for `opts.arch`.
+/// Compiles a validated module to an [`AotObject`] for `opts.arch`. (`wasm`, the binary
+/// the module was built from, is no longer read: the metadata is written from the
+/// module model.)
 pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<AotObject, CompileError> {
     compile_full(module, wasm, opts).map(|o| o.object)
 }
@@ -177,9 +178,10 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
         {
             let mut forced = opts.clone();
             forced.opt_level = level.min(3);
-            return llvm::compile(module, wasm, &forced);
+            return llvm::compile(module, &forced);
         }
-        llvm::compile(module, wasm, opts)
+        let _ = wasm;
+        llvm::compile(module, opts)
     }
     #[cfg(not(feature = "llvm"))]
     {

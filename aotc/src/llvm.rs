@@ -7,12 +7,13 @@ use inkwell::targets::{
     CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
 };
 use inkwell::OptimizationLevel;
+use mote_core::aot::object::AotObject;
 use mote_core::aot::reloc::Arch;
 use mote_core::Module;
 
 use crate::elf::{self, ConvError};
 use crate::ir::{self, IrOptions};
-use crate::{metadata, CompileError, Options, Output};
+use crate::{CompileError, Options, Output};
 
 /// Target triple, default CPU and default features per architecture.
 pub fn target_defaults(arch: Arch) -> (&'static str, &'static str, &'static str) {
@@ -144,9 +145,10 @@ fn machine(opts: &Options) -> Result<Machine, CompileError> {
     })
 }
 
-pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<Output, CompileError> {
+pub fn compile(module: &Module, opts: &Options) -> Result<Output, CompileError> {
     let m = machine(opts)?;
-    let meta = metadata::strip_bodies(wasm)?;
+    let meta = mote_core::aot::meta::write::metadata(module)
+        .map_err(|e| CompileError::Unsupported(e.to_string()))?;
     let mut soft = !m.native_rounding;
     loop {
         let (obj, ir_text) = emit(module, opts, &m, soft)?;
@@ -159,7 +161,10 @@ pub fn compile(module: &Module, wasm: &[u8], opts: &Options) -> Result<Output, C
         ) {
             Ok(object) => {
                 return Ok(Output {
-                    object,
+                    object: AotObject {
+                        names: mote_core::aot::meta::write::names(module),
+                        ..object
+                    },
                     llvm_ir: ir_text,
                 })
             }

@@ -3,6 +3,7 @@
 
 use mote_aotc::{compile, compile_full, CompileError, Options};
 use mote_core::aot::helpers::Helper;
+use mote_core::aot::meta::Meta;
 use mote_core::aot::object::{AotObject, BoundsChecks};
 use mote_core::aot::reloc::{Arch, RelocSection, SymbolKind};
 use mote_core::Module;
@@ -92,7 +93,7 @@ fn check_object(m: &Module, obj: &AotObject, arch: Arch) {
         }
     }
     // The metadata is the same module without code.
-    let meta = Module::new(&obj.metadata).expect("metadata validates");
+    let meta = Module::from_meta(&Meta::parse(&obj.metadata).expect("metadata reads"), None);
     assert_eq!(meta.types, m.types);
     assert_eq!(meta.funcs, m.funcs);
     assert_eq!(meta.num_imported_funcs, m.num_imported_funcs);
@@ -276,22 +277,23 @@ fn emit_llvm_returns_the_ir() {
 }
 
 #[test]
-fn metadata_keeps_the_name_section_and_drops_code() {
+fn function_names_travel_in_the_names_section() {
     let wasm = wat::parse_str(
         r#"(module (func $long_named_function (export "f") (param i32) (result i32)
             (i32.mul (i32.add (local.get 0) (i32.const 1)) (i32.const 3))))"#,
     )
     .unwrap();
-    let meta = mote_aotc::metadata::strip_bodies(&wasm).unwrap();
-    let m = Module::new(&meta).unwrap();
-    assert_eq!(m.func_name(0), Some("long_named_function"));
-    assert_eq!(m.bodies.len(), 1);
-    let ops: Vec<_> = m
-        .operators(0)
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    assert_eq!(ops.len(), 2, "{ops:?}");
+    let m = Module::new(&wasm).unwrap();
+    let obj = compile(&m, &wasm, &opts(Arch::X86_64)).unwrap();
+    let names = obj.names.as_deref().expect("a names section");
+    let meta = Meta::parse(&obj.metadata).unwrap();
+    let back = Module::from_meta(&meta, Some(names));
+    assert_eq!(back.func_name(0), Some("long_named_function"));
+    assert!(back.bodies.is_empty());
+    // Without a name section there is none.
+    let plain = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    let obj = compile(&Module::new(&plain).unwrap(), &plain, &opts(Arch::X86_64)).unwrap();
+    assert_eq!(obj.names, None);
 }
 
 /// `cargo test -p mote-aotc --test compile -- --ignored --nocapture print_asm` with

@@ -13,6 +13,8 @@ pub mod value;
 #[cfg(feature = "alloc")]
 pub mod module;
 pub mod runtime;
+#[cfg(feature = "alloc")]
+pub mod validate;
 #[cfg(feature = "wasi")]
 pub mod wasi;
 

@@ -1,14 +1,16 @@
-//! The validated module model, built from `wasmparser` with full validation up front.
+//! The validated module model, read with wasmparser's parser and validated up front by
+//! [`crate::validate`].
 
 use alloc::{boxed::Box, string::String, string::ToString, vec::Vec};
 use core::ops::Range;
 
-use wasmparser::{
-    Encoding, FuncValidatorAllocations, Parser, Payload, ValidPayload, Validator, WasmFeatures,
-};
+use wasmparser::{Encoding, Parser, Payload};
 
 pub use crate::types::{ConstExpr, DataMode, ElemMode};
-use crate::types::{ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType};
+use crate::types::{ExternKind, FuncType, GlobalType, MemoryType, TableType, ValType};
+use crate::validate::{
+    check_count, invalid, unsupported, Features, ModuleValidator, Proposal, Reason,
+};
 
 /// Why a module could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,68 +181,11 @@ pub struct Module {
     pub engine_cache: EngineCache,
 }
 
-/// What this build accepts: Wasm 2.0 without SIMD, and without floats if the `float`
-/// feature is off.
-fn supported_features() -> WasmFeatures {
-    let mut f = WasmFeatures::WASM2;
-    f.remove(WasmFeatures::SIMD);
-    if !cfg!(feature = "float") {
-        f.remove(WasmFeatures::FLOATS);
-    }
-    f
-}
-
 impl Module {
-    /// Parses and fully validates a binary module.
+    /// Parses and fully validates a binary module (see [`crate::validate`]): every
+    /// function body is checked here, whether it is ever called or not.
     pub fn new(bytes: &[u8]) -> Result<Module, ModuleError> {
-        match Self::parse(bytes, supported_features()) {
-            Ok(m) => Ok(m),
-            Err(err) => Err(Self::explain_unsupported(bytes, err)),
-        }
-    }
-
-    /// A module rejected under our feature set may be valid Wasm 2.0 that uses something
-    /// this build leaves out; say so instead of calling it invalid.
-    fn explain_unsupported(bytes: &[u8], err: ModuleError) -> ModuleError {
-        let mut with_floats = supported_features();
-        with_floats.insert(WasmFeatures::FLOATS);
-        if !cfg!(feature = "float") {
-            if let Ok(m) = Self::parse(bytes, with_floats) {
-                let func_index = m.first_float_function().or(err.func_index);
-                let place = match func_index {
-                    Some(f) => match m.func_name(f) {
-                        Some(name) => alloc::format!(" (first in function {f}, {name})"),
-                        None => alloc::format!(" (first in function {f})"),
-                    },
-                    None => String::new(),
-                };
-                return ModuleError {
-                    kind: ModuleErrorKind::Unsupported,
-                    message: alloc::format!(
-                        "the module uses floating point{place}, but this build of mote has no float support"
-                    ),
-                    func_index,
-                    offset: err.offset,
-                };
-            }
-        }
-        let mut with_simd = with_floats;
-        with_simd.insert(WasmFeatures::SIMD);
-        match Self::parse(bytes, with_simd) {
-            Ok(_) => ModuleError {
-                kind: ModuleErrorKind::Unsupported,
-                message: "SIMD is not supported yet".to_string(),
-                ..err
-            },
-            // Without the missing features the module is still wrong: report that error,
-            // which is the real one when the first complaint was about a feature.
-            Err(real) if err.message.contains("support is not enabled") => real,
-            Err(_) => err,
-        }
-    }
-
-    fn parse(bytes: &[u8], features: WasmFeatures) -> Result<Module, ModuleError> {
-        let mut validator = Validator::new_with_features(features);
+        let features = Features::SUPPORTED;
         let mut m = Module {
             bytes: bytes.into(),
             types: Vec::new(),
@@ -262,31 +207,28 @@ impl Module {
             func_names: Vec::new(),
             engine_cache: EngineCache::default(),
         };
-        let mut allocs = FuncValidatorAllocations::default();
-        let mut next_func = 0u32;
+        let mut v = ModuleValidator::new(features);
         // The parser decodes with every feature unless told otherwise (e.g. memory limits
         // as u64 LEBs, so overlong u32 encodings would slip through).
         let mut parser = Parser::new(0);
-        parser.set_features(features);
+        parser.set_features(features.decoding());
         for payload in parser.parse_all(bytes) {
-            let payload = payload.map_err(|e| invalid(&e, None))?;
-            let valid = validator.payload(&payload).map_err(|e| invalid(&e, None))?;
-            m.read_payload(&payload)?;
-            if let ValidPayload::Func(func, body) = valid {
-                let index = m.num_imported_funcs + next_func;
-                next_func += 1;
-                let mut fv = func.into_validator(core::mem::take(&mut allocs));
-                fv.validate(&body).map_err(|e| invalid(&e, Some(index)))?;
-                allocs = fv.into_allocations();
-                m.bodies
-                    .push(read_body(&body).map_err(|e| invalid(&e, Some(index)))?);
-            }
+            m.read_payload(&payload?, &mut v)?;
         }
+        v.finish(&m)?;
         Ok(m)
     }
 
-    fn read_payload(&mut self, payload: &Payload<'_>) -> Result<(), ModuleError> {
-        let err = |e: wasmparser::BinaryReaderError| invalid(&e, None);
+    /// Reads (and validates) one payload into the model.
+    fn read_payload(
+        &mut self,
+        payload: &Payload<'_>,
+        v: &mut ModuleValidator,
+    ) -> Result<(), ModuleError> {
+        use crate::validate::limits as max;
+        let count = |what, current: usize, added: u32, limit: usize, offset: u64| {
+            check_count(current, added, limit, what, offset)
+        };
         match payload {
             Payload::Version { encoding, .. } if *encoding != Encoding::Module => {
                 return Err(ModuleError {
@@ -297,46 +239,43 @@ impl Module {
                 })
             }
             Payload::TypeSection(reader) => {
-                for ty in reader.clone().into_iter_err_on_gc_types() {
-                    let ty = ty.map_err(err)?;
-                    self.types.push(FuncType::new(
-                        ty.params().iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
-                        ty.results()
-                            .iter()
-                            .map(|t| val_type(*t))
-                            .collect::<Vec<_>>(),
-                    ));
+                let offset = reader.range().start;
+                count(
+                    "types",
+                    self.types.len(),
+                    reader.count(),
+                    max::MAX_WASM_TYPES,
+                    offset,
+                )?;
+                for group in reader.clone().into_iter_with_offsets() {
+                    let (offset, group) = group?;
+                    self.types.push(v.rec_group(group, offset)?);
                 }
             }
             Payload::ImportSection(reader) => {
-                for import in reader.clone().into_imports() {
-                    let import = import.map_err(err)?;
-                    let desc = match import.ty {
-                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                let offset = reader.range().start;
+                count("imports", 0, reader.count(), max::MAX_WASM_IMPORTS, offset)?;
+                for import in reader.clone().into_imports_with_offsets() {
+                    let (offset, import) = import?;
+                    let desc = v.import(self, import.ty, offset)?;
+                    match desc {
+                        ImportDesc::Func(t) => {
                             self.funcs.push(t);
                             self.num_imported_funcs += 1;
-                            ImportDesc::Func(t)
                         }
-                        wasmparser::TypeRef::Table(t) => {
-                            let t = table_type(&t);
+                        ImportDesc::Table(t) => {
                             self.tables.push(t);
                             self.num_imported_tables += 1;
-                            ImportDesc::Table(t)
                         }
-                        wasmparser::TypeRef::Memory(t) => {
-                            let t = memory_type(&t);
+                        ImportDesc::Memory(t) => {
                             self.memories.push(t);
                             self.num_imported_memories += 1;
-                            ImportDesc::Memory(t)
                         }
-                        wasmparser::TypeRef::Global(t) => {
-                            let t = global_type(&t);
+                        ImportDesc::Global(t) => {
                             self.globals.push(t);
                             self.num_imported_globals += 1;
-                            ImportDesc::Global(t)
                         }
-                        wasmparser::TypeRef::Tag(_) => return Err(unsupported("exception tags")),
-                    };
+                    }
                     self.imports.push(Import {
                         module: import.module.to_string(),
                         name: import.name.to_string(),
@@ -345,116 +284,131 @@ impl Module {
                 }
             }
             Payload::FunctionSection(reader) => {
-                for ty in reader.clone() {
-                    self.funcs.push(ty.map_err(err)?);
+                let offset = reader.range().start;
+                count(
+                    "functions",
+                    self.funcs.len(),
+                    reader.count(),
+                    max::MAX_WASM_FUNCTIONS,
+                    offset,
+                )?;
+                for ty in reader.clone().into_iter_with_offsets() {
+                    let (offset, ty) = ty?;
+                    self.funcs.push(v.function(self, ty, offset)?);
                 }
             }
             Payload::TableSection(reader) => {
-                for table in reader.clone() {
-                    let table = table.map_err(err)?;
-                    if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                        return Err(unsupported("table initialiser expressions"));
-                    }
-                    self.tables.push(table_type(&table.ty));
+                let offset = reader.range().start;
+                count(
+                    "tables",
+                    self.tables.len(),
+                    reader.count(),
+                    max::MAX_WASM_TABLES,
+                    offset,
+                )?;
+                for table in reader.clone().into_iter_with_offsets() {
+                    let (offset, table) = table?;
+                    self.tables.push(v.table(&table, offset)?);
                 }
             }
             Payload::MemorySection(reader) => {
-                for mem in reader.clone() {
-                    self.memories.push(memory_type(&mem.map_err(err)?));
+                let offset = reader.range().start;
+                count(
+                    "memories",
+                    self.memories.len(),
+                    reader.count(),
+                    v.max_memories(),
+                    offset,
+                )?;
+                for mem in reader.clone().into_iter_with_offsets() {
+                    let (offset, mem) = mem?;
+                    self.memories.push(v.memory_type(&mem, offset)?);
                 }
             }
             Payload::GlobalSection(reader) => {
-                for global in reader.clone() {
-                    let global = global.map_err(err)?;
-                    self.globals.push(global_type(&global.ty));
-                    self.global_inits.push(const_expr(&global.init_expr)?);
+                let offset = reader.range().start;
+                count(
+                    "globals",
+                    self.globals.len(),
+                    reader.count(),
+                    max::MAX_WASM_GLOBALS,
+                    offset,
+                )?;
+                for global in reader.clone().into_iter_with_offsets() {
+                    let (offset, global) = global?;
+                    let ty = v.global_type(&global.ty, offset)?;
+                    let init = v.const_expr(self, &global.init_expr, ty.content)?;
+                    self.globals.push(ty);
+                    self.global_inits.push(init);
                 }
             }
             Payload::ExportSection(reader) => {
-                for export in reader.clone() {
-                    let export = export.map_err(err)?;
-                    let kind = match export.kind {
-                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
-                            ExternKind::Func
-                        }
-                        wasmparser::ExternalKind::Table => ExternKind::Table,
-                        wasmparser::ExternalKind::Memory => ExternKind::Memory,
-                        wasmparser::ExternalKind::Global => ExternKind::Global,
-                        wasmparser::ExternalKind::Tag => return Err(unsupported("exception tags")),
-                    };
-                    self.exports.push(Export {
-                        name: export.name.to_string(),
-                        kind,
-                        index: export.index,
-                    });
+                let offset = reader.range().start;
+                count("exports", 0, reader.count(), max::MAX_WASM_EXPORTS, offset)?;
+                let mut offsets = Vec::new();
+                for export in reader.clone().into_iter_with_offsets() {
+                    let (offset, export) = export?;
+                    let export = v.export(self, &export, offset)?;
+                    self.exports.push(export);
+                    offsets.push(offset);
+                }
+                ModuleValidator::unique_export_names(&self.exports, &offsets)?;
+            }
+            Payload::StartSection { func, range } => {
+                v.start(self, *func, range.start)?;
+                self.start = Some(*func);
+            }
+            Payload::ElementSection(reader) => {
+                let offset = reader.range().start;
+                count(
+                    "element segments",
+                    0,
+                    reader.count(),
+                    max::MAX_WASM_ELEMENT_SEGMENTS,
+                    offset,
+                )?;
+                for elem in reader.clone().into_iter_with_offsets() {
+                    let (offset, elem) = elem?;
+                    let segment = v.element(self, elem, offset)?;
+                    self.elements.push(segment);
                 }
             }
-            Payload::StartSection { func, .. } => self.start = Some(*func),
-            Payload::ElementSection(reader) => {
-                for elem in reader.clone() {
-                    let elem = elem.map_err(err)?;
-                    let mode = match elem.kind {
-                        wasmparser::ElementKind::Passive => ElemMode::Passive,
-                        wasmparser::ElementKind::Declared => ElemMode::Declared,
-                        wasmparser::ElementKind::Active {
-                            table_index,
-                            offset_expr,
-                        } => ElemMode::Active {
-                            table: table_index.unwrap_or(0),
-                            offset: const_expr(&offset_expr)?,
-                        },
-                    };
-                    let (ty, items) = match elem.items {
-                        wasmparser::ElementItems::Functions(funcs) => {
-                            let mut items = Vec::new();
-                            for f in funcs {
-                                items.push(ConstExpr::RefFunc(f.map_err(err)?));
-                            }
-                            (ValType::FuncRef, items)
-                        }
-                        wasmparser::ElementItems::Expressions(ty, exprs) => {
-                            let mut items = Vec::new();
-                            for e in exprs {
-                                items.push(const_expr(&e.map_err(err)?)?);
-                            }
-                            (ref_type(ty), items)
-                        }
-                    };
-                    self.elements.push(ElementSegment {
-                        mode,
-                        ty,
-                        items: items.into(),
-                    });
-                }
+            Payload::DataCountSection { count, range } => v.data_count(*count, range.start)?,
+            Payload::CodeSectionEntry(body) => {
+                let body = v.code_entry(self, body)?;
+                self.bodies.push(body);
             }
             Payload::DataSection(reader) => {
-                for data in reader.clone() {
-                    let data = data.map_err(err)?;
-                    let mode = match data.kind {
-                        wasmparser::DataKind::Passive => DataMode::Passive,
-                        wasmparser::DataKind::Active {
-                            memory_index,
-                            offset_expr,
-                        } => DataMode::Active {
-                            memory: memory_index,
-                            offset: const_expr(&offset_expr)?,
-                        },
-                    };
-                    self.datas.push(DataSegment {
-                        mode,
-                        bytes: data.data.into(),
-                    });
+                let offset = reader.range().start;
+                count(
+                    "data segments",
+                    0,
+                    reader.count(),
+                    max::MAX_WASM_DATA_SEGMENTS,
+                    offset,
+                )?;
+                for data in reader.clone().into_iter_with_offsets() {
+                    let (offset, data) = data?;
+                    let segment = v.data(self, data, offset)?;
+                    self.datas.push(segment);
                 }
             }
-            Payload::CustomSection(reader) => {
-                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                    // A malformed name section is not an error (the spec says to ignore it).
-                    for name in names.into_iter().flatten() {
-                        if let wasmparser::Name::Function(map) = name {
-                            for naming in map.into_iter().flatten() {
-                                self.func_names
-                                    .push((naming.index, naming.name.to_string()));
-                            }
+            Payload::TagSection(reader) => {
+                return Err(unsupported(Proposal::Exceptions, reader.range().start))
+            }
+            Payload::UnknownSection { range, .. } => {
+                return Err(invalid(Reason::MalformedSectionId, range.start))
+            }
+            // Only the name section is read: `as_known()` would also link in the readers
+            // of every other custom section wasmparser knows (core dumps, linking, ...).
+            Payload::CustomSection(reader) if reader.name() == "name" => {
+                let data = wasmparser::BinaryReader::new(reader.data(), reader.data_offset());
+                // A malformed name section is not an error (the spec says to ignore it).
+                for name in wasmparser::NameSectionReader::new(data).flatten() {
+                    if let wasmparser::Name::Function(map) = name {
+                        for naming in map.into_iter().flatten() {
+                            self.func_names
+                                .push((naming.index, naming.name.to_string()));
                         }
                     }
                 }
@@ -462,23 +416,6 @@ impl Module {
             _ => {}
         }
         Ok(())
-    }
-
-    /// The first function whose signature or locals use f32/f64.
-    fn first_float_function(&self) -> Option<u32> {
-        let float_sig = |f: u32| {
-            let ty = self.func_type(f);
-            ty.params
-                .iter()
-                .chain(ty.results.iter())
-                .any(|t| t.is_float())
-        };
-        (0..self.funcs.len() as u32).find(|&f| {
-            float_sig(f)
-                || f.checked_sub(self.num_imported_funcs)
-                    .and_then(|d| self.bodies.get(d as usize))
-                    .is_some_and(|b| b.locals.iter().any(|(_, t)| t.is_float()))
-        })
     }
 
     pub fn func_type(&self, func_index: u32) -> &FuncType {
@@ -504,43 +441,26 @@ impl Module {
     }
 }
 
-fn read_body(body: &wasmparser::FunctionBody<'_>) -> wasmparser::Result<FuncBody> {
-    let mut locals = Vec::new();
-    let mut num_locals = 0u32;
-    let mut reader = body.get_locals_reader()?;
-    for _ in 0..reader.get_count() {
-        let (count, ty) = reader.read()?;
-        num_locals += count;
-        locals.push((count, val_type(ty)));
-    }
-    let ops = body.get_binary_reader_for_operators()?;
-    let start = ops.original_position() as usize;
-    let end = body.range().end as usize;
-    Ok(FuncBody {
-        locals: locals.into(),
-        num_locals,
-        code: start..end,
-    })
-}
-
-fn invalid(e: &wasmparser::BinaryReaderError, func_index: Option<u32>) -> ModuleError {
-    ModuleError {
-        kind: ModuleErrorKind::Invalid,
-        message: e.message().to_string(),
-        func_index,
-        offset: Some(e.offset() as usize),
+impl From<wasmparser::BinaryReaderError> for Box<ModuleError> {
+    fn from(e: wasmparser::BinaryReaderError) -> Box<ModuleError> {
+        Box::new(e.into())
     }
 }
 
-fn unsupported(what: &str) -> ModuleError {
-    ModuleError {
-        kind: ModuleErrorKind::Unsupported,
-        message: alloc::format!("{what} are not supported"),
-        func_index: None,
-        offset: None,
+impl From<wasmparser::BinaryReaderError> for ModuleError {
+    /// A malformed binary, in wasmparser's words.
+    fn from(e: wasmparser::BinaryReaderError) -> ModuleError {
+        ModuleError {
+            kind: ModuleErrorKind::Invalid,
+            message: e.message().to_string(),
+            func_index: None,
+            offset: Some(e.offset() as usize),
+        }
     }
 }
 
+/// The model's type for a value type of validated code (the engines' translators read
+/// block types with it).
 pub fn val_type(t: wasmparser::ValType) -> ValType {
     match t {
         wasmparser::ValType::I32 => ValType::I32,
@@ -548,67 +468,8 @@ pub fn val_type(t: wasmparser::ValType) -> ValType {
         wasmparser::ValType::F32 => ValType::F32,
         wasmparser::ValType::F64 => ValType::F64,
         wasmparser::ValType::V128 => ValType::V128,
-        wasmparser::ValType::Ref(r) => ref_type(r),
-    }
-}
-
-fn ref_type(r: wasmparser::RefType) -> ValType {
-    // Validation with Wasm 2.0 features admits only funcref and externref.
-    if r.heap_type() == wasmparser::HeapType::EXTERN {
-        ValType::ExternRef
-    } else {
-        ValType::FuncRef
-    }
-}
-
-fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType {
-        element: ref_type(t.element_type),
-        limits: Limits {
-            min: t.initial,
-            max: t.maximum,
-        },
-    }
-}
-
-fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType {
-        limits: Limits {
-            min: t.initial,
-            max: t.maximum,
-        },
-    }
-}
-
-fn global_type(t: &wasmparser::GlobalType) -> GlobalType {
-    GlobalType {
-        content: val_type(t.content_type),
-        mutable: t.mutable,
-    }
-}
-
-fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ModuleError> {
-    use wasmparser::Operator as Op;
-    let mut reader = e.get_operators_reader();
-    let op = reader.read().map_err(|e| invalid(&e, None))?;
-    let value = match op {
-        Op::I32Const { value } => ConstExpr::I32(value),
-        Op::I64Const { value } => ConstExpr::I64(value),
-        Op::F32Const { value } => ConstExpr::F32(value.bits()),
-        Op::F64Const { value } => ConstExpr::F64(value.bits()),
-        Op::V128Const { value } => ConstExpr::V128(value.i128() as u128),
-        Op::RefNull { hty } => ConstExpr::RefNull(if hty == wasmparser::HeapType::EXTERN {
-            ValType::ExternRef
-        } else {
-            ValType::FuncRef
-        }),
-        Op::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
-        Op::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
-        _ => return Err(unsupported("extended constant expressions")),
-    };
-    match reader.read() {
-        Ok(Op::End) => Ok(value),
-        _ => Err(unsupported("extended constant expressions")),
+        wasmparser::ValType::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
+        wasmparser::ValType::Ref(_) => ValType::FuncRef,
     }
 }
 

@@ -29,7 +29,13 @@ fn main() {
             Ok(code) => {
                 println!("func {index} {name} ({} instructions)", code.len());
                 for (i, op) in code.iter().enumerate() {
-                    println!("  {i:4}: {op:?}");
+                    match op.branch_offset() {
+                        // Offsets count from the next instruction.
+                        Some(offset) => {
+                            println!("  {i:4}: {op}  (to {})", i as i64 + 1 + offset as i64)
+                        }
+                        None => println!("  {i:4}: {op}"),
+                    }
                 }
             }
             Err(e) => println!("func {index} {name}: {e}"),

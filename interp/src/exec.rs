@@ -123,13 +123,28 @@ pub struct Machine<'s> {
     pending: Option<Trap>,
 }
 
+/// Reads slot `s` of the frame at `fp`.
+///
+/// # Safety
+/// `fp` is the frame of a running function and `s` a slot its code names. The translator
+/// keeps every such slot below the function's `frame_size` (the slot invariant, at
+/// `frame_size` and `Translator::home` in translate.rs), and `Machine::call` and
+/// `Machine::enter` only run a frame whose `frame_size` slots lie inside the stack.
 #[inline(always)]
 pub(crate) unsafe fn rd<T: Cellable>(fp: *mut Cell, s: Slot) -> T {
+    // SAFETY: `s < frame_size` (slot invariant) and `fp..fp + frame_size` is inside the
+    // zero-initialised stack (`call`/`enter`), so the cell is in bounds and initialised.
     T::from_cell(*fp.add(s as usize))
 }
 
+/// Writes slot `s` of the frame at `fp`.
+///
+/// # Safety
+/// As for [`rd`].
 #[inline(always)]
 pub(crate) unsafe fn wr<T: Cellable>(fp: *mut Cell, s: Slot, v: T) {
+    // SAFETY: `s < frame_size` (slot invariant, see `rd`) and the frame is inside the
+    // stack (`call`/`enter`), so the cell is in bounds.
     *fp.add(s as usize) = v.into_cell();
 }
 
@@ -205,6 +220,10 @@ impl<'s> Machine<'s> {
         // instance; everything else is checked inside `run`.
         unsafe {
             let f = &*f;
+            // SAFETY (for the handlers' unchecked `rd`/`wr`): the outermost frame starts at
+            // the stack's base, so this check puts all its `frame_size` slots inside the
+            // stack; the translator keeps every slot the code names below `frame_size`
+            // (slot invariant, translate.rs).
             if f.frame_size as usize > self.stack.len() {
                 return Err(Trap::StackExhausted);
             }
@@ -233,6 +252,10 @@ impl<'s> Machine<'s> {
         ctx: *const InstCtx,
     ) -> Result<(), Trap> {
         let stack_end = self.stack.as_mut_ptr().add(self.stack.len());
+        // SAFETY (for the handlers' unchecked `rd`/`wr`): the callee's frame is
+        // `new_fp..new_fp + frame_size`, and the translator keeps every slot its code
+        // names below `frame_size` (slot invariant, translate.rs); this check keeps the
+        // whole frame inside the stack.
         if new_fp.add(f.frame_size as usize) > stack_end || self.frames.len() >= self.max_frames {
             return Err(Trap::StackExhausted);
         }

@@ -13,6 +13,7 @@ pub mod code;
 mod dispatch;
 mod exec;
 mod numeric;
+mod ops;
 pub mod translate;
 
 use alloc::vec::Vec;

@@ -120,6 +120,12 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
             .map_err(|_| TranslateError("unreadable function body"))?;
         t.operator(op)?;
     }
+    // Slot invariant, established here and relied on by the executor's unchecked slot
+    // access (`rd`/`wr` in exec.rs, whose frames `Machine::enter`/`Machine::call` check
+    // against `frame_size`): every slot an instruction of this function names is below
+    // `frame_size`. Slots are locals (`< num_locals`), results `0..n` of a return
+    // (`n` values are on the stack, so `n <= max_height`), or homes (see `home`), which are
+    // `< num_locals + max_height`. The `+ 1` keeps every frame at least one slot.
     let frame_size = num_locals + t.max_height + 1;
     if frame_size > Slot::MAX as usize {
         return Err(TranslateError(
@@ -143,6 +149,13 @@ fn fits_imm(cell: u64, wide: bool) -> bool {
 impl Translator<'_> {
     // ---- stack and slots ----
 
+    /// The slot of operand-stack height `height`: `num_locals + height`.
+    ///
+    /// Slot invariant (stated at `frame_size` in `translate`): callers ask only for heights
+    /// the stack has reached — an entry's own height, or the height of a result that
+    /// `push_temp` then pushes, which raises `max_height` to cover it — so every home is
+    /// below `num_locals + max_height < frame_size`. The executor reads and writes slots
+    /// unchecked on that basis (`rd`/`wr` in exec.rs).
     fn home(&self, height: usize) -> Result<Slot> {
         let slot = self.num_locals + height;
         Slot::try_from(slot).map_err(|_| {
@@ -187,24 +200,27 @@ impl Translator<'_> {
         match e {
             Entry::Local(s) | Entry::Temp(s) if s == dst => {}
             Entry::Local(s) | Entry::Temp(s) => {
-                self.emit(Op::Copy { d: dst, s });
+                self.emit(Op::Copy {
+                    result: dst,
+                    value: s,
+                });
             }
             Entry::Const { cell, wide } => {
                 let op = if !wide {
                     Op::Const32 {
-                        d: dst,
-                        v: cell as u32,
+                        result: dst,
+                        value: cell as u32,
                     }
                 } else if fits_imm(cell, true) {
                     Op::ConstI64S {
-                        d: dst,
-                        v: cell as i32,
+                        result: dst,
+                        value: cell as i32,
                     }
                 } else {
                     Op::Const64 {
-                        d: dst,
-                        lo: cell as u32,
-                        hi: (cell >> 32) as u32,
+                        result: dst,
+                        low: cell as u32,
+                        high: (cell >> 32) as u32,
                     }
                 };
                 self.emit(op);
@@ -243,7 +259,10 @@ impl Translator<'_> {
         for h in 0..self.stack.len() {
             if self.stack[h] == Entry::Local(x) {
                 let home = self.home(h)?;
-                self.emit(Op::Copy { d: home, s: x });
+                self.emit(Op::Copy {
+                    result: home,
+                    value: x,
+                });
                 self.stack[h] = Entry::Temp(home);
             }
         }
@@ -319,7 +338,7 @@ impl Translator<'_> {
             return self.emit_return();
         }
         self.transfer(depth)?;
-        let i = self.emit(Op::Br { off: 0 });
+        let i = self.emit(Op::Br { offset: 0 });
         self.link(i, depth);
         Ok(())
     }
@@ -332,8 +351,8 @@ impl Translator<'_> {
         if i + 1 != self.code.len() {
             return None;
         }
-        let mut last = self.code[i];
-        if last.dest_mut().copied() != Some(slot) || fused_branch(last, true).is_none() {
+        let last = self.code[i];
+        if last.result() != Some(slot) || fused_branch(last, true).is_none() {
             return None;
         }
         self.code.pop();
@@ -347,11 +366,17 @@ impl Translator<'_> {
             let op = fused_branch(cmp, when).expect("checked fusable");
             return Ok(self.emit(op));
         }
-        let c = self.slot_of(cond, self.home(self.stack.len())?);
+        let condition = self.slot_of(cond, self.home(self.stack.len())?);
         Ok(self.emit(if when {
-            Op::BrIfNez { c, off: 0 }
+            Op::BrIfNez {
+                condition,
+                offset: 0,
+            }
         } else {
-            Op::BrIfEqz { c, off: 0 }
+            Op::BrIfEqz {
+                condition,
+                offset: 0,
+            }
         }))
     }
 
@@ -370,20 +395,20 @@ impl Translator<'_> {
     }
 
     fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
-        let idx = self.pop();
-        let idx = self.slot_of(idx, self.home(self.stack.len())?);
+        let index = self.pop();
+        let index = self.slot_of(index, self.home(self.stack.len())?);
         let mut depths = Vec::with_capacity(targets.len() as usize + 1);
         for t in targets.targets() {
             depths.push(t.map_err(|_| TranslateError("unreadable br_table"))?);
         }
         depths.push(targets.default());
         self.emit(Op::BrTable {
-            idx,
-            len: targets.len(),
+            index,
+            targets: targets.len(),
         });
         let first = self.code.len();
         for _ in &depths {
-            self.emit(Op::Br { off: 0 });
+            self.emit(Op::Br { offset: 0 });
         }
         self.br_table_stubs.clear();
         for (k, &depth) in depths.iter().enumerate() {
@@ -416,8 +441,8 @@ impl Translator<'_> {
         let h = self.stack.len();
         if n == 1 {
             match self.stack[h - 1] {
-                Entry::Local(s) | Entry::Temp(s) => {
-                    self.emit(Op::Return1 { s });
+                Entry::Local(value) | Entry::Temp(value) => {
+                    self.emit(Op::Return1 { value });
                 }
                 e @ Entry::Const { .. } => {
                     self.materialize_into(e, 0);
@@ -560,40 +585,41 @@ impl Translator<'_> {
 
     fn binary(
         &mut self,
-        rr: fn(Slot, Slot, Slot) -> Op,
-        ri: Option<fn(Slot, Slot, i32) -> Op>,
+        with_rhs: fn(Slot, Slot, Slot) -> Op,
+        with_imm: Option<fn(Slot, Slot, i32) -> Op>,
         commutative: bool,
         wide: bool,
     ) -> Result<()> {
-        let mut b = self.pop();
-        let mut a = self.pop();
-        let d = self.home(self.stack.len())?;
+        let mut rhs = self.pop();
+        let mut lhs = self.pop();
+        let result = self.home(self.stack.len())?;
         // Each operand's own stack slot, where a constant may be materialised: a
         // temporary can live in the other one, so the homes travel with the operands.
-        let (mut home_a, mut home_b) = (d, self.home(self.stack.len() + 1)?);
-        if commutative && matches!(a, Entry::Const { .. }) && !matches!(b, Entry::Const { .. }) {
-            core::mem::swap(&mut a, &mut b);
-            core::mem::swap(&mut home_a, &mut home_b);
+        let (mut lhs_home, mut rhs_home) = (result, self.home(self.stack.len() + 1)?);
+        if commutative && matches!(lhs, Entry::Const { .. }) && !matches!(rhs, Entry::Const { .. })
+        {
+            core::mem::swap(&mut lhs, &mut rhs);
+            core::mem::swap(&mut lhs_home, &mut rhs_home);
         }
-        let op = match (ri, b) {
-            (Some(ri), Entry::Const { cell, .. }) if fits_imm(cell, wide) => {
-                let sa = self.slot_of(a, home_a);
-                ri(d, sa, cell as i32)
+        let op = match (with_imm, rhs) {
+            (Some(with_imm), Entry::Const { cell, .. }) if fits_imm(cell, wide) => {
+                let lhs = self.slot_of(lhs, lhs_home);
+                with_imm(result, lhs, cell as i32)
             }
             _ => {
-                let sa = self.slot_of(a, home_a);
-                let sb = self.slot_of(b, home_b);
-                rr(d, sa, sb)
+                let lhs = self.slot_of(lhs, lhs_home);
+                let rhs = self.slot_of(rhs, rhs_home);
+                with_rhs(result, lhs, rhs)
             }
         };
         self.emit_producer(op)
     }
 
-    fn unary(&mut self, f: fn(Slot, Slot) -> Op) -> Result<()> {
-        let a = self.pop();
-        let d = self.home(self.stack.len())?;
-        let s = self.slot_of(a, d);
-        self.emit_producer(f(d, s))
+    fn unary(&mut self, make: fn(Slot, Slot) -> Op) -> Result<()> {
+        let value = self.pop();
+        let result = self.home(self.stack.len())?;
+        let value = self.slot_of(value, result);
+        self.emit_producer(make(result, value))
     }
 
     /// Pops `n` operands, materialising constants into their homes; returns their slots
@@ -609,15 +635,15 @@ impl Translator<'_> {
         Ok(slots)
     }
 
-    fn load(&mut self, f: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
-        let [a] = self.pop_slots::<1>()?;
-        let d = self.home(self.stack.len())?;
-        self.emit_producer(f(d, a, memarg.offset as u32))
+    fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
+        let [address] = self.pop_slots::<1>()?;
+        let result = self.home(self.stack.len())?;
+        self.emit_producer(make(result, address, memarg.offset as u32))
     }
 
-    fn store(&mut self, f: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
-        let [a, v] = self.pop_slots::<2>()?;
-        self.emit(f(a, v, memarg.offset as u32));
+    fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
+        let [address, value] = self.pop_slots::<2>()?;
+        self.emit(make(address, value, memarg.offset as u32));
         Ok(())
     }
 
@@ -629,13 +655,13 @@ impl Translator<'_> {
                 Entry::Temp(s) => self
                     .last_producer
                     .filter(|&i| i + 1 == self.code.len())
-                    .is_some_and(|i| self.code[i].dest_mut().copied() == Some(s)),
+                    .is_some_and(|i| self.code[i].result() == Some(s)),
                 _ => false,
             };
             if retarget {
                 let mut producer = self.code.pop().expect("producer");
                 self.preserve_local(x)?;
-                *producer.dest_mut().expect("producer") = x;
+                *producer.result_mut().expect("producer") = x;
                 self.emit(producer);
             } else {
                 self.preserve_local(x)?;
@@ -682,31 +708,50 @@ impl Translator<'_> {
             };
         }
         macro_rules! bin {
-            ($rr:ident, $ri:ident, $comm:expr, $wide:expr) => {
+            ($with_rhs:ident, $with_imm:ident, $comm:expr, $wide:expr) => {
                 self.binary(
-                    |d, a, b| Op::$rr { d, a, b },
-                    Some(|d, a, imm| Op::$ri { d, a, imm }),
+                    |result, lhs, rhs| Op::$with_rhs { result, lhs, rhs },
+                    Some(|result, lhs, imm| Op::$with_imm { result, lhs, imm }),
                     $comm,
                     $wide,
                 )
             };
-            ($rr:ident) => {
-                self.binary(|d, a, b| Op::$rr { d, a, b }, None, false, true)
+            ($with_rhs:ident) => {
+                self.binary(
+                    |result, lhs, rhs| Op::$with_rhs { result, lhs, rhs },
+                    None,
+                    false,
+                    true,
+                )
             };
         }
         macro_rules! un {
             ($op:ident) => {
-                self.unary(|d, s| Op::$op { d, s })
+                self.unary(|result, value| Op::$op { result, value })
             };
         }
         macro_rules! load {
             ($op:ident, $m:expr) => {
-                self.load(|d, a, off| Op::$op { d, a, off }, $m)
+                self.load(
+                    |result, address, static_offset| Op::$op {
+                        result,
+                        address,
+                        static_offset,
+                    },
+                    $m,
+                )
             };
         }
         macro_rules! store {
             ($op:ident, $m:expr) => {
-                self.store(|a, v, off| Op::$op { a, v, off }, $m)
+                self.store(
+                    |address, value, static_offset| Op::$op {
+                        address,
+                        value,
+                        static_offset,
+                    },
+                    $m,
+                )
             };
         }
         match op {
@@ -736,9 +781,9 @@ impl Translator<'_> {
             O::Call { function_index } => {
                 let ty = self.module.func_type(function_index);
                 let (p, r) = (ty.params.len(), ty.results.len());
-                self.call(p, r, |base| Op::Call {
+                self.call(p, r, |args| Op::Call {
                     func: function_index,
-                    base,
+                    args,
                 })?;
             }
             O::CallIndirect {
@@ -747,18 +792,18 @@ impl Translator<'_> {
             } => {
                 let ty = &self.module.types[type_index as usize];
                 let (p, r) = (ty.params.len(), ty.results.len());
-                let idx = self.pop();
-                let idx = self.slot_of(idx, self.home(self.stack.len())?);
-                let ty16 = u16::try_from(type_index)
+                let index = self.pop();
+                let index = self.slot_of(index, self.home(self.stack.len())?);
+                let type_index = u16::try_from(type_index)
                     .map_err(|_| TranslateError("type index beyond the interpreter's limit"))?;
                 let table = u16::try_from(table_index)
                     .map_err(|_| TranslateError("table index beyond the interpreter's limit"))?;
                 // The index sits just above the arguments, so moving them cannot clobber it.
-                self.call(p, r, |base| Op::CallIndirect {
-                    ty: ty16,
+                self.call(p, r, |args| Op::CallIndirect {
+                    type_index,
                     table,
-                    base,
-                    idx,
+                    args,
+                    index,
                 })?;
             }
             O::Drop => {
@@ -766,20 +811,31 @@ impl Translator<'_> {
                 self.last_producer = None;
             }
             O::Select | O::TypedSelect { .. } => {
-                let [a, b, c] = self.pop_slots::<3>()?;
-                let d = self.home(self.stack.len())?;
-                self.emit_producer(Op::Select { d, a, b, c })?;
+                let [if_true, if_false, condition] = self.pop_slots::<3>()?;
+                let result = self.home(self.stack.len())?;
+                self.emit_producer(Op::Select {
+                    result,
+                    if_true,
+                    if_false,
+                    condition,
+                })?;
             }
             O::LocalGet { local_index } => self.push(Entry::Local(local_index as Slot)),
             O::LocalSet { local_index } => self.local_set(local_index, false)?,
             O::LocalTee { local_index } => self.local_set(local_index, true)?,
             O::GlobalGet { global_index } => {
-                let d = self.home(self.stack.len())?;
-                self.emit_producer(Op::GlobalGet { d, g: global_index })?;
+                let result = self.home(self.stack.len())?;
+                self.emit_producer(Op::GlobalGet {
+                    result,
+                    global: global_index,
+                })?;
             }
             O::GlobalSet { global_index } => {
-                let [s] = self.pop_slots::<1>()?;
-                self.emit(Op::GlobalSet { s, g: global_index });
+                let [value] = self.pop_slots::<1>()?;
+                self.emit(Op::GlobalSet {
+                    value,
+                    global: global_index,
+                });
             }
             O::I32Load { memarg } | O::F32Load { memarg } => load!(I32Load, memarg)?,
             O::I64Load { memarg } | O::F64Load { memarg } => load!(I64Load, memarg)?,
@@ -801,112 +857,116 @@ impl Translator<'_> {
             O::I64Store16 { memarg } => store!(I64Store16, memarg)?,
             O::I64Store32 { memarg } => store!(I64Store32, memarg)?,
             O::MemorySize { .. } => {
-                let d = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemorySize { d })?;
+                let result = self.home(self.stack.len())?;
+                self.emit_producer(Op::MemorySize { result })?;
             }
             O::MemoryGrow { .. } => {
-                let [n] = self.pop_slots::<1>()?;
-                let d = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemoryGrow { d, n })?;
+                let [delta] = self.pop_slots::<1>()?;
+                let result = self.home(self.stack.len())?;
+                self.emit_producer(Op::MemoryGrow { result, delta })?;
             }
             O::MemoryFill { .. } => {
-                let [d, v, n] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryFill { d, v, n });
+                let [dst, value, len] = self.pop_slots::<3>()?;
+                self.emit(Op::MemoryFill { dst, value, len });
             }
             O::MemoryCopy { .. } => {
-                let [d, s, n] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryCopy { d, s, n });
+                let [dst, src, len] = self.pop_slots::<3>()?;
+                self.emit(Op::MemoryCopy { dst, src, len });
             }
             O::MemoryInit { data_index, .. } => {
-                let [d, s, n] = self.pop_slots::<3>()?;
+                let [dst, src, len] = self.pop_slots::<3>()?;
                 self.emit(Op::MemoryInit {
-                    seg: data_index,
-                    d,
-                    s,
-                    n,
+                    segment: data_index,
+                    dst,
+                    src,
+                    len,
                 });
             }
             O::DataDrop { data_index } => {
-                self.emit(Op::DataDrop { seg: data_index });
+                self.emit(Op::DataDrop {
+                    segment: data_index,
+                });
             }
             O::TableGet { table } => {
-                let [i] = self.pop_slots::<1>()?;
-                let d = self.home(self.stack.len())?;
+                let [index] = self.pop_slots::<1>()?;
+                let result = self.home(self.stack.len())?;
                 self.emit_producer(Op::TableGet {
-                    d,
-                    t: table16(table)?,
-                    i,
+                    result,
+                    table: table16(table)?,
+                    index,
                 })?;
             }
             O::TableSet { table } => {
-                let [i, v] = self.pop_slots::<2>()?;
+                let [index, value] = self.pop_slots::<2>()?;
                 self.emit(Op::TableSet {
-                    t: table16(table)?,
-                    i,
-                    v,
+                    table: table16(table)?,
+                    index,
+                    value,
                 });
             }
             O::TableSize { table } => {
-                let d = self.home(self.stack.len())?;
+                let result = self.home(self.stack.len())?;
                 self.emit_producer(Op::TableSize {
-                    d,
-                    t: table16(table)?,
+                    result,
+                    table: table16(table)?,
                 })?;
             }
             O::TableGrow { table } => {
-                let [v, n] = self.pop_slots::<2>()?;
-                let d = self.home(self.stack.len())?;
+                let [value, delta] = self.pop_slots::<2>()?;
+                let result = self.home(self.stack.len())?;
                 self.emit_producer(Op::TableGrow {
-                    d,
-                    t: table16(table)?,
-                    v,
-                    n,
+                    result,
+                    table: table16(table)?,
+                    value,
+                    delta,
                 })?;
             }
             O::TableFill { table } => {
-                let [i, v, n] = self.pop_slots::<3>()?;
+                let [dst, value, len] = self.pop_slots::<3>()?;
                 self.emit(Op::TableFill {
-                    t: table16(table)?,
-                    i,
-                    v,
-                    n,
+                    table: table16(table)?,
+                    dst,
+                    value,
+                    len,
                 });
             }
             O::TableCopy {
                 dst_table,
                 src_table,
             } => {
-                let [d, s, n] = self.pop_slots::<3>()?;
+                let [dst, src, len] = self.pop_slots::<3>()?;
                 self.emit(Op::TableCopy {
-                    dt: table16(dst_table)?,
-                    st: table16(src_table)?,
-                    d,
-                    s,
-                    n,
+                    dst_table: table16(dst_table)?,
+                    src_table: table16(src_table)?,
+                    dst,
+                    src,
+                    len,
                 });
             }
             O::TableInit { elem_index, table } => {
-                let [d, s, n] = self.pop_slots::<3>()?;
-                let seg = u16::try_from(elem_index).map_err(|_| {
+                let [dst, src, len] = self.pop_slots::<3>()?;
+                let segment = u16::try_from(elem_index).map_err(|_| {
                     TranslateError("element segment index beyond the interpreter's limit")
                 })?;
                 self.emit(Op::TableInit {
-                    t: table16(table)?,
-                    seg,
-                    d,
-                    s,
-                    n,
+                    table: table16(table)?,
+                    segment,
+                    dst,
+                    src,
+                    len,
                 });
             }
             O::ElemDrop { elem_index } => {
-                self.emit(Op::ElemDrop { seg: elem_index });
+                self.emit(Op::ElemDrop {
+                    segment: elem_index,
+                });
             }
             O::RefNull { .. } => self.konst(0, true),
             O::RefIsNull => un!(I64Eqz)?,
             O::RefFunc { function_index } => {
-                let d = self.home(self.stack.len())?;
+                let result = self.home(self.stack.len())?;
                 self.emit_producer(Op::RefFunc {
-                    d,
+                    result,
                     func: function_index,
                 })?;
             }
@@ -1140,61 +1200,75 @@ fn table16(t: u32) -> Result<u16> {
 /// comparison is `when`.
 fn fused_branch(cmp: Op, when: bool) -> Option<Op> {
     use Op::*;
-    let off = 0;
+    let offset = 0;
     macro_rules! pick {
-        ($a:ident, $b:ident, $yes:ident, $no:ident) => {
-            if when {
-                $yes { a: $a, b: $b, off }
-            } else {
-                $no { a: $a, b: $b, off }
-            }
-        };
-    }
-    macro_rules! pick_i {
-        ($a:ident, $imm:ident, $yes:ident, $no:ident) => {
+        ($lhs:ident, $rhs:ident, $yes:ident, $no:ident) => {
             if when {
                 $yes {
-                    a: $a,
-                    imm: $imm,
-                    off,
+                    lhs: $lhs,
+                    rhs: $rhs,
+                    offset,
                 }
             } else {
                 $no {
-                    a: $a,
+                    lhs: $lhs,
+                    rhs: $rhs,
+                    offset,
+                }
+            }
+        };
+    }
+    macro_rules! pick_imm {
+        ($lhs:ident, $imm:ident, $yes:ident, $no:ident) => {
+            if when {
+                $yes {
+                    lhs: $lhs,
                     imm: $imm,
-                    off,
+                    offset,
+                }
+            } else {
+                $no {
+                    lhs: $lhs,
+                    imm: $imm,
+                    offset,
                 }
             }
         };
     }
     Some(match cmp {
-        I32Eqz { s, .. } => {
+        I32Eqz { value, .. } => {
             if when {
-                BrIfEqz { c: s, off }
+                BrIfEqz {
+                    condition: value,
+                    offset,
+                }
             } else {
-                BrIfNez { c: s, off }
+                BrIfNez {
+                    condition: value,
+                    offset,
+                }
             }
         }
-        I32Eq { a, b, .. } => pick!(a, b, BrI32Eq, BrI32Ne),
-        I32Ne { a, b, .. } => pick!(a, b, BrI32Ne, BrI32Eq),
-        I32LtS { a, b, .. } => pick!(a, b, BrI32LtS, BrI32GeS),
-        I32LtU { a, b, .. } => pick!(a, b, BrI32LtU, BrI32GeU),
-        I32GtS { a, b, .. } => pick!(a, b, BrI32GtS, BrI32LeS),
-        I32GtU { a, b, .. } => pick!(a, b, BrI32GtU, BrI32LeU),
-        I32LeS { a, b, .. } => pick!(a, b, BrI32LeS, BrI32GtS),
-        I32LeU { a, b, .. } => pick!(a, b, BrI32LeU, BrI32GtU),
-        I32GeS { a, b, .. } => pick!(a, b, BrI32GeS, BrI32LtS),
-        I32GeU { a, b, .. } => pick!(a, b, BrI32GeU, BrI32LtU),
-        I32EqI { a, imm, .. } => pick_i!(a, imm, BrI32EqI, BrI32NeI),
-        I32NeI { a, imm, .. } => pick_i!(a, imm, BrI32NeI, BrI32EqI),
-        I32LtSI { a, imm, .. } => pick_i!(a, imm, BrI32LtSI, BrI32GeSI),
-        I32LtUI { a, imm, .. } => pick_i!(a, imm, BrI32LtUI, BrI32GeUI),
-        I32GtSI { a, imm, .. } => pick_i!(a, imm, BrI32GtSI, BrI32LeSI),
-        I32GtUI { a, imm, .. } => pick_i!(a, imm, BrI32GtUI, BrI32LeUI),
-        I32LeSI { a, imm, .. } => pick_i!(a, imm, BrI32LeSI, BrI32GtSI),
-        I32LeUI { a, imm, .. } => pick_i!(a, imm, BrI32LeUI, BrI32GtUI),
-        I32GeSI { a, imm, .. } => pick_i!(a, imm, BrI32GeSI, BrI32LtSI),
-        I32GeUI { a, imm, .. } => pick_i!(a, imm, BrI32GeUI, BrI32LtUI),
+        I32Eq { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Eq, BrI32Ne),
+        I32Ne { lhs, rhs, .. } => pick!(lhs, rhs, BrI32Ne, BrI32Eq),
+        I32LtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtS, BrI32GeS),
+        I32LtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LtU, BrI32GeU),
+        I32GtS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtS, BrI32LeS),
+        I32GtU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GtU, BrI32LeU),
+        I32LeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeS, BrI32GtS),
+        I32LeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32LeU, BrI32GtU),
+        I32GeS { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeS, BrI32LtS),
+        I32GeU { lhs, rhs, .. } => pick!(lhs, rhs, BrI32GeU, BrI32LtU),
+        I32EqI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32EqI, BrI32NeI),
+        I32NeI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32NeI, BrI32EqI),
+        I32LtSI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32LtSI, BrI32GeSI),
+        I32LtUI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32LtUI, BrI32GeUI),
+        I32GtSI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32GtSI, BrI32LeSI),
+        I32GtUI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32GtUI, BrI32LeUI),
+        I32LeSI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32LeSI, BrI32GtSI),
+        I32LeUI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32LeUI, BrI32GtUI),
+        I32GeSI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32GeSI, BrI32LtSI),
+        I32GeUI { lhs, imm, .. } => pick_imm!(lhs, imm, BrI32GeUI, BrI32LtUI),
         _ => return None,
     })
 }

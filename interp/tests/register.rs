@@ -22,7 +22,15 @@ fn add_of_two_locals_into_a_third_is_one_instruction() {
     );
     let code = Interpreter::bytecode(&m, 0).unwrap();
     println!("{code:?}");
-    assert_eq!(code[0], Op::I32Add { d: 2, a: 0, b: 1 });
+    assert_eq!(
+        code[0],
+        Op::I32Add {
+            result: 2,
+            lhs: 0,
+            rhs: 1
+        }
+    );
+    assert_eq!(code[0].to_string(), "I32Add result=s2 lhs=s0 rhs=s1");
     assert_eq!(code.len(), 2, "only the add and the return: {code:?}");
     assert_eq!(code[1], Op::Return);
 }
@@ -37,9 +45,23 @@ fn constant_operand_is_an_immediate_and_compare_fuses_with_branch() {
     );
     let code = Interpreter::bytecode(&m, 0).unwrap();
     println!("{code:?}");
-    assert_eq!(code[0], Op::I32AddI { d: 0, a: 0, imm: 7 });
+    assert_eq!(
+        code[0],
+        Op::I32AddI {
+            result: 0,
+            lhs: 0,
+            imm: 7
+        }
+    );
     assert!(
-        matches!(code[1], Op::BrI32GeSI { a: 0, imm: 10, .. }),
+        matches!(
+            code[1],
+            Op::BrI32GeSI {
+                lhs: 0,
+                imm: 10,
+                ..
+            }
+        ),
         "{code:?}"
     );
 }

@@ -6,6 +6,7 @@
 
 use mote_core::aot::format::{checksum, hdr, write, AotFile};
 use mote_core::aot::helpers::Helper;
+use mote_core::aot::meta::write::metadata as write_meta;
 use mote_core::aot::object::{AotFunc, AotObject, BoundsChecks};
 use mote_core::aot::reloc::{Arch, RelocKind, RelocRecord, RelocSection, SymbolKind};
 use mote_loader::{load_at, requirements, HelperTable};
@@ -30,7 +31,7 @@ fn rec(
 
 /// An x86_64 file with every kind of symbol, a GOT and calls that need veneers.
 fn sample() -> Vec<u8> {
-    let metadata = wat::parse_str(
+    let wasm = wat::parse_str(
         r#"(module (memory 1) (global (mut i32) (i32.const 0))
              (func (export "a") (result i32) unreachable)
              (func (export "b") (param i32) (result i32) unreachable))"#,
@@ -45,7 +46,8 @@ fn sample() -> Vec<u8> {
     write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
-        metadata,
+        metadata: write_meta(&mote_core::Module::new(&wasm).unwrap()).unwrap(),
+        names: None,
         funcs: vec![
             AotFunc {
                 native: 0,

@@ -4,8 +4,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use mote_core::runtime::{InstantiationError, InvokeError};
-use mote_core::{FuncType, ModuleError, Trap, ValType};
+use mote::{FuncType, ParseValueError, Trap, ValType};
 
 /// Exit status for a module that cannot be loaded, linked or run, and for traps.
 pub const EXIT_FAILURE: u8 = 1;
@@ -17,8 +16,17 @@ pub enum Error {
     NotWasm(PathBuf),
     /// `--interp` with a file that is not WebAssembly.
     InterpNeedsWasm(PathBuf),
-    Load(ModuleError),
-    Instantiate(InstantiationError),
+    /// The file needs an engine this iwasm was built without.
+    EngineMissing {
+        /// What is missing, in mote's words ("interpreter", "AOT runtime").
+        engine: &'static str,
+        /// iwasm's cargo feature that brings it.
+        feature: &'static str,
+    },
+    /// `mote::Module::new` refused the file.
+    Load(mote::Error),
+    /// Linking or instantiating failed, or the start function trapped.
+    Instantiate(mote::Error),
     Trap(Trap),
     FunctionNotFound {
         name: String,
@@ -38,25 +46,22 @@ pub enum Error {
         position: usize,
         text: String,
         ty: ValType,
-        reason: &'static str,
+        reason: ParseValueError,
     },
     /// The engine refused the call itself (not a trap).
-    Call(String),
-    /// The file needs an engine this iwasm was built without: (what, cargo feature).
-    #[cfg(not(all(feature = "interp", feature = "aot")))]
-    EngineMissing(&'static str, &'static str),
+    Call(mote::Error),
     /// Writing results failed (a closed pipe, a full disk).
     Output(io::Error),
     /// A directory granted with `--dir`/`--map-dir` cannot be opened.
     #[cfg(feature = "wasi")]
-    Preopen(mote_core::wasi::PreopenError),
+    Preopen(mote::wasi::PreopenError),
 }
 
 impl Error {
     /// The trap, if this error is one, wherever it surfaced.
     fn trap(&self) -> Option<Trap> {
         match self {
-            Error::Trap(trap) | Error::Instantiate(InstantiationError::Trap(trap)) => Some(*trap),
+            Error::Trap(trap) | Error::Instantiate(mote::Error::Instantiation(trap)) => Some(*trap),
             _ => None,
         }
     }
@@ -76,13 +81,14 @@ impl Error {
     }
 }
 
-impl From<InvokeError> for Error {
-    fn from(e: InvokeError) -> Error {
+impl From<mote::Error> for Error {
+    /// An error of `Func::call`: the function trapped, or refused the arguments (`run`
+    /// checks them against the signature first, so then the two disagree; still report
+    /// it rather than panic).
+    fn from(e: mote::Error) -> Error {
         match e {
-            InvokeError::Trap(trap) => Error::Trap(trap),
-            // `run` checks arguments against the signature first, so this means the two
-            // disagree; still report it rather than panic.
-            InvokeError::Signature(msg) => Error::Call(msg),
+            mote::Error::Trap(trap) => Error::Trap(trap),
+            other => Error::Call(other),
         }
     }
 }
@@ -91,7 +97,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // WAMR's wording, so scripts written for it keep working.
-            Error::Trap(trap) | Error::Instantiate(InstantiationError::Trap(trap)) => {
+            Error::Trap(trap) | Error::Instantiate(mote::Error::Instantiation(trap)) => {
                 write!(f, "Exception: {trap}")
             }
             Error::Read(path, e) => write!(f, "iwasm: cannot read {}: {e}", path.display()),
@@ -104,6 +110,10 @@ impl fmt::Display for Error {
                 f,
                 "iwasm: {}: --interp runs WebAssembly (.wasm) files only",
                 path.display()
+            ),
+            Error::EngineMissing { engine, feature } => write!(
+                f,
+                "iwasm: this iwasm was built without the {engine} (cargo feature `{feature}`)"
             ),
             Error::Load(e) => write!(f, "iwasm: WASM module load failed: {e}"),
             Error::Instantiate(e) => write!(f, "iwasm: WASM module instantiate failed: {e}"),
@@ -136,12 +146,7 @@ impl fmt::Display for Error {
                 f,
                 "iwasm: invalid argument {position} `{text}` for a {ty} parameter: {reason}"
             ),
-            Error::Call(msg) => write!(f, "iwasm: cannot call the function: {msg}"),
-            #[cfg(not(all(feature = "interp", feature = "aot")))]
-            Error::EngineMissing(what, feature) => write!(
-                f,
-                "iwasm: this iwasm was built without the {what} (cargo feature `{feature}`)"
-            ),
+            Error::Call(e) => write!(f, "iwasm: cannot call the function: {e}"),
             Error::Output(e) => write!(f, "iwasm: cannot write results: {e}"),
             #[cfg(feature = "wasi")]
             Error::Preopen(e) => write!(f, "iwasm: {e}"),
@@ -157,16 +162,24 @@ mod tests {
     fn exit_requests_pass_their_code_through_silently() {
         let exit = Error::Trap(Trap::Exit(3));
         assert_eq!((exit.exit_code(), exit.is_silent()), (3, true));
-        let in_start = Error::Instantiate(InstantiationError::Trap(Trap::Exit(256 + 7)));
+        let in_start = Error::Instantiate(mote::Error::Instantiation(Trap::Exit(256 + 7)));
         assert_eq!((in_start.exit_code(), in_start.is_silent()), (7, true));
     }
 
     #[test]
     fn traps_fail_with_wamr_wording() {
-        let trap = Error::Trap(Trap::IntegerDivideByZero);
+        let trap = Error::from(mote::Error::Trap(Trap::IntegerDivideByZero));
         assert_eq!((trap.exit_code(), trap.is_silent()), (EXIT_FAILURE, false));
         assert_eq!(trap.to_string(), "Exception: integer divide by zero");
-        let in_start = Error::Instantiate(InstantiationError::Trap(Trap::Unreachable));
+        let in_start = Error::Instantiate(mote::Error::Instantiation(Trap::Unreachable));
         assert_eq!(in_start.to_string(), "Exception: unreachable");
+        let link = Error::Instantiate(mote::Error::Link("unknown import: `env.f`".into()));
+        assert_eq!(
+            (link.exit_code(), link.to_string().as_str()),
+            (
+                EXIT_FAILURE,
+                "iwasm: WASM module instantiate failed: unknown import: `env.f`"
+            )
+        );
     }
 }

@@ -4,14 +4,11 @@
 //! validate, link or instantiate, traps, or `-f` cannot be called as asked (and for an
 //! internal error); 2 for a command-line usage error (clap's). A guest that exits with a
 //! code (WASI `proc_exit`) exits `iwasm` with that code.
+//!
+//! iwasm is a thin client of the `mote` crate: engine choice, linking, WASI and calls are
+//! mote's embedding API; this crate is the command line, messages and exit codes.
 
-// Built without any engine (`--no-default-features`), iwasm only parses its command line
-// and refuses every file; what the engines would use is then unused.
-#![cfg_attr(not(any(feature = "interp", feature = "aot")), allow(dead_code))]
-
-mod args;
 mod cli;
-mod engine;
 mod error;
 mod imports;
 mod run;

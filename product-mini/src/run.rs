@@ -1,15 +1,13 @@
 //! What `iwasm` does once the command line is parsed: load, instantiate, call, print.
+//! Everything below the command line is the `mote` crate's embedding API.
 
 use std::io::Write;
 
-use mote_core::runtime::Extern;
-use mote_core::{ExternKind, FuncAddr, Value};
+use mote::{Engine, Extern, ExternKind, Func, Instance, Linker, Module, Store, Value};
 
-use crate::args;
 use crate::cli::Cli;
-use crate::engine::{Engine, Instance, Options};
 use crate::error::Error;
-use crate::imports::Imports;
+use crate::imports;
 
 /// The export a command-style module is started through (WASI's convention).
 const START_EXPORT: &str = "_start";
@@ -17,34 +15,60 @@ const START_EXPORT: &str = "_start";
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     let bytes = std::fs::read(cli.file()).map_err(|e| Error::Read(cli.file().to_path_buf(), e))?;
     let engine = Engine::detect(&bytes).ok_or_else(|| Error::NotWasm(cli.file().to_path_buf()))?;
-    // `--interp` insists on the interpreter, which can only run WebAssembly (today that is
-    // every file `detect` accepts; an AOT file will land here).
-    if cli.interp && engine != Engine::Interp {
+    // `--interp` insists on the interpreter, which can only run WebAssembly.
+    if cli.interp && engine != Engine::Interpreter {
         return Err(Error::InterpNeedsWasm(cli.file().to_path_buf()));
     }
-    let opts = Options {
-        stack_size: cli.stack_size.map(|bytes| bytes as usize),
+    // The AOT engine runs on the native stack (its limit comes from the thread's stack),
+    // so `--stack-size` only shapes the interpreter.
+    let mut store = match cli.stack_size {
+        Some(bytes) => Store::with_interp_stack_size(bytes as usize),
+        None => Store::new(),
     };
-    let imports = Imports::from_cli(cli)?;
-    let mut inst = engine.instantiate(&bytes, opts, imports)?;
+    let mut linker = Linker::new();
+    imports::define(cli, &mut linker, &mut store)?;
+    let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;
+    // Runs the module's start function.
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(Error::Instantiate)?;
     match &cli.function {
         Some(name) => {
-            let func = lookup_function(&inst, name)?;
-            let results = call(&mut inst, name, func, cli.args())?;
+            let func = lookup_function(&store, &module, instance, name)?;
+            let results = call(&mut store, name, func, cli.args())?;
             print_results(out, &results).map_err(Error::Output)
         }
         None => {
-            // Instantiation already ran the start function; `_start` is optional.
-            if let Some(Extern::Func(func)) = inst.store.export(inst.addr, START_EXPORT) {
-                call(&mut inst, START_EXPORT, func, &[])?;
+            // `_start` is optional.
+            if let Some(func) = instance.get_func(&store, START_EXPORT) {
+                call(&mut store, START_EXPORT, func, &[])?;
             }
             Ok(())
         }
     }
 }
 
-fn lookup_function(inst: &Instance, name: &str) -> Result<FuncAddr, Error> {
-    match inst.store.export(inst.addr, name) {
+/// A file whose engine this build left out names iwasm's feature that brings it.
+fn load_error(e: mote::Error, engine: Engine) -> Error {
+    match e {
+        mote::Error::EngineMissing { engine: what, .. } => Error::EngineMissing {
+            engine: what,
+            feature: match engine {
+                Engine::Interpreter => "interp",
+                Engine::Aot => "aot",
+            },
+        },
+        other => Error::Load(other),
+    }
+}
+
+fn lookup_function(
+    store: &Store,
+    module: &Module,
+    instance: Instance,
+    name: &str,
+) -> Result<Func, Error> {
+    match instance.get_export(store, name) {
         Some(Extern::Func(func)) => Ok(func),
         Some(other) => Err(Error::NotAFunction {
             name: name.to_string(),
@@ -52,25 +76,18 @@ fn lookup_function(inst: &Instance, name: &str) -> Result<FuncAddr, Error> {
         }),
         None => Err(Error::FunctionNotFound {
             name: name.to_string(),
-            available: inst
-                .module
-                .exports
-                .iter()
-                .filter(|e| e.kind == ExternKind::Func)
-                .map(|e| e.name.clone())
+            available: module
+                .exports()
+                .filter(|(_, kind)| *kind == ExternKind::Func)
+                .map(|(name, _)| name.to_string())
                 .collect(),
         }),
     }
 }
 
 /// Parses `texts` by the function's parameter types and calls it.
-fn call(
-    inst: &mut Instance,
-    name: &str,
-    func: FuncAddr,
-    texts: &[String],
-) -> Result<Vec<Value>, Error> {
-    let ty = inst.store.func_type(func).clone();
+fn call(store: &mut Store, name: &str, func: Func, texts: &[String]) -> Result<Vec<Value>, Error> {
+    let ty = func.ty(store);
     if texts.len() != ty.params.len() {
         return Err(Error::ArgCount {
             name: name.to_string(),
@@ -83,7 +100,7 @@ fn call(
         .zip(ty.params.iter())
         .enumerate()
         .map(|(i, (text, &param))| {
-            args::parse(text, param).map_err(|reason| Error::BadArg {
+            mote::parse_value(text, param).map_err(|reason| Error::BadArg {
                 position: i + 1,
                 text: text.clone(),
                 ty: param,
@@ -91,11 +108,13 @@ fn call(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(inst.store.invoke(inst.exec.as_mut(), func, &args)?)
+    let mut results: Vec<Value> = ty.results.iter().map(|&t| Value::default_for(t)).collect();
+    func.call(store, &args, &mut results)?;
+    Ok(results)
 }
 
-/// WAMR's format: results comma-separated on one line; a function without results still
-/// prints the (empty) line.
+/// WAMR's format (`Value`'s `Display`): results comma-separated on one line; a function
+/// without results still prints the (empty) line.
 fn print_results(out: &mut dyn Write, results: &[Value]) -> std::io::Result<()> {
     for (i, value) in results.iter().enumerate() {
         if i > 0 {

@@ -11,7 +11,7 @@ use mote_core::aot::object::{AotFunc, AotObject, BoundsChecks};
 use mote_core::aot::reloc::Arch;
 
 fn aot_file(name: &str, bounds: BoundsChecks) -> PathBuf {
-    let metadata = wat::parse_str(
+    let wasm = wat::parse_str(
         r#"(module (memory 1)
              (func (export "answer") (result i64) unreachable)
              (func (export "trap") unreachable)
@@ -35,7 +35,9 @@ fn aot_file(name: &str, bounds: BoundsChecks) -> PathBuf {
     let bytes = write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: bounds,
-        metadata,
+        metadata: mote_core::aot::meta::write::metadata(&mote_core::Module::new(&wasm).unwrap())
+            .unwrap(),
+        names: None,
         funcs,
         text,
         rodata: vec![],

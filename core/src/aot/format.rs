@@ -25,7 +25,7 @@ pub const MAGIC: [u8; 8] = *b"\0moteAOT";
 /// The four bytes `iwasm` looks at.
 pub const MAGIC4: [u8; 4] = [0, b'm', b'o', b't'];
 /// Format version this crate reads and writes; a file with another version is refused.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Size of the fixed header.
 pub const HEADER_SIZE: usize = 112;
@@ -114,7 +114,7 @@ pub mod feature {
 #[repr(u8)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionId {
-    /// The module metadata: the Wasm binary with bodies replaced by `unreachable`.
+    /// The module metadata: fixed-size records (`meta::layout`).
     Metadata = 1,
     /// Function table: `FUNC_ENTRY_SIZE` bytes per defined function.
     Functions = 2,
@@ -243,7 +243,7 @@ impl fmt::Display for FormatError {
             FormatError::BadMagic => f.write_str("not a mote .aot file (bad magic)"),
             FormatError::Version(v) => write!(
                 f,
-                ".aot format version {v} is not supported (this runtime reads version {FORMAT_VERSION})"
+                ".aot format version {v} is not supported (this runtime reads version {FORMAT_VERSION}): recompile it with aotc"
             ),
             FormatError::HelperAbi(v) => write!(
                 f,
@@ -588,7 +588,7 @@ impl<'a> AotFile<'a> {
         self.header.bounds
     }
 
-    /// The Wasm module with bodies replaced by `unreachable`; load it with `Module::new`.
+    /// The metadata section; read it with `meta::Meta::parse`.
     pub fn metadata(&self) -> &'a [u8] {
         self.metadata
     }
@@ -653,13 +653,11 @@ mod writer {
 
     /// Writer settings beyond what the object carries.
     #[derive(Debug, Clone, Copy, Default)]
-    pub struct WriteOptions<'a> {
+    pub struct WriteOptions {
         /// `None`: the arch's usual ABI (`FloatAbi::default_for`).
         pub float_abi: Option<FloatAbi>,
         /// Mark the file execute-in-place (valid only without text relocations).
         pub xip: bool,
-        /// Payload of the Wasm `name` section to carry along.
-        pub names: Option<&'a [u8]>,
     }
 
     /// Bytes of one veneer for `arch` (mirrors `mote_loader::reloc::veneer_size`).
@@ -675,7 +673,7 @@ mod writer {
         write_with(obj, &WriteOptions::default())
     }
 
-    pub fn write_with(obj: &AotObject, opts: &WriteOptions<'_>) -> Vec<u8> {
+    pub fn write_with(obj: &AotObject, opts: &WriteOptions) -> Vec<u8> {
         let arch = obj.arch;
         let ptr = arch.pointer_size();
         let counts = MetaCounts::of(&obj.metadata);
@@ -725,8 +723,8 @@ mod writer {
             (SectionId::RoData, RODATA_ALIGN, &obj.rodata[..]),
             (SectionId::Relocations, 8, &relocs[..]),
         ];
-        if let Some(names) = opts.names {
-            sections.push((SectionId::Names, 1, names));
+        if let Some(names) = &obj.names {
+            sections.push((SectionId::Names, 1, &names[..]));
         }
 
         let mut out = alloc::vec![0u8; HEADER_SIZE + sections.len() * SECTION_ENTRY_SIZE];
@@ -792,8 +790,8 @@ mod writer {
         out
     }
 
-    /// Counts the header carries, read from the metadata (best effort: metadata that
-    /// does not parse gives zeros; the loader validates it with `Module::new` anyway).
+    /// Counts the header carries, read from the metadata (zeros for metadata the reader
+    /// refuses; a runtime parses it again anyway).
     #[derive(Default)]
     struct MetaCounts {
         imported_funcs: u32,
@@ -805,58 +803,18 @@ mod writer {
     }
 
     impl MetaCounts {
-        fn of(wasm: &[u8]) -> MetaCounts {
-            let mut c = MetaCounts::default();
-            let _ = c.read(wasm);
-            c
-        }
-
-        fn read(&mut self, wasm: &[u8]) -> Result<(), wasmparser::BinaryReaderError> {
-            use wasmparser::{Payload, TypeRef, ValType};
-            let mut features = 0;
-            let mut note = |t: ValType| match t {
-                ValType::F32 | ValType::F64 => features |= feature::FLOAT,
-                ValType::V128 => features |= feature::SIMD,
-                _ => {}
+        fn of(metadata: &[u8]) -> MetaCounts {
+            let Ok(m) = crate::aot::meta::Meta::parse(metadata) else {
+                return MetaCounts::default();
             };
-            for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-                match payload? {
-                    Payload::TypeSection(r) => {
-                        for f in r.into_iter_err_on_gc_types() {
-                            let f = f?;
-                            self.types += 1;
-                            f.params().iter().chain(f.results()).for_each(|t| note(*t));
-                        }
-                    }
-                    Payload::ImportSection(r) => {
-                        for imp in r.into_imports() {
-                            match imp?.ty {
-                                TypeRef::Func(_) | TypeRef::FuncExact(_) => {
-                                    self.imported_funcs += 1
-                                }
-                                TypeRef::Global(g) => {
-                                    self.globals += 1;
-                                    note(g.content_type);
-                                }
-                                TypeRef::Table(_) => self.tables += 1,
-                                TypeRef::Memory(_) => self.memories += 1,
-                                _ => {}
-                            }
-                        }
-                    }
-                    Payload::GlobalSection(r) => {
-                        for g in r {
-                            note(g?.ty.content_type);
-                            self.globals += 1;
-                        }
-                    }
-                    Payload::TableSection(r) => self.tables += r.count(),
-                    Payload::MemorySection(r) => self.memories += r.count(),
-                    _ => {}
-                }
+            MetaCounts {
+                imported_funcs: m.num_imported_funcs(),
+                globals: m.num_globals(),
+                tables: m.num_tables(),
+                memories: m.num_memories(),
+                types: m.num_types(),
+                features: if m.uses_float() { feature::FLOAT } else { 0 },
             }
-            self.features = features;
-            Ok(())
         }
     }
 }

@@ -1,32 +1,43 @@
-//! A zero-copy, no-heap reader for the `.aot` metadata section: the original Wasm binary
-//! with every function body replaced by `unreachable` (see `aotc::metadata`).
+//! The `.aot` metadata section: the module's types, imports, functions, tables,
+//! memories, globals, exports, start and segments as fixed-size little-endian records
+//! ([`layout`]; `docs/aot-format.md` explains every field). Both AOT runtimes read it
+//! here: the no-heap one instantiates from a [`Meta`], the hosted one builds its module
+//! model from it (`Module::from_meta`). The writer (`write`, behind `alloc`) makes it
+//! from the validated module model.
 //!
-//! It reads what a runtime without a heap needs to instantiate the module: types,
-//! imports, functions, tables, memories, globals, exports, start, element and data
-//! segments and their constant expressions. Everything is borrowed from the input;
-//! nothing is allocated. [`Meta::parse`] walks every section it knows once, so the
-//! iterators afterwards only fail on bytes that changed in between (they cannot: the
-//! input is borrowed), but every read stays bounds-checked and returns [`MetaError`]
-//! instead of panicking.
+//! [`Meta::parse`] checks everything once — each region against the section, every
+//! count, offset, length and index, names (UTF-8), value-type bytes, modes, limits and
+//! constant expressions (their types, and `global.get` only of earlier immutable
+//! globals) — so the accessors afterwards are O(1) indexed reads; an index the caller
+//! passes is still checked (`None` past the end). Nothing is allocated or copied, and no
+//! input makes it panic; the work is linear in the section's size whatever the counts
+//! say.
 //!
-//! The metadata was validated by `aotc` and is covered by the file checksum, so this is
-//! not a validator: it checks structure (lengths, LEB encodings, known opcodes and
-//! type bytes, index ranges where a wrong one would make a runtime misbehave) and
-//! refuses what a no-heap runtime does not support with [`MetaError::Unsupported`]:
-//! GC and typed-reference types, `v128`, shared and 64-bit memories, 64-bit tables,
-//! exception tags and extended constant expressions.
+//! It refuses what mote's runtimes do not support with [`MetaError::Unsupported`],
+//! naming it: `v128`, GC and typed-reference types, shared, 64-bit and custom-page-size
+//! memories, 64-bit tables, table initialisers and extended constant expressions.
+
+pub mod layout;
+#[cfg(feature = "alloc")]
+mod module;
+mod names;
+mod parse;
+#[cfg(feature = "alloc")]
+pub mod write;
 
 use core::fmt;
 
 pub use crate::types::{ConstExpr, DataMode, ElemMode};
-use crate::types::{ExternKind, GlobalType, Limits, ValType};
+use crate::types::{ExternKind, GlobalType, Limits, MemoryType, TableType, ValType};
+use layout::Region;
+pub use names::{func_names, FuncNames};
 
 /// Why the metadata could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetaError {
-    /// The bytes end inside an item that starts before `offset`.
+    /// The section ends before the header, or before a region the header places.
     Truncated { offset: usize },
-    /// Malformed bytes at `offset` (named problem).
+    /// Malformed bytes at `offset` in the section (named problem).
     Malformed { offset: usize, what: &'static str },
     /// A valid construct this reader does not support (named).
     Unsupported(&'static str),
@@ -51,277 +62,20 @@ impl core::error::Error for MetaError {}
 type Result<T> = core::result::Result<T, MetaError>;
 
 /// Whether this build of mote-core has the `float` feature: a runtime without it refuses
-/// modules that use floating point (the `.aot` header's `feature::FLOAT` bit).
+/// modules that use floating point ([`Meta::check_build`]).
 pub const FLOAT_SUPPORT: bool = cfg!(feature = "float");
 
-/// A cursor over the module bytes. Positions are absolute offsets into the module, so a
-/// runtime can remember where an item starts and come back to it.
-#[derive(Debug, Clone, Copy)]
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    end: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// A reader over `bytes[pos..end]`; out-of-range bounds read as empty.
-    pub fn new(bytes: &'a [u8], pos: usize, end: usize) -> Reader<'a> {
-        let end = end.min(bytes.len());
-        Reader {
-            bytes,
-            pos: pos.min(end),
-            end,
-        }
-    }
-
-    pub fn pos(&self) -> usize {
-        self.pos
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pos >= self.end
-    }
-
-    fn malformed(&self, what: &'static str) -> MetaError {
-        MetaError::Malformed {
-            offset: self.pos,
-            what,
-        }
-    }
-
-    pub fn u8(&mut self) -> Result<u8> {
-        if self.pos >= self.end {
-            return Err(MetaError::Truncated { offset: self.pos });
-        }
-        let b = self.bytes[self.pos];
-        self.pos += 1;
-        Ok(b)
-    }
-
-    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.end)
-            .ok_or(MetaError::Truncated { offset: self.pos })?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-
-    /// Unsigned LEB128 of at most 32 bits.
-    pub fn u32(&mut self) -> Result<u32> {
-        let start = self.pos;
-        let mut result: u32 = 0;
-        for i in 0..5 {
-            let b = self.u8()?;
-            if i == 4 && b & 0xf0 != 0 {
-                self.pos = start;
-                return Err(self.malformed("integer too large"));
-            }
-            result |= u32::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                return Ok(result);
-            }
-        }
-        self.pos = start;
-        Err(self.malformed("integer representation too long"))
-    }
-
-    /// Signed LEB128 of at most `bits` bits (32 or 64), sign-extended.
-    fn signed(&mut self, bits: u32) -> Result<i64> {
-        let start = self.pos;
-        let max_bytes = bits.div_ceil(7);
-        let mut result: i64 = 0;
-        let mut shift = 0u32;
-        for i in 0..max_bytes {
-            let b = self.u8()?;
-            if i == max_bytes - 1 {
-                // The unused bits of the last byte must all equal the sign bit.
-                let used = bits - 7 * i;
-                let rest = (b & 0x7f) >> (used - 1);
-                let all = 0x7f >> (used - 1);
-                if b & 0x80 != 0 || (rest != 0 && rest != all) {
-                    self.pos = start;
-                    return Err(self.malformed("integer too large"));
-                }
-            }
-            result |= i64::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                if shift < 64 && b & 0x40 != 0 {
-                    result |= -1i64 << shift;
-                }
-                return Ok(result);
-            }
-        }
-        self.pos = start;
-        Err(self.malformed("integer representation too long"))
-    }
-
-    pub fn i32(&mut self) -> Result<i32> {
-        // In range by construction: at most 32 significant bits, sign-extended.
-        self.signed(32).map(|v| v as i32)
-    }
-
-    pub fn i64(&mut self) -> Result<i64> {
-        self.signed(64)
-    }
-
-    /// A length-prefixed UTF-8 name.
-    pub fn name(&mut self) -> Result<&'a str> {
-        let n = self.u32()? as usize;
-        let start = self.pos;
-        let b = self.bytes(n)?;
-        core::str::from_utf8(b).map_err(|_| MetaError::Malformed {
-            offset: start,
-            what: "name is not UTF-8",
-        })
-    }
-
-    /// A vector count, refused when it cannot fit in the remaining bytes (each item
-    /// takes at least `min_item` bytes).
-    fn count(&mut self, min_item: usize) -> Result<u32> {
-        let start = self.pos;
-        let n = self.u32()?;
-        if (n as usize).saturating_mul(min_item) > self.end - self.pos {
-            return Err(MetaError::Malformed {
-                offset: start,
-                what: "count larger than its section",
-            });
-        }
-        Ok(n)
-    }
-
-    pub fn val_type(&mut self) -> Result<ValType> {
-        let b = self.u8()?;
-        val_type(b).map_err(|e| match e {
-            MetaError::Malformed { what, .. } => MetaError::Malformed {
-                offset: self.pos - 1,
-                what,
-            },
-            e => e,
-        })
-    }
-
-    fn ref_type(&mut self) -> Result<ValType> {
-        let t = self.val_type()?;
-        if !t.is_ref() {
-            self.pos -= 1;
-            return Err(self.malformed("not a reference type"));
-        }
-        Ok(t)
-    }
-
-    fn limits(&mut self, table: bool) -> Result<Limits> {
-        let flags = self.u8()?;
-        let (min, max) = match flags {
-            0x00 => (self.u32()?, None),
-            0x01 => {
-                let min = self.u32()?;
-                (min, Some(self.u32()?))
-            }
-            0x02 | 0x03 => return Err(MetaError::Unsupported("shared memories")),
-            0x04..=0x07 => {
-                return Err(MetaError::Unsupported(if table {
-                    "64-bit tables"
-                } else {
-                    "64-bit memories"
-                }))
-            }
-            0x08..=0x0f => return Err(MetaError::Unsupported("custom page sizes")),
-            _ => {
-                self.pos -= 1;
-                return Err(self.malformed("limits flags"));
-            }
-        };
-        Ok(Limits {
-            min: u64::from(min),
-            max: max.map(u64::from),
-        })
-    }
-
-    fn table_type(&mut self) -> Result<TableType> {
-        if self.pos < self.end && self.bytes[self.pos] == 0x40 {
-            return Err(MetaError::Unsupported(
-                "tables with an initialiser expression",
-            ));
-        }
-        let element = self.ref_type()?;
-        let limits = self.limits(true)?;
-        Ok(TableType { element, limits })
-    }
-
-    fn global_type(&mut self) -> Result<GlobalType> {
-        let content = self.val_type()?;
-        let mutable = match self.u8()? {
-            0 => false,
-            1 => true,
-            _ => {
-                self.pos -= 1;
-                return Err(self.malformed("global mutability"));
-            }
-        };
-        Ok(GlobalType { content, mutable })
-    }
-
-    /// A constant expression: one instruction and `end`.
-    pub fn const_expr(&mut self) -> Result<ConstExpr> {
-        let at = self.pos;
-        let e = match self.u8()? {
-            0x41 => ConstExpr::I32(self.i32()?),
-            0x42 => ConstExpr::I64(self.i64()?),
-            0x43 => ConstExpr::F32(u32::from_le_bytes(array(self.bytes(4)?))),
-            0x44 => ConstExpr::F64(u64::from_le_bytes(array(self.bytes(8)?))),
-            0x23 => ConstExpr::GlobalGet(self.u32()?),
-            0xd0 => ConstExpr::RefNull(self.ref_type()?),
-            0xd2 => ConstExpr::RefFunc(self.u32()?),
-            0xfd => return Err(MetaError::Unsupported("v128 constants (SIMD)")),
-            0x6a | 0x6b | 0x6c | 0x7c | 0x7d | 0x7e => {
-                return Err(MetaError::Unsupported("extended constant expressions"))
-            }
-            0x0b => {
-                return Err(MetaError::Malformed {
-                    offset: at,
-                    what: "empty constant expression",
-                })
-            }
-            _ => {
-                return Err(MetaError::Malformed {
-                    offset: at,
-                    what: "not a constant instruction",
-                })
-            }
-        };
-        match self.u8()? {
-            0x0b => Ok(e),
-            0x6a | 0x6b | 0x6c | 0x7c | 0x7d | 0x7e | 0x23 | 0x41 | 0x42 => {
-                Err(MetaError::Unsupported("extended constant expressions"))
-            }
-            _ => {
-                self.pos -= 1;
-                Err(self.malformed("constant expression has more than one instruction"))
-            }
-        }
-    }
-}
-
-fn array<const N: usize>(b: &[u8]) -> [u8; N] {
-    let mut a = [0; N];
-    a.copy_from_slice(b);
-    a
-}
-
-/// The value type of one type byte (single-byte encodings only).
+/// The value type of a value-type byte.
 pub fn val_type(b: u8) -> Result<ValType> {
+    use layout::valtype as v;
     Ok(match b {
-        0x7f => ValType::I32,
-        0x7e => ValType::I64,
-        0x7d => ValType::F32,
-        0x7c => ValType::F64,
-        0x70 => ValType::FuncRef,
-        0x6f => ValType::ExternRef,
-        0x7b => return Err(MetaError::Unsupported("v128 values (SIMD)")),
+        v::I32 => ValType::I32,
+        v::I64 => ValType::I64,
+        v::F32 => ValType::F32,
+        v::F64 => ValType::F64,
+        v::FUNCREF => ValType::FuncRef,
+        v::EXTERNREF => ValType::ExternRef,
+        v::V128 => return Err(MetaError::Unsupported("v128 values (SIMD)")),
         0x63 | 0x64 => return Err(MetaError::Unsupported("typed function references")),
         0x69..=0x6e | 0x71..=0x74 => return Err(MetaError::Unsupported("GC reference types")),
         _ => {
@@ -333,8 +87,91 @@ pub fn val_type(b: u8) -> Result<ValType> {
     })
 }
 
-/// A function type whose parameter and result types are single bytes (checked by
-/// [`Meta::parse`]); structural equality is byte equality.
+/// The value-type byte of `t`.
+pub const fn val_type_byte(t: ValType) -> u8 {
+    use layout::valtype as v;
+    match t {
+        ValType::I32 => v::I32,
+        ValType::I64 => v::I64,
+        ValType::F32 => v::F32,
+        ValType::F64 => v::F64,
+        ValType::V128 => v::V128,
+        ValType::FuncRef => v::FUNCREF,
+        ValType::ExternRef => v::EXTERNREF,
+    }
+}
+
+/// The kind of a kind byte ([`layout::kind`]).
+pub(crate) fn extern_kind(b: u8) -> Option<ExternKind> {
+    use layout::kind as k;
+    match b {
+        k::FUNC => Some(ExternKind::Func),
+        k::TABLE => Some(ExternKind::Table),
+        k::MEMORY => Some(ExternKind::Memory),
+        k::GLOBAL => Some(ExternKind::Global),
+        _ => None,
+    }
+}
+
+/// The kind byte of `k`.
+pub const fn extern_kind_byte(k: ExternKind) -> u8 {
+    use layout::kind;
+    match k {
+        ExternKind::Func => kind::FUNC,
+        ExternKind::Table => kind::TABLE,
+        ExternKind::Memory => kind::MEMORY,
+        ExternKind::Global => kind::GLOBAL,
+    }
+}
+
+/// A run of the section's bytes (one record). Reads past its end give zeros: they
+/// cannot happen once `Meta::parse` has checked the record, and must not panic.
+#[derive(Clone, Copy)]
+pub(crate) struct Rec<'a>(pub(crate) &'a [u8]);
+
+impl Rec<'_> {
+    fn array<const N: usize>(self, at: usize) -> [u8; N] {
+        self.0
+            .get(at..)
+            .and_then(|b| b.get(..N))
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or([0; N])
+    }
+
+    pub(crate) fn u8(self, at: usize) -> u8 {
+        self.0.get(at).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn u16(self, at: usize) -> u16 {
+        u16::from_le_bytes(self.array(at))
+    }
+
+    pub(crate) fn u32(self, at: usize) -> u32 {
+        u32::from_le_bytes(self.array(at))
+    }
+
+    pub(crate) fn u64(self, at: usize) -> u64 {
+        u64::from_le_bytes(self.array(at))
+    }
+
+    /// Whether the `len` bytes at `at` are all zero.
+    pub(crate) fn zero(self, at: usize, len: usize) -> bool {
+        self.0
+            .get(at..)
+            .and_then(|b| b.get(..len))
+            .is_some_and(|b| b.iter().all(|&x| x == 0))
+    }
+}
+
+/// Where a region lies: its offset in the section and its record count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) offset: u32,
+    pub(crate) count: u32,
+}
+
+/// A function type; its parameter and result bytes were checked by [`Meta::parse`], so
+/// structural equality is byte equality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FuncType<'a> {
     params: &'a [u8],
@@ -391,8 +228,8 @@ pub struct ValTypes<'a>(core::slice::Iter<'a, u8>);
 impl Iterator for ValTypes<'_> {
     type Item = ValType;
     fn next(&mut self) -> Option<ValType> {
-        // Every byte was checked by `Meta::parse`; an unknown one cannot occur, and
-        // reading it as i32 would only ever affect a signature comparison.
+        // Every byte was checked by `Meta::parse`; reading an unknown one as i32 could
+        // only ever affect a signature comparison.
         self.0.next().map(|&b| val_type(b).unwrap_or(ValType::I32))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -402,17 +239,13 @@ impl Iterator for ValTypes<'_> {
 
 impl ExactSizeIterator for ValTypes<'_> {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TableType {
-    pub element: ValType,
-    pub limits: Limits,
-}
-
+/// What an import provides: the type of the imported entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportDesc {
+    /// A function of this type index.
     Func(u32),
     Table(TableType),
-    Memory(Limits),
+    Memory(MemoryType),
     Global(GlobalType),
 }
 
@@ -432,6 +265,8 @@ pub struct Import<'a> {
     pub module: &'a str,
     pub name: &'a str,
     pub desc: ImportDesc,
+    /// Index of the imported entity in its kind's index space.
+    pub index: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,61 +279,57 @@ pub struct Export<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Global {
     pub ty: GlobalType,
-    pub init: ConstExpr,
+    /// The initialiser of a defined global; `None` for an imported one.
+    pub init: Option<ConstExpr>,
 }
 
-/// The items of an element segment: function indices or constant expressions.
+/// The items of an element segment, as constant expressions (a function index item is
+/// `ref.func` of it).
 #[derive(Debug, Clone, Copy)]
 pub struct ElemItems<'a> {
-    reader: Reader<'a>,
-    count: u32,
+    bytes: &'a [u8],
+    ops: Span,
+    /// Section offset of the next item's first word.
+    at: usize,
+    left: u32,
     exprs: bool,
 }
 
-impl<'a> ElemItems<'a> {
-    /// Items stored at `offset` (from [`ElemItems::offset`]) of `module`.
-    pub fn at(module: &'a [u8], offset: usize, count: u32, exprs: bool) -> ElemItems<'a> {
-        ElemItems {
-            reader: Reader::new(module, offset, module.len()),
-            count,
-            exprs,
-        }
-    }
-
-    /// Where the first item starts in the module.
-    pub fn offset(&self) -> usize {
-        self.reader.pos
-    }
-
+impl ElemItems<'_> {
     /// Items left (all of them before iterating).
     pub fn item_count(&self) -> u32 {
-        self.count
+        self.left
     }
 
-    /// Whether items are constant expressions (else plain function indices).
+    /// Whether the items are stored as constant expressions (else function indices).
     pub fn are_exprs(&self) -> bool {
         self.exprs
     }
 }
 
 impl Iterator for ElemItems<'_> {
-    type Item = Result<ConstExpr>;
-    fn next(&mut self) -> Option<Result<ConstExpr>> {
-        if self.count == 0 {
+    type Item = ConstExpr;
+    fn next(&mut self) -> Option<ConstExpr> {
+        if self.left == 0 {
             return None;
         }
-        self.count -= 1;
-        let item = if self.exprs {
-            self.reader.const_expr()
+        self.left -= 1;
+        let words = Rec(self.bytes.get(self.at..).unwrap_or(&[]));
+        if self.exprs {
+            self.at += layout::expr::SIZE;
+            // Checked by `Meta::parse`: one instruction of the segment's type.
+            op_at(self.bytes, self.ops, words.u32(layout::expr::FIRST))
         } else {
-            self.reader.u32().map(ConstExpr::RefFunc)
-        };
-        if item.is_err() {
-            self.count = 0;
+            self.at += 4;
+            Some(ConstExpr::RefFunc(words.u32(0)))
         }
-        Some(item)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
     }
 }
+
+impl ExactSizeIterator for ElemItems<'_> {}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Element<'a> {
@@ -512,630 +343,389 @@ pub struct Element<'a> {
 pub struct Data<'a> {
     pub mode: DataMode,
     pub bytes: &'a [u8],
-    /// Offset of `bytes` in the module.
+    /// Offset of `bytes` in the section.
     pub offset: usize,
 }
 
-/// One section's vector: item count, where the first item starts and where the section
-/// ends (absent sections are empty). Offsets fit u32: `Meta::parse` refuses larger input.
-#[derive(Debug, Clone, Copy, Default)]
-struct Vector {
-    count: u32,
-    pos: u32,
-    end: u32,
-}
-
-/// Iterator over a section's items; yields one error and stops on malformed bytes.
-pub struct Items<'a, T> {
-    count: u32,
-    reader: Reader<'a>,
-    parse: fn(&mut Reader<'a>) -> Result<T>,
-}
-
-impl<T> Iterator for Items<'_, T> {
-    type Item = Result<T>;
-    fn next(&mut self) -> Option<Result<T>> {
-        if self.count == 0 {
-            return None;
-        }
-        self.count -= 1;
-        let item = (self.parse)(&mut self.reader);
-        if item.is_err() {
-            self.count = 0;
-        }
-        Some(item)
+/// The record of region `span` at `index`, if `index` < its count.
+fn record(bytes: &[u8], span: Span, size: usize, index: u32) -> Option<Rec<'_>> {
+    if index >= span.count {
+        return None;
     }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.count as usize))
-    }
+    // In range of the section (and without overflow): `Meta::parse` checked
+    // offset + count × size ≤ section length.
+    let start = span.offset as usize + index as usize * size;
+    bytes.get(start..)?.get(..size).map(Rec)
 }
 
-/// Section ids of the Wasm binary format.
-mod id {
-    pub const CUSTOM: u8 = 0;
-    pub const TYPE: u8 = 1;
-    pub const IMPORT: u8 = 2;
-    pub const FUNCTION: u8 = 3;
-    pub const TABLE: u8 = 4;
-    pub const MEMORY: u8 = 5;
-    pub const GLOBAL: u8 = 6;
-    pub const EXPORT: u8 = 7;
-    pub const START: u8 = 8;
-    pub const ELEMENT: u8 = 9;
-    pub const CODE: u8 = 10;
-    pub const DATA: u8 = 11;
-    pub const DATA_COUNT: u8 = 12;
-    pub const TAG: u8 = 13;
+/// The constant instruction `index` of the ops region.
+fn op_at(bytes: &[u8], ops: Span, index: u32) -> Option<ConstExpr> {
+    decode_op(record(bytes, ops, layout::op::SIZE, index)?)
 }
 
-/// A function type entry: `0x60 params results`; returns the type and leaves the
-/// reader after it.
-fn parse_type<'a>(r: &mut Reader<'a>) -> Result<FuncType<'a>> {
-    let at = r.pos;
-    match r.u8()? {
-        0x60 => {}
-        0x4e | 0x4f | 0x50 | 0x5e | 0x5f => {
-            return Err(MetaError::Unsupported("GC types (rec, sub, struct, array)"))
-        }
-        _ => {
-            return Err(MetaError::Malformed {
-                offset: at,
-                what: "not a function type",
-            })
-        }
-    }
-    let mut list = || -> Result<&'a [u8]> {
-        let n = r.count(1)? as usize;
-        let start = r.pos;
-        for _ in 0..n {
-            r.val_type()?;
-        }
-        Ok(&r.bytes[start..r.pos])
-    };
-    let params = list()?;
-    let results = list()?;
-    Ok(FuncType { params, results })
-}
-
-fn parse_import<'a>(r: &mut Reader<'a>) -> Result<Import<'a>> {
-    let module = r.name()?;
-    let name = r.name()?;
-    let at = r.pos;
-    let desc = match r.u8()? {
-        0x00 => ImportDesc::Func(r.u32()?),
-        0x01 => ImportDesc::Table(r.table_type()?),
-        0x02 => ImportDesc::Memory(r.limits(false)?),
-        0x03 => ImportDesc::Global(r.global_type()?),
-        0x04 => return Err(MetaError::Unsupported("exception tags")),
-        _ => {
-            return Err(MetaError::Malformed {
-                offset: at,
-                what: "import kind",
-            })
-        }
-    };
-    Ok(Import { module, name, desc })
-}
-
-fn parse_export<'a>(r: &mut Reader<'a>) -> Result<Export<'a>> {
-    let name = r.name()?;
-    let at = r.pos;
-    let kind = match r.u8()? {
-        0x00 => ExternKind::Func,
-        0x01 => ExternKind::Table,
-        0x02 => ExternKind::Memory,
-        0x03 => ExternKind::Global,
-        0x04 => return Err(MetaError::Unsupported("exception tags")),
-        _ => {
-            return Err(MetaError::Malformed {
-                offset: at,
-                what: "export kind",
-            })
-        }
-    };
-    Ok(Export {
-        name,
-        kind,
-        index: r.u32()?,
+/// One constant instruction (its immediate already checked by `Meta::parse`).
+pub(crate) fn decode_op(op: Rec<'_>) -> Option<ConstExpr> {
+    use layout::opcode as o;
+    let imm = op.u64(layout::op::IMMEDIATE);
+    Some(match op.u16(layout::op::OPCODE) {
+        o::I32_CONST => ConstExpr::I32(imm as u32 as i32),
+        o::I64_CONST => ConstExpr::I64(imm as i64),
+        o::F32_CONST => ConstExpr::F32(imm as u32),
+        o::F64_CONST => ConstExpr::F64(imm),
+        o::GLOBAL_GET => ConstExpr::GlobalGet(imm as u32),
+        o::REF_FUNC => ConstExpr::RefFunc(imm as u32),
+        o::REF_NULL => ConstExpr::RefNull(val_type(imm as u8).ok()?),
+        _ => return None,
     })
 }
 
-fn parse_global(r: &mut Reader<'_>) -> Result<Global> {
-    let ty = r.global_type()?;
-    let init = r.const_expr()?;
-    Ok(Global { ty, init })
-}
-
-fn parse_element<'a>(r: &mut Reader<'a>) -> Result<Element<'a>> {
-    let at = r.pos;
-    let flags = r.u32()?;
-    if flags > 7 {
-        return Err(MetaError::Malformed {
-            offset: at,
-            what: "element segment flags",
-        });
+/// Limits from a table or memory record (`HAS_MAX` decides whether there is a maximum).
+fn limits(r: Rec<'_>, flags: usize, min: usize, max: usize) -> Limits {
+    Limits {
+        min: r.u64(min),
+        max: (r.u8(flags) & layout::limits::HAS_MAX != 0).then(|| r.u64(max)),
     }
-    let exprs = flags & 4 != 0;
-    let mode = if flags & 1 == 0 {
-        let table = if flags & 2 != 0 { r.u32()? } else { 0 };
-        ElemMode::Active {
-            table,
-            offset: r.const_expr()?,
-        }
-    } else if flags & 2 == 0 {
-        ElemMode::Passive
-    } else {
-        ElemMode::Declared
-    };
-    // Flags 0 and 4 carry neither element kind nor type: funcref.
-    let ty = if flags & 3 == 0 {
-        ValType::FuncRef
-    } else if exprs {
-        r.ref_type()?
-    } else {
-        let k = r.pos;
-        if r.u8()? != 0x00 {
-            return Err(MetaError::Malformed {
-                offset: k,
-                what: "element kind",
-            });
-        }
-        ValType::FuncRef
-    };
-    let count = r.count(1)?;
-    let mut items = ElemItems {
-        reader: *r,
-        count,
-        exprs,
-    };
-    // Walk the items once so the segment's end (and every item) is known to be good.
-    for item in &mut items {
-        let ok = match item? {
-            ConstExpr::RefNull(t) => t == ty,
-            ConstExpr::RefFunc(_) => ty == ValType::FuncRef,
-            ConstExpr::GlobalGet(_) => true,
-            _ => false,
-        };
-        if !ok {
-            return Err(MetaError::Malformed {
-                offset: at,
-                what: "element item type",
-            });
-        }
-    }
-    let start = r.pos;
-    r.pos = items.reader.pos;
-    Ok(Element {
-        mode,
-        ty,
-        items: ElemItems {
-            reader: Reader::new(r.bytes, start, r.end),
-            count,
-            exprs,
-        },
-    })
 }
 
-fn parse_data<'a>(r: &mut Reader<'a>) -> Result<Data<'a>> {
-    let at = r.pos;
-    let mode = match r.u32()? {
-        0 => DataMode::Active {
-            memory: 0,
-            offset: r.const_expr()?,
-        },
-        1 => DataMode::Passive,
-        2 => {
-            let memory = r.u32()?;
-            DataMode::Active {
-                memory,
-                offset: r.const_expr()?,
-            }
-        }
-        _ => {
-            return Err(MetaError::Malformed {
-                offset: at,
-                what: "data segment flags",
-            })
-        }
-    };
-    let n = r.u32()? as usize;
-    let offset = r.pos;
-    let bytes = r.bytes(n)?;
-    Ok(Data {
-        mode,
-        bytes,
-        offset,
-    })
-}
-
-fn parse_limits_memory(r: &mut Reader<'_>) -> Result<Limits> {
-    r.limits(false)
-}
-
-fn parse_table(r: &mut Reader<'_>) -> Result<TableType> {
-    r.table_type()
-}
-
-fn parse_func(r: &mut Reader<'_>) -> Result<u32> {
-    r.u32()
-}
-
-/// The parsed module: where each section's items are, and the counts a runtime sizes
-/// its state from.
-#[derive(Debug, Clone, Copy)]
+/// The checked metadata: where each region lies, and the counts a runtime sizes its
+/// state from. Copy it freely (it borrows the section).
+#[derive(Clone, Copy)]
 pub struct Meta<'a> {
     bytes: &'a [u8],
-    types: Vector,
-    imports: Vector,
-    functions: Vector,
-    tables: Vector,
-    memories: Vector,
-    globals: Vector,
-    exports: Vector,
-    elements: Vector,
-    datas: Vector,
-    start: Option<u32>,
-    pub num_types: u32,
-    pub num_imported_funcs: u32,
-    pub num_imported_tables: u32,
-    pub num_imported_memories: u32,
-    pub num_imported_globals: u32,
-    /// Functions, imported ones first.
-    pub num_funcs: u32,
-    pub num_tables: u32,
-    pub num_memories: u32,
-    pub num_globals: u32,
-    pub num_elements: u32,
-    pub num_datas: u32,
-    /// Largest `max(params, results)` over all types: the cells any call needs.
-    pub max_arity: u32,
-}
-
-fn each<'a, T>(
-    bytes: &'a [u8],
-    v: Vector,
-    parse: fn(&mut Reader<'a>) -> Result<T>,
-) -> Items<'a, T> {
-    Items {
-        count: v.count,
-        reader: Reader::new(bytes, v.pos as usize, v.end as usize),
-        parse,
-    }
-}
-
-fn check_all<'a, T>(
-    bytes: &'a [u8],
-    v: Vector,
-    parse: fn(&mut Reader<'a>) -> Result<T>,
-    mut check: impl FnMut(usize, T) -> Result<()>,
-) -> Result<()> {
-    let mut r = Reader::new(bytes, v.pos as usize, v.end as usize);
-    for i in 0..v.count as usize {
-        let item = parse(&mut r)?;
-        check(i, item)?;
-    }
-    if r.pos != v.end as usize {
-        return Err(MetaError::Malformed {
-            offset: r.pos,
-            what: "section size mismatch",
-        });
-    }
-    Ok(())
+    /// The strings region, checked to be UTF-8 as a whole (a name is a sub-slice on
+    /// char boundaries).
+    strings: &'a str,
+    /// Offset of the strings region in the section.
+    strings_at: u32,
+    spans: [Span; Region::ALL.len()],
+    start: u32,
+    /// Imported functions, tables, memories and globals (by `layout::kind`).
+    imported: [u32; 4],
+    max_arity: u32,
+    uses_float: bool,
 }
 
 impl<'a> Meta<'a> {
-    /// Reads the section layout and checks every section this reader knows.
-    pub fn parse(bytes: &'a [u8]) -> Result<Meta<'a>> {
-        if bytes.len() < 8 {
-            return Err(MetaError::Truncated {
-                offset: bytes.len(),
-            });
-        }
-        if bytes[..4] != *b"\0asm" {
-            return Err(MetaError::Malformed {
-                offset: 0,
-                what: "not a WebAssembly module",
-            });
-        }
-        if u32::try_from(bytes.len()).is_err() {
-            return Err(MetaError::Unsupported("module metadata larger than 4 GiB"));
-        }
-        if bytes[4..8] != [1, 0, 0, 0] {
-            return Err(MetaError::Malformed {
-                offset: 4,
-                what: "unsupported WebAssembly version",
-            });
-        }
-        let mut m = Meta {
-            bytes,
-            types: Vector::default(),
-            imports: Vector::default(),
-            functions: Vector::default(),
-            tables: Vector::default(),
-            memories: Vector::default(),
-            globals: Vector::default(),
-            exports: Vector::default(),
-            elements: Vector::default(),
-            datas: Vector::default(),
-            start: None,
-            num_types: 0,
-            num_imported_funcs: 0,
-            num_imported_tables: 0,
-            num_imported_memories: 0,
-            num_imported_globals: 0,
-            num_funcs: 0,
-            num_tables: 0,
-            num_memories: 0,
-            num_globals: 0,
-            num_elements: 0,
-            num_datas: 0,
-            max_arity: 0,
-        };
-        let mut seen: u16 = 0;
-        let mut r = Reader::new(bytes, 8, bytes.len());
-        let mut code_count = None;
-        while !r.is_empty() {
-            let at = r.pos;
-            let sid = r.u8()?;
-            let size = r.u32()? as usize;
-            let start = r.pos;
-            let end = start
-                .checked_add(size)
-                .filter(|&e| e <= bytes.len())
-                .ok_or(MetaError::Truncated { offset: at })?;
-            if sid != id::CUSTOM {
-                if sid > id::TAG {
-                    return Err(MetaError::Malformed {
-                        offset: at,
-                        what: "unknown section id",
-                    });
-                }
-                if seen & (1 << sid) != 0 {
-                    return Err(MetaError::Malformed {
-                        offset: at,
-                        what: "duplicate section",
-                    });
-                }
-                seen |= 1 << sid;
-            }
-            let mut s = Reader::new(bytes, start, end);
-            let min_item = match sid {
-                id::TYPE => 3,
-                id::IMPORT => 4,
-                id::FUNCTION | id::EXPORT | id::ELEMENT | id::DATA | id::CODE => 1,
-                id::TABLE | id::MEMORY => 2,
-                id::GLOBAL => 4,
-                _ => 0,
-            };
-            let vector = |s: &mut Reader<'a>| -> Result<Vector> {
-                let count = s.count(min_item)?;
-                // Both fit u32: the input length was checked above.
-                Ok(Vector {
-                    count,
-                    pos: s.pos as u32,
-                    end: end as u32,
-                })
-            };
-            match sid {
-                id::CUSTOM => {}
-                id::TYPE => m.types = vector(&mut s)?,
-                id::IMPORT => m.imports = vector(&mut s)?,
-                id::FUNCTION => m.functions = vector(&mut s)?,
-                id::TABLE => m.tables = vector(&mut s)?,
-                id::MEMORY => m.memories = vector(&mut s)?,
-                id::GLOBAL => m.globals = vector(&mut s)?,
-                id::EXPORT => m.exports = vector(&mut s)?,
-                id::START => {
-                    m.start = Some(s.u32()?);
-                    if s.pos != end {
-                        return Err(MetaError::Malformed {
-                            offset: s.pos,
-                            what: "section size mismatch",
-                        });
-                    }
-                }
-                id::ELEMENT => m.elements = vector(&mut s)?,
-                id::CODE => code_count = Some(s.count(1)?),
-                id::DATA => m.datas = vector(&mut s)?,
-                id::DATA_COUNT => {
-                    s.u32()?;
-                }
-                id::TAG => return Err(MetaError::Unsupported("exception tags")),
-                _ => {}
-            }
-            r.pos = end;
-        }
-
-        // Types, and the arity every call needs.
-        let mut max_arity = 0u32;
-        check_all(bytes, m.types, parse_type, |_, t| {
-            max_arity = max_arity.max(t.params.len().max(t.results.len()) as u32);
-            Ok(())
-        })?;
-        m.max_arity = max_arity;
-        m.num_types = m.types.count;
-        let num_types = m.num_types;
-        let bad_index = |what| MetaError::Malformed { offset: 0, what };
-
-        let (mut f, mut t, mut mem, mut g) = (0u32, 0u32, 0u32, 0u32);
-        check_all(bytes, m.imports, parse_import, |_, i| {
-            match i.desc {
-                ImportDesc::Func(ty) if ty >= num_types => {
-                    return Err(bad_index("import type index out of range"))
-                }
-                ImportDesc::Func(_) => f += 1,
-                ImportDesc::Table(_) => t += 1,
-                ImportDesc::Memory(_) => mem += 1,
-                ImportDesc::Global(_) => g += 1,
-            }
-            Ok(())
-        })?;
-        m.num_imported_funcs = f;
-        m.num_imported_tables = t;
-        m.num_imported_memories = mem;
-        m.num_imported_globals = g;
-
-        check_all(bytes, m.functions, parse_func, |_, ty| {
-            if ty >= num_types {
-                return Err(bad_index("function type index out of range"));
-            }
-            Ok(())
-        })?;
-        let defined = m.functions.count;
-        if code_count.unwrap_or(0) != defined {
-            return Err(bad_index("function and code section counts differ"));
-        }
-        m.num_funcs = f
-            .checked_add(defined)
-            .ok_or(bad_index("too many functions"))?;
-        check_all(bytes, m.tables, parse_table, |_, _| Ok(()))?;
-        m.num_tables = t + m.tables.count;
-        check_all(bytes, m.memories, parse_limits_memory, |_, _| Ok(()))?;
-        m.num_memories = mem + m.memories.count;
-        let num_funcs = m.num_funcs;
-        let imported_globals = g;
-        let check_expr = |e: ConstExpr, globals: u32| match e {
-            ConstExpr::GlobalGet(i) if i >= globals => Err(bad_index(
-                "global.get in a constant expression of a later global",
-            )),
-            ConstExpr::RefFunc(i) if i >= num_funcs => {
-                Err(bad_index("ref.func index out of range"))
-            }
-            _ => Ok(()),
-        };
-        check_all(bytes, m.globals, parse_global, |i, gl| {
-            check_expr(gl.init, imported_globals + i as u32)
-        })?;
-        m.num_globals = g + m.globals.count;
-        let num_globals = m.num_globals;
-        let (num_tables, num_memories) = (m.num_tables, m.num_memories);
-        check_all(bytes, m.exports, parse_export, |_, e| {
-            let limit = match e.kind {
-                ExternKind::Func => num_funcs,
-                ExternKind::Table => num_tables,
-                ExternKind::Memory => num_memories,
-                ExternKind::Global => num_globals,
-            };
-            if e.index >= limit {
-                return Err(bad_index("export index out of range"));
-            }
-            Ok(())
-        })?;
-        if let Some(s) = m.start {
-            if s >= num_funcs {
-                return Err(bad_index("start function index out of range"));
-            }
-        }
-        check_all(bytes, m.elements, parse_element, |_, e| {
-            if let ElemMode::Active { table, offset } = e.mode {
-                if table >= num_tables {
-                    return Err(bad_index("element segment table out of range"));
-                }
-                check_expr(offset, num_globals)?;
-            }
-            for item in e.items {
-                check_expr(item?, num_globals)?;
-            }
-            Ok(())
-        })?;
-        m.num_elements = m.elements.count;
-        check_all(bytes, m.datas, parse_data, |_, d| {
-            if let DataMode::Active { memory, offset } = d.mode {
-                if memory >= num_memories {
-                    return Err(bad_index("data segment memory out of range"));
-                }
-                check_expr(offset, num_globals)?;
-            }
-            Ok(())
-        })?;
-        m.num_datas = m.datas.count;
-        Ok(m)
+    fn span(&self, region: Region) -> Span {
+        self.spans[region as usize]
     }
 
-    /// The module bytes.
+    fn record(&self, region: Region, index: u32) -> Option<Rec<'a>> {
+        record(self.bytes, self.span(region), region.record_size(), index)
+    }
+
+    /// The name at (`offset`, `len`) of the strings region (checked by `parse`).
+    fn str_at(&self, offset: u32, len: u32) -> &'a str {
+        let start = offset.wrapping_sub(self.strings_at) as usize;
+        start
+            .checked_add(len as usize)
+            .and_then(|end| self.strings.get(start..end))
+            .unwrap_or("")
+    }
+
+    /// The constant expression referenced at `at` of `r` (`None`: no expression).
+    fn expr(&self, r: Rec<'_>, at: usize) -> Option<ConstExpr> {
+        if r.u32(at + layout::expr::COUNT) == 0 {
+            return None;
+        }
+        op_at(
+            self.bytes,
+            self.span(Region::Ops),
+            r.u32(at + layout::expr::FIRST),
+        )
+    }
+
+    /// The section bytes.
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
-    /// Types with the offset of each entry (for [`Meta::type_at`]).
-    pub fn types(&self) -> Items<'a, (usize, FuncType<'a>)> {
-        each(self.bytes, self.types, |r| {
-            let at = r.pos;
-            parse_type(r).map(|t| (at, t))
+    pub fn num_types(&self) -> u32 {
+        self.span(Region::Types).count
+    }
+
+    pub fn num_imports(&self) -> u32 {
+        self.span(Region::Imports).count
+    }
+
+    /// Functions, imported ones included.
+    pub fn num_funcs(&self) -> u32 {
+        self.span(Region::Funcs).count
+    }
+
+    pub fn num_imported_funcs(&self) -> u32 {
+        self.imported[layout::kind::FUNC as usize]
+    }
+
+    /// Tables, imported ones included.
+    pub fn num_tables(&self) -> u32 {
+        self.span(Region::Tables).count
+    }
+
+    pub fn num_imported_tables(&self) -> u32 {
+        self.imported[layout::kind::TABLE as usize]
+    }
+
+    /// Memories, imported ones included.
+    pub fn num_memories(&self) -> u32 {
+        self.span(Region::Memories).count
+    }
+
+    pub fn num_imported_memories(&self) -> u32 {
+        self.imported[layout::kind::MEMORY as usize]
+    }
+
+    /// Globals, imported ones included.
+    pub fn num_globals(&self) -> u32 {
+        self.span(Region::Globals).count
+    }
+
+    pub fn num_imported_globals(&self) -> u32 {
+        self.imported[layout::kind::GLOBAL as usize]
+    }
+
+    pub fn num_exports(&self) -> u32 {
+        self.span(Region::Exports).count
+    }
+
+    pub fn num_elements(&self) -> u32 {
+        self.span(Region::Elems).count
+    }
+
+    pub fn num_datas(&self) -> u32 {
+        self.span(Region::Datas).count
+    }
+
+    /// Largest `max(params, results)` over all types: the cells any call needs.
+    pub fn max_arity(&self) -> u32 {
+        self.max_arity
+    }
+
+    /// Whether a function type or a global uses `f32`/`f64`.
+    pub fn uses_float(&self) -> bool {
+        self.uses_float
+    }
+
+    /// Refuses a module this build cannot run: floating point without the `float`
+    /// feature.
+    pub fn check_build(&self) -> Result<()> {
+        if self.uses_float && !FLOAT_SUPPORT {
+            return Err(MetaError::Unsupported(
+                "the module uses floating point, but this build of mote has no float support",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Type `index`.
+    pub fn func_type(&self, index: u32) -> Option<FuncType<'a>> {
+        use layout::func_type as t;
+        let r = self.record(Region::Types, index)?;
+        let start = r.u32(t::TYPES) as usize;
+        let params = usize::from(r.u16(t::PARAMS));
+        let results = usize::from(r.u16(t::RESULTS));
+        let all = self.bytes.get(start..)?.get(..params + results)?;
+        let (params, results) = all.split_at(params);
+        Some(FuncType { params, results })
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = FuncType<'a>> + 'a {
+        let m = *self;
+        (0..self.num_types()).filter_map(move |i| m.func_type(i))
+    }
+
+    /// The type index of function `func` (imports first).
+    pub fn func_type_index(&self, func: u32) -> Option<u32> {
+        Some(self.record(Region::Funcs, func)?.u32(layout::func::TYPE))
+    }
+
+    /// The type of function `func`.
+    pub fn func_type_of(&self, func: u32) -> Option<FuncType<'a>> {
+        self.func_type(self.func_type_index(func)?)
+    }
+
+    /// The type index of every function, imported ones first.
+    pub fn functions(&self) -> impl Iterator<Item = u32> + 'a {
+        let m = *self;
+        (0..self.num_funcs()).filter_map(move |f| m.func_type_index(f))
+    }
+
+    pub fn import(&self, index: u32) -> Option<Import<'a>> {
+        use layout::import as i;
+        let r = self.record(Region::Imports, index)?;
+        let entity = r.u32(i::INDEX);
+        let desc = match extern_kind(r.u8(i::KIND))? {
+            ExternKind::Func => ImportDesc::Func(self.func_type_index(entity)?),
+            ExternKind::Table => ImportDesc::Table(self.table(entity)?),
+            ExternKind::Memory => ImportDesc::Memory(self.memory(entity)?),
+            ExternKind::Global => ImportDesc::Global(self.global(entity)?.ty),
+        };
+        Some(Import {
+            module: self.str_at(r.u32(i::MODULE), r.u32(i::MODULE_LEN)),
+            name: self.str_at(r.u32(i::NAME), r.u32(i::NAME_LEN)),
+            desc,
+            index: entity,
         })
     }
 
-    /// The type whose entry starts at `offset` (from [`Meta::types`]).
-    pub fn type_at(&self, offset: usize) -> Result<FuncType<'a>> {
-        parse_type(&mut Reader::new(self.bytes, offset, self.bytes.len()))
+    pub fn imports(&self) -> impl Iterator<Item = Import<'a>> + 'a {
+        let m = *self;
+        (0..self.num_imports()).filter_map(move |i| m.import(i))
     }
 
-    /// Type `index` (a linear scan; runtimes keep the offsets from [`Meta::types`]).
-    pub fn func_type(&self, index: u32) -> Result<FuncType<'a>> {
-        match self.types().nth(index as usize) {
-            Some(t) => t.map(|(_, t)| t),
-            None => Err(MetaError::Malformed {
-                offset: 0,
-                what: "type index out of range",
-            }),
-        }
+    /// Table `index` (imports first).
+    pub fn table(&self, index: u32) -> Option<TableType> {
+        use layout::table as t;
+        let r = self.record(Region::Tables, index)?;
+        Some(TableType {
+            element: val_type(r.u8(t::ELEMENT)).ok()?,
+            limits: limits(r, t::FLAGS, t::MIN, t::MAX),
+        })
     }
 
-    pub fn imports(&self) -> Items<'a, Import<'a>> {
-        each(self.bytes, self.imports, parse_import)
+    /// Every table, imported ones first.
+    pub fn tables(&self) -> impl Iterator<Item = TableType> + 'a {
+        let m = *self;
+        (0..self.num_tables()).filter_map(move |i| m.table(i))
     }
 
-    /// Type index of each defined function.
-    pub fn functions(&self) -> Items<'a, u32> {
-        each(self.bytes, self.functions, parse_func)
+    /// Memory `index` (imports first).
+    pub fn memory(&self, index: u32) -> Option<MemoryType> {
+        use layout::memory as mem;
+        let r = self.record(Region::Memories, index)?;
+        Some(MemoryType {
+            limits: limits(r, mem::FLAGS, mem::MIN, mem::MAX),
+        })
     }
 
-    /// Defined tables.
-    pub fn tables(&self) -> Items<'a, TableType> {
-        each(self.bytes, self.tables, parse_table)
+    /// Every memory, imported ones first.
+    pub fn memories(&self) -> impl Iterator<Item = MemoryType> + 'a {
+        let m = *self;
+        (0..self.num_memories()).filter_map(move |i| m.memory(i))
     }
 
-    /// Defined memories.
-    pub fn memories(&self) -> Items<'a, Limits> {
-        each(self.bytes, self.memories, parse_limits_memory)
+    /// Global `index` (imports first).
+    pub fn global(&self, index: u32) -> Option<Global> {
+        use layout::global as g;
+        let r = self.record(Region::Globals, index)?;
+        Some(Global {
+            ty: GlobalType {
+                content: val_type(r.u8(g::TYPE)).ok()?,
+                mutable: r.u8(g::MUTABLE) != 0,
+            },
+            init: self.expr(r, g::INIT),
+        })
     }
 
-    /// Defined globals.
-    pub fn globals(&self) -> Items<'a, Global> {
-        each(self.bytes, self.globals, parse_global)
+    /// Every global, imported ones first.
+    pub fn globals(&self) -> impl Iterator<Item = Global> + 'a {
+        let m = *self;
+        (0..self.num_globals()).filter_map(move |i| m.global(i))
     }
 
-    pub fn exports(&self) -> Items<'a, Export<'a>> {
-        each(self.bytes, self.exports, parse_export)
+    /// Export `index`, in the module's order.
+    pub fn export_at(&self, index: u32) -> Option<Export<'a>> {
+        use layout::export as e;
+        let r = self.record(Region::Exports, index)?;
+        Some(Export {
+            name: self.str_at(r.u32(e::NAME), r.u32(e::NAME_LEN)),
+            kind: extern_kind(r.u8(e::KIND))?,
+            index: r.u32(e::INDEX),
+        })
     }
 
-    /// The export called `name`, if any.
-    pub fn export(&self, name: &str) -> Result<Option<Export<'a>>> {
-        for e in self.exports() {
-            let e = e?;
-            if e.name == name {
-                return Ok(Some(e));
-            }
-        }
-        Ok(None)
+    pub fn exports(&self) -> impl Iterator<Item = Export<'a>> + 'a {
+        let m = *self;
+        (0..self.num_exports()).filter_map(move |i| m.export_at(i))
+    }
+
+    /// The export called `name`, if any (a linear search).
+    pub fn export(&self, name: &str) -> Option<Export<'a>> {
+        self.exports().find(|e| e.name == name)
     }
 
     pub fn start(&self) -> Option<u32> {
-        self.start
+        (self.start != layout::NO_START).then_some(self.start)
     }
 
-    pub fn elements(&self) -> Items<'a, Element<'a>> {
-        each(self.bytes, self.elements, parse_element)
+    /// Element segment `index`.
+    pub fn element(&self, index: u32) -> Option<Element<'a>> {
+        use layout::elem as e;
+        let r = self.record(Region::Elems, index)?;
+        let mode = match r.u8(e::MODE) {
+            layout::seg_mode::PASSIVE => ElemMode::Passive,
+            layout::seg_mode::DECLARED => ElemMode::Declared,
+            _ => ElemMode::Active {
+                table: r.u32(e::TABLE),
+                offset: self.expr(r, e::OFFSET)?,
+            },
+        };
+        let items = self.span(Region::Items);
+        Some(Element {
+            mode,
+            ty: val_type(r.u8(e::ELEMENT)).ok()?,
+            items: ElemItems {
+                bytes: self.bytes,
+                ops: self.span(Region::Ops),
+                at: items.offset as usize + r.u32(e::ITEMS) as usize * 4,
+                left: r.u32(e::ITEM_COUNT),
+                exprs: r.u8(e::FORM) == layout::items::EXPRS,
+            },
+        })
     }
 
-    pub fn datas(&self) -> Items<'a, Data<'a>> {
-        each(self.bytes, self.datas, parse_data)
+    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        let m = *self;
+        (0..self.num_elements()).filter_map(move |i| m.element(i))
+    }
+
+    /// Data segment `index`.
+    pub fn data(&self, index: u32) -> Option<Data<'a>> {
+        use layout::data as d;
+        let r = self.record(Region::Datas, index)?;
+        let mode = match r.u8(d::MODE) {
+            layout::seg_mode::ACTIVE => DataMode::Active {
+                memory: r.u32(d::MEMORY),
+                offset: self.expr(r, d::OFFSET)?,
+            },
+            _ => DataMode::Passive,
+        };
+        let offset = r.u32(d::BYTES) as usize;
+        let bytes = self.bytes.get(offset..)?.get(..r.u32(d::LEN) as usize)?;
+        Some(Data {
+            mode,
+            bytes,
+            offset,
+        })
+    }
+
+    pub fn datas(&self) -> impl Iterator<Item = Data<'a>> + 'a {
+        let m = *self;
+        (0..self.num_datas()).filter_map(move |i| m.data(i))
+    }
+}
+
+impl fmt::Debug for Meta<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Meta")
+            .field("bytes", &self.bytes.len())
+            .field("types", &self.num_types())
+            .field("imports", &self.num_imports())
+            .field("funcs", &self.num_funcs())
+            .field("tables", &self.num_tables())
+            .field("memories", &self.num_memories())
+            .field("globals", &self.num_globals())
+            .field("exports", &self.num_exports())
+            .field("elements", &self.num_elements())
+            .field("datas", &self.num_datas())
+            .field("start", &self.start())
+            .finish_non_exhaustive()
     }
 }
 
 impl crate::runtime::instance::Segments for Meta<'_> {
     fn element_count(&self) -> u32 {
-        self.num_elements
+        self.num_elements()
     }
 
     fn element(
@@ -1149,26 +739,16 @@ impl crate::runtime::instance::Segments for Meta<'_> {
         ),
         crate::Trap,
     > {
-        let malformed = crate::Trap::Host("malformed module metadata");
-        let e = self
-            .elements()
-            .nth(index as usize)
-            .and_then(|e| e.ok())
-            .ok_or(malformed)?;
-        let items = e.items.map(move |item| item.map_err(|_| malformed));
-        Ok((e.mode, e.items.item_count(), items))
+        let e = Meta::element(self, index).ok_or(crate::Trap::Host("no such element segment"))?;
+        Ok((e.mode, e.items.item_count(), e.items.map(Ok)))
     }
 
     fn data_count(&self) -> u32 {
-        self.num_datas
+        self.num_datas()
     }
 
     fn data(&self, index: u32) -> core::result::Result<(DataMode, &[u8]), crate::Trap> {
-        let d = self
-            .datas()
-            .nth(index as usize)
-            .and_then(|d| d.ok())
-            .ok_or(crate::Trap::Host("malformed module metadata"))?;
+        let d = Meta::data(self, index).ok_or(crate::Trap::Host("no such data segment"))?;
         Ok((d.mode, d.bytes))
     }
 }

@@ -30,9 +30,10 @@ pub enum BoundsChecks {
 pub struct AotObject {
     pub arch: Arch,
     pub bounds_checks: BoundsChecks,
-    /// The module metadata: the original Wasm binary with every function body replaced by
-    /// `unreachable`, so loading re-validates it with the one module model.
+    /// The metadata section (`meta::write::metadata` of the module).
     pub metadata: Vec<u8>,
+    /// The Names section, if any (`meta::write::names`).
+    pub names: Option<Vec<u8>>,
     /// Indexed by defined function (imports excluded).
     pub funcs: Vec<AotFunc>,
     pub text: Vec<u8>,

@@ -1,9 +1,13 @@
 //! The no-heap runtime (`mote::bare`) on real `.aot` files compiled for this host
 //! with explicit bounds checks, in heap buffers standing in for static ones.
-#![cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+// The no-heap runtime (`aot`) in code regions from the POSIX platform (`std`).
+#![cfg(all(
+    feature = "aot",
+    feature = "std",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 
 use std::ffi::c_void;
-use std::sync::Arc;
 
 use mote::bare::{
     instance_requirements, BareError, CallError, Config, HostCall, HostFn, HostFunc, Instance,
@@ -11,7 +15,6 @@ use mote::bare::{
 };
 use mote_core::aot::format::write;
 use mote_core::aot::object::BoundsChecks;
-use mote_core::runtime::{Extern, Store};
 use mote_core::{Cell, Module, Trap, ValType, Value};
 use mote_loader::{AotFile, ExecMemory, LoadError};
 use mote_platforms::posix::ExecRegion;
@@ -814,12 +817,16 @@ fn raw_handle_round_trip() {
     );
 }
 
+#[cfg(feature = "interp")]
 type Calls<'a> = &'a [(&'a str, &'a [Value])];
 
 /// The same modules under the interpreter and the bare runtime give the same results
 /// and traps.
 #[test]
+#[cfg(feature = "interp")]
 fn differential_against_the_interpreter() {
+    use mote_core::runtime::{Extern, Store};
+    use std::sync::Arc;
     let modules: [(&str, Calls<'_>); 3] = [
         (
             r#"(module

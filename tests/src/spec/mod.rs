@@ -83,7 +83,43 @@ mod aot {
         opts.opt_level = opt_level;
         let obj = mote_aotc::compile(module, &module.bytes, &opts)
             .map_err(|e| format!("AOT compilation failed: {e}"))?;
-        Ok(format::write(&obj))
+        let aot = format::write(&obj);
+        check_metadata(module, &aot)?;
+        Ok(aot)
+    }
+
+    /// The file's metadata must read back as the module it was compiled from (what the
+    /// hosted engine loads from an `.aot` file): every suite module goes through the one
+    /// metadata writer and reader.
+    fn check_metadata(module: &Module, aot: &[u8]) -> Result<(), String> {
+        let file = format::AotFile::parse(aot).map_err(|e| e.to_string())?;
+        let back = Module::from_aot(&file).map_err(|e| format!("metadata: {e}"))?;
+        let model = |m: &Module| {
+            format!(
+                "{:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                m.types,
+                m.imports,
+                m.funcs,
+                m.num_imported_funcs,
+                m.tables,
+                m.memories,
+                m.globals,
+                m.global_inits,
+                m.exports,
+                m.start,
+                m.elements,
+                m.datas,
+                m.func_names
+            )
+        };
+        if model(&back) != model(module) {
+            return Err(format!(
+                "the .aot metadata reads back as another module:\n{}\n{}",
+                model(&back),
+                model(module)
+            ));
+        }
+        Ok(())
     }
 
     pub fn compile_explicit(module: &Module) -> Result<Vec<u8>, String> {

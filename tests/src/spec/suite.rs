@@ -147,6 +147,17 @@ impl EngineReport {
     pub fn failed(&self) -> usize {
         self.files.iter().map(|f| f.outcome.failed).sum()
     }
+
+    /// Binary `assert_malformed` modules refused, and how many with the script's message.
+    pub fn malformed(&self) -> (usize, usize) {
+        let refused = self.files.iter().map(|f| f.outcome.malformed).sum();
+        let matching = self
+            .files
+            .iter()
+            .map(|f| f.outcome.malformed_matching)
+            .sum();
+        (refused, matching)
+    }
 }
 
 /// What a worker did with one script.
@@ -216,6 +227,11 @@ pub fn run_engine(
         out,
         "skipped: simd {} files, {} directives",
         report.simd_files, report.simd_directives
+    )?;
+    let (malformed, matching) = report.malformed();
+    writeln!(
+        out,
+        "assert_malformed: {matching} of {malformed} binary modules refused with the script's message"
     )?;
     writeln!(
         out,
@@ -299,13 +315,13 @@ fn run_parallel(
 
 fn worker_died() -> ScriptOutcome {
     ScriptOutcome {
-        passed: 0,
         failed: 1,
         failures: vec![Failure {
             line: 0,
             directive: "script",
             detail: "the worker thread running it died".to_string(),
         }],
+        ..ScriptOutcome::default()
     }
 }
 

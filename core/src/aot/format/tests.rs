@@ -5,17 +5,14 @@ use super::*;
 use crate::aot::object::{AotFunc, AotObject, BoundsChecks};
 use crate::aot::reloc::RelocKind;
 
-/// `(module (type (func (param f64) (result i32))) (import "m" "f" (func (type 0)))
-///  (memory 1) (global i32 (i32.const 0)) (func (type 0) unreachable))`, encoded by hand.
+/// A module with a float-typed function import, a memory and a global.
 fn metadata() -> Vec<u8> {
-    let mut m = b"\0asm\x01\0\0\0".to_vec();
-    m.extend_from_slice(&[1, 6, 1, 0x60, 1, 0x7c, 1, 0x7f]); // types
-    m.extend_from_slice(&[2, 7, 1, 1, b'm', 1, b'f', 0, 0]); // import
-    m.extend_from_slice(&[3, 2, 1, 0]); // funcs
-    m.extend_from_slice(&[5, 3, 1, 0, 1]); // memory
-    m.extend_from_slice(&[6, 6, 1, 0x7f, 0, 0x41, 0, 0x0b]); // global
-    m.extend_from_slice(&[10, 5, 1, 3, 0, 0x00, 0x0b]); // code
-    m
+    let wasm = wat::parse_str(
+        r#"(module (type (func (param f64) (result i32))) (import "m" "f" (func (type 0)))
+            (memory 1) (global i32 (i32.const 0)) (func (type 0) unreachable))"#,
+    )
+    .unwrap();
+    crate::aot::meta::write::metadata(&crate::Module::new(&wasm).unwrap()).unwrap()
 }
 
 pub(crate) fn sample() -> AotObject {
@@ -23,6 +20,7 @@ pub(crate) fn sample() -> AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
         metadata: metadata(),
+        names: None,
         funcs: vec![AotFunc {
             native: 0,
             trampoline: 16,
@@ -98,14 +96,16 @@ fn round_trip() {
 
 #[test]
 fn names_and_options() {
-    let obj = sample();
-    let names = [0u8, 3, 1, b'x', 0];
+    let names = vec![1u8, 3, 1, 0, 1, b'x'];
+    let obj = AotObject {
+        names: Some(names.clone()),
+        ..sample()
+    };
     let bytes = write_with(
         &obj,
         &WriteOptions {
             float_abi: Some(FloatAbi::Soft),
             xip: false,
-            names: Some(&names),
         },
     );
     let f = AotFile::parse(&bytes).unwrap();
@@ -143,9 +143,13 @@ fn header_errors() {
     assert_eq!(err(&bytes[..50]), FormatError::Truncated);
     assert_eq!(err(&bytes[..bytes.len() - 1]), FormatError::Truncated);
     assert_eq!(
-        err(&patched(&bytes, hdr::VERSION, &[2, 0])),
-        FormatError::Version(2)
+        err(&patched(&bytes, hdr::VERSION, &[1, 0])),
+        FormatError::Version(1)
     );
+    // A file of the previous format is refused with what to do about it.
+    assert!(FormatError::Version(1)
+        .to_string()
+        .ends_with("recompile it with aotc"));
     assert_eq!(
         err(&patched(&bytes, hdr::HELPER_ABI, &[99, 0, 0, 0])),
         FormatError::HelperAbi(99)

@@ -32,7 +32,7 @@ use mote_loader::{host_arch, load_into, requirements, ExecMemory, LoadError};
 #[derive(Debug)]
 pub enum AotError {
     Load(LoadError),
-    /// The metadata is not a valid module, or does not match the code.
+    /// The metadata is malformed or describes a module this build cannot run.
     Module(ModuleError),
     Mismatch(String),
     /// The OS refused memory.
@@ -122,7 +122,10 @@ fn guard_supported() -> bool {
 /// Attaches the code in `aot` (an `.aot` file) to `module`, which must be the module the
 /// file was compiled from.
 pub fn prepare(module: &Module, aot: &[u8]) -> Result<(), AotError> {
-    let file = AotFile::parse(aot).map_err(LoadError::Format)?;
+    attach(module, &AotFile::parse(aot).map_err(LoadError::Format)?)
+}
+
+fn attach(module: &Module, file: &AotFile<'_>) -> Result<(), AotError> {
     let defined = module.funcs.len() - module.num_imported_funcs as usize;
     if file.func_count() != defined {
         return Err(AotError::Mismatch(std::format!(
@@ -130,19 +133,19 @@ pub fn prepare(module: &Module, aot: &[u8]) -> Result<(), AotError> {
             file.func_count()
         )));
     }
-    let code = load_code(&file)?;
+    let code = load_code(file)?;
     module
         .engine_cache
         .set(Box::new(code))
         .map_err(|_| AotError::Mismatch("the module already has engine code".to_string()))
 }
 
-/// Reads an `.aot` file: its metadata becomes the module, its code the module's
-/// engine code.
+/// Reads an `.aot` file: its metadata becomes the module (`Module::from_aot`, the one
+/// metadata reader), its code the module's engine code.
 pub fn load_module(aot: &[u8]) -> Result<Arc<Module>, AotError> {
     let file = AotFile::parse(aot).map_err(LoadError::Format)?;
-    let module = Module::new(file.metadata()).map_err(AotError::Module)?;
-    prepare(&module, aot)?;
+    let module = Module::from_aot(&file).map_err(AotError::Module)?;
+    attach(&module, &file)?;
     Ok(Arc::new(module))
 }
 

@@ -23,11 +23,12 @@ fn object(
     entries: &[u32],
     relocs: Vec<RelocRecord>,
 ) -> Vec<u8> {
-    let metadata = wat::parse_str(wat).unwrap();
+    let module = mote_core::Module::new(&wat::parse_str(wat).unwrap()).unwrap();
     write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: bounds,
-        metadata,
+        metadata: mote_core::aot::meta::write::metadata(&module).unwrap(),
+        names: None,
         funcs: entries
             .iter()
             .map(|&o| AotFunc {

@@ -20,14 +20,16 @@
 //! global pointers  *mut u64 × globals                     (VmContext::globals)
 //! tables           TableRt × tables                       (base, size, capacity)
 //! table cells      u64 × Σ capacity                       (0 = null, else index + 1)
-//! types            TypeInfo × types                       (metadata offset, canonical id)
-//! function types   u32 × functions (imports first)        (type index)
+//! type ids         u32 × types                            (canonical id)
 //! import bindings  u32 × imported functions               (index into `hosts`)
-//! elements         ElemInfo × element segments            (items offset, count, form)
-//! datas            DataInfo × data segments               (bytes offset, length)
-//! dropped bits     u32 × ⌈elements/32⌉ + u32 × ⌈datas/32⌉
+//! elements         ElemInfo × element segments            (first cell, count)
+//! element cells    u64 × Σ items of passive segments
+//! dropped bits     u32 × ⌈datas/32⌉
 //! scratch cells    u64 × max(params, results) over all types (typed `call`)
 //! ```
+//!
+//! Types, function types, globals' types and initialisers, segments and exports are read
+//! from the file's metadata in place (`mote_core::aot::meta`, fixed-size records).
 //!
 //! **Tables** get room for their declared maximum, but no more than
 //! `max(min, TABLE_ROOM)` elements: `table.grow` beyond that returns -1 (a legal
@@ -38,10 +40,10 @@
 //!
 //! Not supported (clear [`BareError::Unsupported`] / [`BareError::UnsupportedImport`]
 //! errors): imported memories, tables and globals, more than one memory, guard-page
-//! bounds checks (compile with `--bounds-checks=explicit`), SIMD, floating point when
+//! bounds checks (compile with `--bounds-checks=explicit`), floating point when
 //! mote-core is built without its `float` feature, and the metadata
-//! constructs `mote_core::aot::meta` refuses (extended constant expressions, GC types,
-//! 64-bit or shared memories, exception tags).
+//! constructs `mote_core::aot::meta` refuses (SIMD, extended constant expressions, GC
+//! types, 64-bit or shared memories, exception tags).
 //!
 //! Traps are values: a trap in generated code, a helper or a host function comes back as
 //! `Err(CallError::Trap(..))` and the instance stays usable. Deep recursion traps with
@@ -52,6 +54,7 @@
 //! # Example: static buffers
 //!
 //! ```
+//! # #[cfg(feature = "std")] { // code regions from the POSIX platform
 //! use mote::bare::{instance_requirements, AotFile, Config, ExecMemory, HostCall, HostFn, HostFunc, Instance, LoadError};
 //! use mote_core::{Cell, Trap, ValType, Value};
 //! # use mote_platforms::posix::ExecRegion;
@@ -108,6 +111,7 @@
 //! let mut out = [Value::I32(0)];
 //! inst.call(run, &[Value::I32(14)], &mut out).unwrap();
 //! assert_eq!(out, [Value::I32(42)]);
+//! # }
 //! ```
 
 mod runtime;
@@ -118,7 +122,7 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 
 use mote_core::aot::format::{BoundsMode, FormatError};
-use mote_core::aot::meta::{self, ImportDesc, Meta, MetaError};
+use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
 use mote_core::types::{ExternKind, PAGE_SIZE};
 use mote_core::{Cell, Trap, ValType, Value};
 
@@ -168,12 +172,12 @@ pub fn instance_requirements(file: &AotFile<'_>) -> Result<InstanceRequirements,
         state_align: STATE_ALIGN,
         memory_min_bytes: min,
         memory_max_bytes: max,
-        imports: meta.num_imported_funcs as usize,
+        imports: meta.num_imported_funcs() as usize,
     })
 }
 
-/// What the runtime checks before anything else: arch, bounds mode, features, metadata,
-/// and that every import is a function.
+/// What the runtime checks before anything else: arch, bounds mode, metadata (and what
+/// this build supports), and that every import is a function.
 fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
     let host = host_arch();
     if Some(file.arch()) != host {
@@ -187,18 +191,9 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
             "guard-page bounds checks need an OS: compile with --bounds-checks=explicit",
         ));
     }
-    let features = file.header().features;
-    if features & mote_core::aot::format::feature::SIMD != 0 {
-        return Err(BareError::Unsupported("SIMD (v128)"));
-    }
-    if features & mote_core::aot::format::feature::FLOAT != 0 && !meta::FLOAT_SUPPORT {
-        return Err(BareError::Unsupported(
-            "the module uses floating point, but this build of mote has no float support",
-        ));
-    }
     let meta = Meta::parse(file.metadata()).map_err(BareError::Meta)?;
+    meta.check_build().map_err(BareError::Meta)?;
     for import in meta.imports() {
-        let import = import.map_err(BareError::Meta)?;
         if !matches!(import.desc, ImportDesc::Func(_)) {
             return Err(BareError::UnsupportedImport {
                 module: Name::of(import.module),
@@ -207,12 +202,12 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
             });
         }
     }
-    if meta.num_memories > 1 {
+    if meta.num_memories() > 1 {
         return Err(BareError::Unsupported("more than one memory"));
     }
-    let defined = meta.num_funcs - meta.num_imported_funcs;
+    let defined = meta.num_funcs() - meta.num_imported_funcs();
     if defined as usize != file.func_count()
-        || meta.num_imported_funcs != file.header().imported_funcs
+        || meta.num_imported_funcs() != file.header().imported_funcs
     {
         return Err(BareError::Unsupported(
             "the .aot code does not match its metadata (function counts differ)",
@@ -223,10 +218,10 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
 
 /// Memory 0's initial and maximum size in bytes.
 fn memory_bytes(meta: &Meta<'_>) -> Result<(usize, Option<usize>), BareError> {
-    let Some(limits) = meta.memories().next() else {
+    let Some(memory) = meta.memory(0) else {
         return Ok((0, None));
     };
-    let limits = limits.map_err(BareError::Meta)?;
+    let limits = memory.limits;
     let min = limits
         .min
         .checked_mul(PAGE_SIZE)
@@ -539,14 +534,8 @@ impl<'a> Instance<'a> {
             rt,
             _state: PhantomData,
         };
+        // The metadata reader checked that the start function takes and returns nothing.
         if let Some(start) = meta.start() {
-            let ty = inst.rt().func_type(start).unwrap_or_default();
-            if ty.param_count() != 0 || ty.result_count() != 0 {
-                return Err(BareError::Meta(MetaError::Malformed {
-                    offset: 0,
-                    what: "the start function takes parameters or returns results",
-                }));
-            }
             let scratch = inst.rt().scratch;
             // SAFETY: `rt` was just initialised in `state`, borrowed for 'a; the start
             // function uses no cells.
@@ -562,18 +551,18 @@ impl<'a> Instance<'a> {
 
     /// The exported function called `export`.
     pub fn func(&self, export: &str) -> Option<Func> {
-        let e = self.rt().meta.export(export).ok()??;
+        let e = self.rt().meta.export(export)?;
         (e.kind == ExternKind::Func).then_some(Func(e.index))
     }
 
     /// Function `index` of the module's function space, if it exists.
     pub fn func_at(&self, index: u32) -> Option<Func> {
-        (index < self.rt().meta.num_funcs).then_some(Func(index))
+        (index < self.rt().meta.num_funcs()).then_some(Func(index))
     }
 
     /// Functions in the module's function space (imports included).
     pub fn func_count(&self) -> u32 {
-        self.rt().meta.num_funcs
+        self.rt().meta.num_funcs()
     }
 
     /// The type of `f` (empty if `f` is not a function of this instance).
@@ -589,7 +578,7 @@ impl<'a> Instance<'a> {
         results: &mut [Value],
     ) -> Result<(), CallError> {
         let ty = self.rt().func_type(f.0).ok_or(CallError::Signature)?;
-        let nfuncs = self.rt().meta.num_funcs;
+        let nfuncs = self.rt().meta.num_funcs();
         if args.len() != ty.param_count()
             || results.len() != ty.result_count()
             || args.iter().zip(ty.params()).any(|(a, t)| a.ty() != t)
@@ -650,7 +639,7 @@ impl<'a> Instance<'a> {
 
     /// The value of the exported global `export`.
     pub fn global(&self, export: &str) -> Option<Value> {
-        let e = self.rt().meta.export(export).ok()??;
+        let e = self.rt().meta.export(export)?;
         if e.kind != ExternKind::Global {
             return None;
         }

@@ -12,7 +12,7 @@ use mote_core::runtime::helpers::{AotRuntime, HelperFns};
 use mote_core::runtime::instance::{self, eval_const, Instance, SigId, TablePair};
 use mote_core::runtime::{Memory, Table};
 use mote_core::trap::HOST_TRAP_CODE;
-use mote_core::types::{ElemMode, MemoryType, TableType};
+use mote_core::types::ElemMode;
 use mote_core::{Cell, Trap, Value};
 
 use super::{BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
@@ -25,15 +25,6 @@ pub(crate) const STATE_ALIGN: usize = if align_of::<Runtime<'static>>() > 8 {
     8
 };
 
-#[derive(Clone, Copy)]
-#[repr(C)]
-struct TypeInfo {
-    /// Offset of the type's entry in the metadata.
-    offset: u32,
-    /// Index of the first structurally equal type.
-    canon: u32,
-}
-
 /// An element segment's references in the element-cell area: passive segments keep
 /// their evaluated items there; a dropped (active, declared) segment has none.
 #[derive(Clone, Copy)]
@@ -42,13 +33,6 @@ struct ElemInfo {
     /// Index of the first cell.
     first: u32,
     count: u32,
-}
-
-#[derive(Clone, Copy)]
-#[repr(C)]
-struct DataInfo {
-    offset: u32,
-    len: u32,
 }
 
 /// Per-instance runtime data at the start of the state buffer; `VmContext::runtime`
@@ -71,12 +55,11 @@ pub(crate) struct Runtime<'a> {
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
-    types: *mut TypeInfo,
-    func_types: *mut u32,
+    /// Per type: the index of the first structurally equal type (its canonical id).
+    canon: *mut u32,
     bindings: *mut u32,
     elems: *mut ElemInfo,
     elem_cells: *mut Cell,
-    datas: *mut DataInfo,
     data_dropped: *mut u32,
     pub(crate) scratch: *mut Cell,
 }
@@ -87,12 +70,10 @@ pub(crate) struct Layout {
     global_ptrs: usize,
     tables: usize,
     table_cells: usize,
-    types: usize,
-    func_types: usize,
+    canon: usize,
     bindings: usize,
     elems: usize,
     elem_cells: usize,
-    datas: usize,
     data_dropped: usize,
     scratch: usize,
     pub(crate) total: usize,
@@ -122,7 +103,6 @@ impl Layout {
     pub(crate) fn of(meta: &Meta<'_>) -> Result<Layout, BareError> {
         let mut cells = 0usize;
         for t in meta.tables() {
-            let t = t.map_err(BareError::Meta)?;
             let cap = usize::try_from(table_capacity(t.limits.min, t.limits.max))
                 .ok()
                 .filter(|&c| c <= u32::MAX as usize)
@@ -134,7 +114,6 @@ impl Layout {
         // Only passive segments keep their references after instantiation.
         let mut passive_items = 0usize;
         for e in meta.elements() {
-            let e = e.map_err(BareError::Meta)?;
             if e.mode == ElemMode::Passive {
                 passive_items = passive_items
                     .checked_add(e.items.item_count() as usize)
@@ -145,25 +124,19 @@ impl Layout {
         let mut c = Cursor(0);
         c.take::<Runtime<'static>>(1)?;
         Ok(Layout {
-            globals: c.take::<Cell>(n(meta.num_globals))?,
-            global_ptrs: c.take::<*mut Cell>(n(meta.num_globals))?,
-            tables: c.take::<Table>(n(meta.num_tables))?,
+            globals: c.take::<Cell>(n(meta.num_globals()))?,
+            global_ptrs: c.take::<*mut Cell>(n(meta.num_globals()))?,
+            tables: c.take::<Table>(n(meta.num_tables()))?,
             table_cells: c.take::<Cell>(cells)?,
-            types: c.take::<TypeInfo>(n(meta.num_types))?,
-            func_types: c.take::<u32>(n(meta.num_funcs))?,
-            bindings: c.take::<u32>(n(meta.num_imported_funcs))?,
-            elems: c.take::<ElemInfo>(n(meta.num_elements))?,
+            canon: c.take::<u32>(n(meta.num_types()))?,
+            bindings: c.take::<u32>(n(meta.num_imported_funcs()))?,
+            elems: c.take::<ElemInfo>(n(meta.num_elements()))?,
             elem_cells: c.take::<Cell>(passive_items)?,
-            datas: c.take::<DataInfo>(n(meta.num_datas))?,
-            data_dropped: c.take::<u32>(n(meta.num_datas).div_ceil(32))?,
-            scratch: c.take::<Cell>(n(meta.max_arity))?,
+            data_dropped: c.take::<u32>(n(meta.num_datas()).div_ceil(32))?,
+            scratch: c.take::<Cell>(n(meta.max_arity()))?,
             total: c.take::<u8>(0)?,
         })
     }
-}
-
-fn meta_err(e: mote_core::aot::meta::MetaError) -> BareError {
-    BareError::Meta(e)
 }
 
 impl<'a> Runtime<'a> {
@@ -188,48 +161,21 @@ impl<'a> Runtime<'a> {
         // type (`Layout::of`, and the buffer start is STATE_ALIGN-aligned).
         let at = |off: usize| unsafe { base.add(off) };
 
-        // Types: offsets and canonical ids.
-        let types = at(layout.types) as *mut TypeInfo;
-        let mut ntypes = 0usize;
-        for (i, t) in meta.types().enumerate() {
-            let (offset, ty) = t.map_err(meta_err)?;
-            let mut canon = i as u32;
-            for j in 0..i {
-                // SAFETY: j < i < num_types, written in an earlier iteration.
-                let other = unsafe { (*types.add(j)).offset };
-                if meta.type_at(other as usize).map_err(meta_err)? == ty {
-                    canon = j as u32;
-                    break;
-                }
-            }
+        // Canonical type ids: the first structurally equal type.
+        let canon = at(layout.canon) as *mut u32;
+        for (i, ty) in (0u32..).zip(meta.types()) {
+            let first = (0..i).find(|&j| meta.func_type(j) == Some(ty)).unwrap_or(i);
             // SAFETY: i < num_types.
-            unsafe {
-                *types.add(i) = TypeInfo {
-                    offset: offset as u32,
-                    canon,
-                }
-            };
-            ntypes += 1;
+            unsafe { *canon.add(i as usize) = first };
         }
-        let type_of = |ti: u32| -> Result<FuncType<'a>, BareError> {
-            if ti as usize >= ntypes {
-                return Err(BareError::Unsupported("a type index out of range"));
-            }
-            // SAFETY: ti < ntypes.
-            let off = unsafe { (*types.add(ti as usize)).offset };
-            meta.type_at(off as usize).map_err(meta_err)
-        };
 
-        // Function types and import bindings.
-        let func_types = at(layout.func_types) as *mut u32;
+        // Import bindings: imported function `k` calls `hosts[bindings[k]]`.
         let bindings = at(layout.bindings) as *mut u32;
-        let mut f = 0usize;
         for import in meta.imports() {
-            let import = import.map_err(meta_err)?;
             let ImportDesc::Func(ti) = import.desc else {
                 continue;
             };
-            let want = type_of(ti)?;
+            let want = meta.func_type(ti).unwrap_or_default();
             let host = hosts
                 .iter()
                 .position(|h| h.module == import.module && h.name == import.name)
@@ -243,32 +189,17 @@ impl<'a> Runtime<'a> {
                     name: Name::of(import.name),
                 });
             }
-            // SAFETY: f < num_imported_funcs ≤ num_funcs.
-            unsafe {
-                *func_types.add(f) = ti;
-                *bindings.add(f) = host as u32;
-            }
-            f += 1;
-        }
-        for ti in meta.functions() {
-            let ti = ti.map_err(meta_err)?;
-            if f >= meta.num_funcs as usize {
-                break;
-            }
-            // SAFETY: f < num_funcs.
-            unsafe { *func_types.add(f) = ti };
-            f += 1;
+            // SAFETY: an imported function's index is < num_imported_funcs (checked by
+            // `Meta::parse`).
+            unsafe { *bindings.add(import.index as usize) = host as u32 };
         }
 
         let helpers = HELPERS.addresses();
         let loaded = load_into(file, code, &HelperTable::new(&helpers))?;
 
-        let memory = match meta.memories().next() {
+        let memory = match meta.memory(0) {
             None => None,
-            Some(limits) => {
-                let ty = MemoryType {
-                    limits: limits.map_err(meta_err)?,
-                };
+            Some(ty) => {
                 let base = NonNull::new(memory.as_mut_ptr()).ok_or(BareError::MemoryTooSmall {
                     need: mem_min,
                     have: 0,
@@ -307,12 +238,10 @@ impl<'a> Runtime<'a> {
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut Table,
-                    types,
-                    func_types,
+                    canon,
                     bindings,
                     elems: at(layout.elems) as *mut ElemInfo,
                     elem_cells: at(layout.elem_cells) as *mut Cell,
-                    datas: at(layout.datas) as *mut DataInfo,
                     data_dropped: at(layout.data_dropped) as *mut u32,
                     scratch: at(layout.scratch) as *mut Cell,
                 },
@@ -331,14 +260,15 @@ impl<'a> Runtime<'a> {
     }
 
     fn init_globals(&mut self) -> Result<(), BareError> {
-        for (i, g) in self.meta.globals().enumerate() {
-            let g = g.map_err(meta_err)?;
-            if i >= self.meta.num_globals as usize {
-                break;
-            }
-            // Earlier globals are initialised; later ones read as 0 (validation refuses
-            // a reference to them).
-            let v = eval_const(self, &g.init).map_err(BareError::Init)?;
+        let meta = self.meta;
+        for (i, g) in meta.globals().enumerate() {
+            // Imported globals are refused before this (`check_file`); earlier globals
+            // are initialised, later ones read as 0 (the reader refuses a reference to
+            // them).
+            let v = match g.init {
+                Some(init) => eval_const(self, &init).map_err(BareError::Init)?,
+                None => 0,
+            };
             // SAFETY: i < num_globals.
             unsafe {
                 *self.globals.add(i) = v;
@@ -349,17 +279,9 @@ impl<'a> Runtime<'a> {
     }
 
     fn init_tables(&mut self, mut cells: *mut Cell) -> Result<(), BareError> {
-        for (i, t) in self.meta.tables().enumerate() {
-            let t = t.map_err(meta_err)?;
-            if i >= self.meta.num_tables as usize {
-                break;
-            }
+        for (i, ty) in self.meta.tables().enumerate() {
             // Fits u32: checked by `Layout::of`.
-            let cap = table_capacity(t.limits.min, t.limits.max) as u32;
-            let ty = TableType {
-                element: t.element,
-                limits: t.limits,
-            };
+            let cap = table_capacity(ty.limits.min, ty.limits.max) as u32;
             // SAFETY: i < num_tables; the capacities sum to the table-cell area, which
             // the instance borrows for 'a.
             unsafe {
@@ -372,23 +294,19 @@ impl<'a> Runtime<'a> {
         Ok(())
     }
 
-    /// Keeps passive element segments' references and the data segments' places, then
-    /// applies the active segments (`instance::initialize`).
+    /// Keeps passive element segments' references, then applies the active segments
+    /// (`instance::initialize`).
     fn init_segments(&mut self) -> Result<(), BareError> {
+        let meta = self.meta;
         let mut next = 0u32;
-        for (i, e) in self.meta.elements().enumerate() {
-            let e = e.map_err(meta_err)?;
-            if i >= self.meta.num_elements as usize {
-                break;
-            }
+        for (i, e) in meta.elements().enumerate() {
             let mut info = ElemInfo {
                 first: next,
                 count: 0,
             };
             if e.mode == ElemMode::Passive {
                 for item in e.items {
-                    let cell =
-                        eval_const(self, &item.map_err(meta_err)?).map_err(BareError::Init)?;
+                    let cell = eval_const(self, &item).map_err(BareError::Init)?;
                     // SAFETY: Σ passive item counts cells were laid out (`Layout::of`).
                     unsafe { *self.elem_cells.add((next + info.count) as usize) = cell };
                     info.count += 1;
@@ -398,39 +316,15 @@ impl<'a> Runtime<'a> {
             // SAFETY: i < num_elements.
             unsafe { *self.elems.add(i) = info };
         }
-        for (i, d) in self.meta.datas().enumerate() {
-            let d = d.map_err(meta_err)?;
-            if i >= self.meta.num_datas as usize {
-                break;
-            }
-            // SAFETY: i < num_datas.
-            unsafe {
-                *self.datas.add(i) = DataInfo {
-                    offset: d.offset as u32,
-                    len: d.bytes.len() as u32,
-                };
-            }
-        }
-        let meta = self.meta;
         instance::initialize(self, &meta).map_err(BareError::Init)
     }
 
     pub(crate) fn func_type(&self, f: u32) -> Option<FuncType<'a>> {
-        if f >= self.meta.num_funcs {
-            return None;
-        }
-        // SAFETY: f < num_funcs; the type index was checked against num_types by the
-        // metadata reader.
-        let ti = unsafe { *self.func_types.add(f as usize) };
-        if ti >= self.meta.num_types {
-            return None;
-        }
-        let off = unsafe { (*self.types.add(ti as usize)).offset };
-        self.meta.type_at(off as usize).ok()
+        self.meta.func_type_of(f)
     }
 
     pub(crate) fn global_value(&self, g: u32) -> Option<Value> {
-        let ty = self.meta.globals().nth(g as usize)?.ok()?.ty.content;
+        let ty = self.meta.global(g)?.ty.content;
         // SAFETY: the metadata has a global `g`, so g < num_globals.
         Some(Value::from_cell(ty, unsafe {
             *self.globals.add(g as usize)
@@ -441,7 +335,7 @@ impl<'a> Runtime<'a> {
 /// The canonical signature of type `ti`, if it exists.
 fn canon(rt: &Runtime<'_>, ti: u32) -> Option<SigId> {
     // SAFETY: checked against num_types.
-    (ti < rt.meta.num_types).then(|| unsafe { (*rt.types.add(ti as usize)).canon })
+    (ti < rt.meta.num_types()).then(|| unsafe { *rt.canon.add(ti as usize) })
 }
 
 impl Instance for Runtime<'_> {
@@ -453,7 +347,7 @@ impl Instance for Runtime<'_> {
     }
 
     fn table(&mut self, index: u32) -> Result<&mut Table, Trap> {
-        if index >= self.meta.num_tables {
+        if index >= self.meta.num_tables() {
             return Err(Trap::TableOutOfBounds);
         }
         // SAFETY: index < num_tables, initialised by `init_tables`.
@@ -461,7 +355,7 @@ impl Instance for Runtime<'_> {
     }
 
     fn table_pair(&mut self, dst: u32, src: u32) -> Result<TablePair<'_>, Trap> {
-        let n = self.meta.num_tables;
+        let n = self.meta.num_tables();
         if dst >= n || src >= n {
             return Err(Trap::TableOutOfBounds);
         }
@@ -478,19 +372,13 @@ impl Instance for Runtime<'_> {
     }
 
     fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap> {
-        if segment >= self.meta.num_datas {
+        let Some(segment_data) = self.meta.data(segment) else {
             return Err(Trap::MemoryOutOfBounds);
-        }
+        };
         let data: &[u8] = if get_bit(self.data_dropped, segment as usize) {
             &[]
         } else {
-            // SAFETY: segment < num_datas.
-            let info = unsafe { *self.datas.add(segment as usize) };
-            let start = info.offset as usize;
-            start
-                .checked_add(info.len as usize)
-                .and_then(|end| self.meta.bytes().get(start..end))
-                .unwrap_or(&[])
+            segment_data.bytes
         };
         Ok((self.memory(memory)?, data))
     }
@@ -500,7 +388,7 @@ impl Instance for Runtime<'_> {
         table: u32,
         segment: u32,
     ) -> Result<(&mut Table, &[Cell]), Trap> {
-        if segment >= self.meta.num_elements {
+        if segment >= self.meta.num_elements() {
             return Err(Trap::TableOutOfBounds);
         }
         // SAFETY: segment < num_elements; its cells lie in the element-cell area, apart
@@ -516,20 +404,20 @@ impl Instance for Runtime<'_> {
     }
 
     fn drop_data(&mut self, segment: u32) {
-        if segment < self.meta.num_datas {
+        if segment < self.meta.num_datas() {
             set_bit(self.data_dropped, segment as usize);
         }
     }
 
     fn drop_elements(&mut self, segment: u32) {
-        if segment < self.meta.num_elements {
+        if segment < self.meta.num_elements() {
             // SAFETY: segment < num_elements.
             unsafe { (*self.elems.add(segment as usize)).count = 0 };
         }
     }
 
     fn global(&self, index: u32) -> Result<Cell, Trap> {
-        if index >= self.meta.num_globals {
+        if index >= self.meta.num_globals() {
             return Err(Trap::Host("global.get of an unknown global"));
         }
         // SAFETY: index < num_globals.
@@ -537,7 +425,7 @@ impl Instance for Runtime<'_> {
     }
 
     fn func_ref(&self, index: u32) -> Result<Cell, Trap> {
-        if index >= self.meta.num_funcs {
+        if index >= self.meta.num_funcs() {
             return Err(Trap::Host("ref.func of an unknown function"));
         }
         Ok(Cell::from(index) + 1)
@@ -549,11 +437,7 @@ impl Instance for Runtime<'_> {
 
     fn ref_sig(&self, cell: Cell) -> Option<SigId> {
         let f = u32::try_from(cell.checked_sub(1)?).ok()?;
-        if f >= self.meta.num_funcs {
-            return None;
-        }
-        // SAFETY: f < num_funcs.
-        canon(self, unsafe { *self.func_types.add(f as usize) })
+        canon(self, self.meta.func_type_index(f)?)
     }
 }
 
@@ -660,7 +544,7 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
 /// # Safety
 /// As for [`invoke`], with the stack limit already set.
 pub(crate) unsafe fn call_func(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) {
-    let nimp = (*rt).meta.num_imported_funcs;
+    let nimp = (*rt).meta.num_imported_funcs();
     if f < nimp {
         if let Err(t) = call_host(rt, f, cells) {
             set_trap(rt, t);
@@ -681,7 +565,7 @@ pub(crate) unsafe fn call_func(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) {
 /// # Safety
 /// `rt` is a live runtime; `cells` holds max(params, results) cells of the import's type.
 pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
-    if f >= (*rt).meta.num_imported_funcs {
+    if f >= (*rt).meta.num_imported_funcs() {
         return Err(Trap::Host("call of an unknown function"));
     }
     let binding = *(*rt).bindings.add(f as usize) as usize;

@@ -479,16 +479,17 @@ impl Linker {
                 None => match self.wasi_get(id, &import.module, &import.name) {
                     Some(ext) => ext,
                     None => {
-                        let hint =
-                            if import.module == "wasi_snapshot_preview1" && !self.has_wasi(id) {
-                                if cfg!(feature = "wasi") {
-                                    " (WASI is not defined for this store: see Linker::add_wasi)"
-                                } else {
-                                    " (this build of mote has no WASI: the `wasi` feature)"
-                                }
+                        let hint = if import.module == "wasi_snapshot_preview1"
+                            && !self.has_wasi(id)
+                        {
+                            if cfg!(feature = "wasi") {
+                                " (WASI is not defined for this store: see Linker::add_wasi)"
                             } else {
-                                ""
-                            };
+                                " (this build of mote has no WASI: WASI is not available without the `wasi` feature)"
+                            }
+                        } else {
+                            ""
+                        };
                         return Err(Error::Link(format!(
                             "unknown import: `{}.{}` ({}){hint}",
                             import.module,

@@ -195,6 +195,7 @@ mod instance;
 mod linker;
 mod module;
 mod store;
+mod value;
 
 #[cfg(feature = "wasi")]
 pub mod wasi;
@@ -205,6 +206,7 @@ pub use instance::{Extern, Global, Instance, Memory, Table};
 pub use linker::Linker;
 pub use module::{Engine, Module};
 pub use store::{AsContext, AsContextMut, Caller, Store};
+pub use value::{parse_value, ParseValueError};
 
 pub use mote_core::{
     Cell, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, Trap, ValType, Value,

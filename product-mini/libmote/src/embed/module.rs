@@ -17,6 +17,31 @@ pub enum Engine {
     Aot,
 }
 
+impl Engine {
+    /// The engine a file needs, from its first four bytes: WebAssembly binaries
+    /// (`\0asm`) run on the interpreter, `.aot` files (`\0mot`, made by `aotc`) on the AOT
+    /// runtime; `None` for anything else. Nothing beyond the magic is checked, and the
+    /// answer does not depend on which engines this build has, so a program can tell
+    /// "wrong kind of file" from "right file, engine compiled out" before
+    /// [`Module::new`] validates it.
+    ///
+    /// ```
+    /// use mote::Engine;
+    ///
+    /// assert_eq!(Engine::detect(b"\0asm\x01\0\0\0"), Some(Engine::Interpreter));
+    /// assert_eq!(Engine::detect(b"\0mot"), Some(Engine::Aot));
+    /// assert_eq!(Engine::detect(b"(module)"), None);
+    /// assert_eq!(Engine::detect(b"\0as"), None);
+    /// ```
+    pub fn detect(bytes: &[u8]) -> Option<Engine> {
+        match bytes.get(..4) {
+            Some(magic) if magic == WASM_MAGIC => Some(Engine::Interpreter),
+            Some(magic) if magic == mote_core::aot::format::MAGIC4 => Some(Engine::Aot),
+            _ => None,
+        }
+    }
+}
+
 impl core::fmt::Display for Engine {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
@@ -79,10 +104,10 @@ impl Module {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(bytes: &[u8]) -> Result<Module, Error> {
-        match bytes.get(..4) {
-            Some(magic) if magic == WASM_MAGIC => Module::from_wasm(bytes),
-            Some(magic) if magic == mote_core::aot::format::MAGIC4 => Module::from_aot(bytes),
-            _ => Err(Error::UnknownFormat),
+        match Engine::detect(bytes) {
+            Some(Engine::Interpreter) => Module::from_wasm(bytes),
+            Some(Engine::Aot) => Module::from_aot(bytes),
+            None => Err(Error::UnknownFormat),
         }
     }
 

@@ -1,0 +1,612 @@
+//! Module-level validation: each section item is checked (and converted into the
+//! module model) as `Module::new` reads it, so the checks can use everything the module
+//! has declared before that item, which is all the binary format lets an item refer to.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use wasmparser::{FunctionBody, RefType};
+
+use super::func::{Context, FuncValidator};
+use super::limits as max;
+use super::{check_count, invalid, unsupported, Features, FuncSet, Proposal, Reason, Usage};
+use crate::module::{
+    DataSegment, ElementSegment, Export, FuncBody, ImportDesc, Module, ModuleError, ModuleErrorKind,
+};
+use crate::types::{
+    ConstExpr, DataMode, ElemMode, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType,
+    ValType, MAX_PAGES,
+};
+
+type Result<T> = core::result::Result<T, ModuleError>;
+
+/// The state of validating one module: what the sections read so far declared beyond
+/// the module model itself.
+#[derive(Default)]
+pub(crate) struct ModuleValidator {
+    features: Features,
+    /// Functions referenced outside function bodies (`ref.func` may only name these).
+    refs: FuncSet,
+    /// The data count section's value, if there was one.
+    data_count: Option<u32>,
+    /// Defined functions whose bodies have been validated.
+    bodies_done: u32,
+    /// wasmparser's running total of import and export type sizes.
+    type_size: u32,
+    floats: Usage,
+    simd: Usage,
+    func: FuncValidator,
+}
+
+impl ModuleValidator {
+    pub(crate) fn new(features: Features) -> ModuleValidator {
+        ModuleValidator {
+            features,
+            type_size: 1,
+            ..ModuleValidator::default()
+        }
+    }
+
+    /// A value type outside function bodies.
+    fn value_type(&mut self, ty: wasmparser::ValType, offset: u64) -> Result<ValType> {
+        let ty = value_type(ty, offset)?;
+        self.note(ty);
+        Ok(ty)
+    }
+
+    fn note(&mut self, ty: ValType) {
+        if ty.is_float() {
+            self.floats.note(None);
+        } else if ty == ValType::V128 {
+            self.simd.note(None);
+        }
+    }
+
+    /// One entry of the type section.
+    pub(crate) fn rec_group(
+        &mut self,
+        group: wasmparser::RecGroup,
+        offset: u64,
+    ) -> Result<FuncType> {
+        if group.is_explicit_rec_group() {
+            return Err(unsupported(Proposal::Gc, offset));
+        }
+        let Some(sub) = group.into_types().next() else {
+            return Err(unsupported(Proposal::Gc, offset));
+        };
+        let composite = &sub.composite_type;
+        if composite.shared {
+            return Err(unsupported(Proposal::Threads, offset));
+        }
+        let wasmparser::CompositeInnerType::Func(ty) = &composite.inner else {
+            return Err(unsupported(Proposal::Gc, offset));
+        };
+        if !sub.is_final
+            || !sub.supertype_idxs.is_empty()
+            || composite.descriptor_idx.is_some()
+            || composite.describes_idx.is_some()
+        {
+            return Err(unsupported(Proposal::Gc, offset));
+        }
+        let mut convert = |types: &[wasmparser::ValType]| {
+            types
+                .iter()
+                .map(|t| self.value_type(*t, offset))
+                .collect::<Result<Vec<_>>>()
+        };
+        let params = convert(ty.params())?;
+        let results = convert(ty.results())?;
+        Ok(FuncType::new(params, results))
+    }
+
+    /// One import; `m` holds the imports before it.
+    pub(crate) fn import(
+        &mut self,
+        m: &Module,
+        ty: wasmparser::TypeRef,
+        offset: u64,
+    ) -> Result<ImportDesc> {
+        use wasmparser::TypeRef;
+        let (desc, count, limit, what) = match ty {
+            TypeRef::Func(index) => {
+                self.add_type_size(m, Some(index), offset)?;
+                (
+                    ImportDesc::Func(index),
+                    m.funcs.len(),
+                    max::MAX_WASM_FUNCTIONS,
+                    "functions",
+                )
+            }
+            TypeRef::Table(t) => (
+                ImportDesc::Table(self.table_type(&t, offset)?),
+                m.tables.len(),
+                max::MAX_WASM_TABLES,
+                "tables",
+            ),
+            TypeRef::Memory(t) => (
+                ImportDesc::Memory(self.memory_type(&t, offset)?),
+                m.memories.len(),
+                self.max_memories(),
+                "memories",
+            ),
+            TypeRef::Global(t) => (
+                ImportDesc::Global(self.global_type(&t, offset)?),
+                m.globals.len(),
+                max::MAX_WASM_GLOBALS,
+                "globals",
+            ),
+            TypeRef::FuncExact(_) => return Err(unsupported(Proposal::Gc, offset)),
+            TypeRef::Tag(_) => return Err(unsupported(Proposal::Exceptions, offset)),
+        };
+        if !matches!(desc, ImportDesc::Func(_)) {
+            self.add_type_size(m, None, offset)?;
+        }
+        check_count(count, 1, limit, what, offset)?;
+        Ok(desc)
+    }
+
+    /// wasmparser's limit on the summed "size" of imported and exported entity types
+    /// (a function counts 2 plus its parameters and results, anything else 1).
+    fn add_type_size(&mut self, m: &Module, type_index: Option<u32>, offset: u64) -> Result<()> {
+        let size = match type_index {
+            Some(index) => {
+                let ty = m
+                    .types
+                    .get(index as usize)
+                    .ok_or_else(|| invalid(Reason::UnknownType(index), offset))?;
+                2 + (ty.params.len() + ty.results.len()) as u32
+            }
+            None => 1,
+        };
+        self.type_size = self.type_size.saturating_add(size);
+        if self.type_size < max::MAX_WASM_TYPE_SIZE {
+            Ok(())
+        } else {
+            Err(invalid(Reason::TypeSize, offset))
+        }
+    }
+
+    /// One function section entry: its type index.
+    pub(crate) fn function(&self, m: &Module, type_index: u32, offset: u64) -> Result<u32> {
+        if (type_index as usize) < m.types.len() {
+            Ok(type_index)
+        } else {
+            Err(invalid(Reason::UnknownType(type_index), offset))
+        }
+    }
+
+    pub(crate) fn max_memories(&self) -> usize {
+        // Multi-memory: enabling it also needs memory indices in the engines' memory
+        // instructions (the decoder then reads them, see `Features::decoding`).
+        if self.features.multi_memory {
+            max::MAX_WASM_MEMORIES
+        } else {
+            1
+        }
+    }
+
+    pub(crate) fn table(
+        &mut self,
+        table: &wasmparser::Table<'_>,
+        offset: u64,
+    ) -> Result<TableType> {
+        if !matches!(table.init, wasmparser::TableInit::RefNull) {
+            return Err(unsupported(Proposal::Gc, offset));
+        }
+        self.table_type(&table.ty, offset)
+    }
+
+    fn table_type(&mut self, t: &wasmparser::TableType, offset: u64) -> Result<TableType> {
+        let element = self.ref_type(t.element_type, offset)?;
+        if t.table64 {
+            return Err(unsupported(Proposal::Memory64, offset));
+        }
+        if t.shared {
+            return Err(unsupported(Proposal::Threads, offset));
+        }
+        // Decoded as u32 (no 64-bit tables), so within the 2^32 - 1 entries allowed.
+        Ok(TableType {
+            element,
+            limits: limits(t.initial, t.maximum, offset)?,
+        })
+    }
+
+    pub(crate) fn memory_type(
+        &self,
+        t: &wasmparser::MemoryType,
+        offset: u64,
+    ) -> Result<MemoryType> {
+        let limits = limits(t.initial, t.maximum, offset)?;
+        if t.memory64 {
+            return Err(unsupported(Proposal::Memory64, offset));
+        }
+        if t.shared {
+            return Err(unsupported(Proposal::Threads, offset));
+        }
+        if t.page_size_log2.is_some() {
+            return Err(unsupported(Proposal::CustomPageSizes, offset));
+        }
+        if limits.min > MAX_PAGES || limits.max.is_some_and(|max| max > MAX_PAGES) {
+            return Err(invalid(Reason::MemorySize, offset));
+        }
+        Ok(MemoryType { limits })
+    }
+
+    pub(crate) fn global_type(
+        &mut self,
+        t: &wasmparser::GlobalType,
+        offset: u64,
+    ) -> Result<GlobalType> {
+        if t.shared {
+            return Err(unsupported(Proposal::Threads, offset));
+        }
+        Ok(GlobalType {
+            content: self.value_type(t.content_type, offset)?,
+            mutable: t.mutable,
+        })
+    }
+
+    fn ref_type(&mut self, t: RefType, offset: u64) -> Result<ValType> {
+        self.value_type(wasmparser::ValType::Ref(t), offset)
+    }
+
+    /// One export; `m` holds the exports before it. Names are checked for uniqueness by
+    /// [`ModuleValidator::unique_export_names`] once the section is read.
+    pub(crate) fn export(
+        &mut self,
+        m: &Module,
+        e: &wasmparser::Export<'_>,
+        offset: u64,
+    ) -> Result<Export> {
+        use wasmparser::ExternalKind as K;
+        let (kind, count) = match e.kind {
+            K::Func => (ExternKind::Func, m.funcs.len()),
+            K::Table => (ExternKind::Table, m.tables.len()),
+            K::Memory => (ExternKind::Memory, m.memories.len()),
+            K::Global => (ExternKind::Global, m.globals.len()),
+            K::FuncExact => return Err(unsupported(Proposal::Gc, offset)),
+            K::Tag => return Err(unsupported(Proposal::Exceptions, offset)),
+        };
+        if e.index as usize >= count {
+            let reason = match kind {
+                ExternKind::Func => Reason::UnknownFunction(e.index),
+                ExternKind::Table => Reason::UnknownTable(e.index),
+                ExternKind::Memory => Reason::UnknownMemory(e.index),
+                ExternKind::Global => Reason::UnknownGlobal(e.index),
+            };
+            return Err(invalid(reason, offset));
+        }
+        let type_index = match kind {
+            ExternKind::Func => {
+                self.refs.insert(e.index);
+                Some(m.funcs[e.index as usize])
+            }
+            _ => None,
+        };
+        self.add_type_size(m, type_index, offset)?;
+        Ok(Export {
+            name: e.name.to_string(),
+            kind,
+            index: e.index,
+        })
+    }
+
+    /// After the export section: no two exports share a name. `offsets[i]` is where
+    /// `exports[i]` starts.
+    pub(crate) fn unique_export_names(exports: &[Export], offsets: &[u64]) -> Result<()> {
+        let mut order: Vec<usize> = (0..exports.len()).collect();
+        order.sort_unstable_by(|&a, &b| exports[a].name.cmp(&exports[b].name).then(a.cmp(&b)));
+        let first_duplicate = order
+            .windows(2)
+            .filter(|pair| exports[pair[0]].name == exports[pair[1]].name)
+            .map(|pair| pair[1])
+            .min();
+        match first_duplicate {
+            Some(i) => Err(invalid(Reason::DuplicateExport, offsets[i])),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn start(&self, m: &Module, func: u32, offset: u64) -> Result<()> {
+        let Some(&ty) = m.funcs.get(func as usize) else {
+            return Err(invalid(Reason::UnknownFunction(func), offset));
+        };
+        let ty = &m.types[ty as usize];
+        if ty.params.is_empty() && ty.results.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid(Reason::StartFunction, offset))
+        }
+    }
+
+    /// A constant expression that must produce one value of type `expected`. Wasm 2.0:
+    /// one `t.const`, `ref.null`, `ref.func` or `global.get` of an immutable *imported*
+    /// global (the only globals a constant expression sees).
+    pub(crate) fn const_expr(
+        &mut self,
+        m: &Module,
+        expr: &wasmparser::ConstExpr<'_>,
+        expected: ValType,
+    ) -> Result<ConstExpr> {
+        use wasmparser::Operator as Op;
+        let mut reader = expr.get_operators_reader();
+        // The last value pushed, and how many there are: exactly one must remain.
+        let (mut last, mut values) = (None, 0usize);
+        let end_offset = loop {
+            let offset = reader.original_position();
+            let value = match reader.read()? {
+                Op::End => break offset,
+                Op::I32Const { value } => (ConstExpr::I32(value), ValType::I32),
+                Op::I64Const { value } => (ConstExpr::I64(value), ValType::I64),
+                Op::F32Const { value } => (ConstExpr::F32(value.bits()), ValType::F32),
+                Op::F64Const { value } => (ConstExpr::F64(value.bits()), ValType::F64),
+                Op::V128Const { value } => (ConstExpr::V128(value.i128() as u128), ValType::V128),
+                Op::RefNull { hty } => {
+                    let ty = self.ref_type(
+                        RefType::new(true, hty).ok_or_else(|| unsupported(Proposal::Gc, offset))?,
+                        offset,
+                    )?;
+                    (ConstExpr::RefNull(ty), ty)
+                }
+                Op::RefFunc { function_index } => {
+                    if function_index as usize >= m.funcs.len() {
+                        return Err(invalid(Reason::UnknownFunction(function_index), offset));
+                    }
+                    self.refs.insert(function_index);
+                    (ConstExpr::RefFunc(function_index), ValType::FuncRef)
+                }
+                Op::GlobalGet { global_index } => {
+                    // Extended constant expressions (and GC) also let defined globals
+                    // be read here.
+                    if global_index >= m.num_imported_globals {
+                        return Err(invalid(Reason::UnknownGlobal(global_index), offset));
+                    }
+                    let global = m.globals[global_index as usize];
+                    if global.mutable {
+                        return Err(invalid(Reason::ConstantRequired, offset));
+                    }
+                    (ConstExpr::GlobalGet(global_index), global.content)
+                }
+                // Extended constant expressions (i32/i64 add, sub, mul) would be
+                // validated here when `features.extended_const` is on; the module model
+                // has no representation for them yet.
+                _ => return Err(invalid(Reason::ConstantRequired, offset)),
+            };
+            self.note(value.1);
+            last = Some(value);
+            values += 1;
+        };
+        match last {
+            Some((value, ty)) if values == 1 && ty == expected => Ok(value),
+            _ => Err(invalid(Reason::TypeMismatch, end_offset)),
+        }
+    }
+
+    pub(crate) fn element(
+        &mut self,
+        m: &Module,
+        elem: wasmparser::Element<'_>,
+        offset: u64,
+    ) -> Result<ElementSegment> {
+        let ty = match &elem.items {
+            wasmparser::ElementItems::Functions(_) => ValType::FuncRef,
+            wasmparser::ElementItems::Expressions(ty, _) => self.ref_type(*ty, offset)?,
+        };
+        let mode = match elem.kind {
+            wasmparser::ElementKind::Passive => ElemMode::Passive,
+            wasmparser::ElementKind::Declared => ElemMode::Declared,
+            wasmparser::ElementKind::Active {
+                table_index,
+                offset_expr,
+            } => {
+                let table = table_index.unwrap_or(0);
+                let Some(table_type) = m.tables.get(table as usize) else {
+                    return Err(invalid(Reason::UnknownTable(table), offset));
+                };
+                if table_type.element != ty {
+                    return Err(invalid(Reason::TypeMismatch, offset));
+                }
+                ElemMode::Active {
+                    table,
+                    offset: self.const_expr(m, &offset_expr, ValType::I32)?,
+                }
+            }
+        };
+        let mut items = Vec::new();
+        match elem.items {
+            wasmparser::ElementItems::Functions(funcs) => {
+                check_count(
+                    0,
+                    funcs.count(),
+                    max::MAX_WASM_TABLE_ENTRIES,
+                    "elements",
+                    offset,
+                )?;
+                for func in funcs.into_iter_with_offsets() {
+                    let (offset, func) = func?;
+                    if func as usize >= m.funcs.len() {
+                        return Err(invalid(Reason::UnknownFunction(func), offset));
+                    }
+                    self.refs.insert(func);
+                    items.push(ConstExpr::RefFunc(func));
+                }
+            }
+            wasmparser::ElementItems::Expressions(_, exprs) => {
+                check_count(
+                    0,
+                    exprs.count(),
+                    max::MAX_WASM_TABLE_ENTRIES,
+                    "elements",
+                    offset,
+                )?;
+                for expr in exprs {
+                    items.push(self.const_expr(m, &expr?, ty)?);
+                }
+            }
+        }
+        Ok(ElementSegment {
+            mode,
+            ty,
+            items: items.into(),
+        })
+    }
+
+    pub(crate) fn data_count(&mut self, count: u32, offset: u64) -> Result<()> {
+        check_count(
+            0,
+            count,
+            max::MAX_WASM_DATA_SEGMENTS,
+            "data segments",
+            offset,
+        )?;
+        self.data_count = Some(count);
+        Ok(())
+    }
+
+    pub(crate) fn data(
+        &mut self,
+        m: &Module,
+        data: wasmparser::Data<'_>,
+        offset: u64,
+    ) -> Result<DataSegment> {
+        let mode = match data.kind {
+            wasmparser::DataKind::Passive => DataMode::Passive,
+            wasmparser::DataKind::Active {
+                memory_index,
+                offset_expr,
+            } => {
+                if memory_index as usize >= m.memories.len() {
+                    return Err(invalid(Reason::UnknownMemory(memory_index), offset));
+                }
+                DataMode::Active {
+                    memory: memory_index,
+                    offset: self.const_expr(m, &offset_expr, ValType::I32)?,
+                }
+            }
+        };
+        Ok(DataSegment {
+            mode,
+            bytes: data.data.into(),
+        })
+    }
+
+    /// The next function body of the code section.
+    pub(crate) fn code_entry(&mut self, m: &Module, body: &FunctionBody<'_>) -> Result<FuncBody> {
+        let func = m.num_imported_funcs + self.bodies_done;
+        self.bodies_done += 1;
+        let range = body.range();
+        let size = (range.end - range.start) as usize;
+        let cx = Context {
+            module: m,
+            refs: &self.refs,
+            data_count: self.data_count,
+            func,
+        };
+        let checked = if size > max::MAX_WASM_FUNCTION_SIZE {
+            let limit = Reason::Limit("function body size", max::MAX_WASM_FUNCTION_SIZE);
+            Err(invalid(limit, range.start))
+        } else {
+            self.func.validate(&cx, body)
+        };
+        let used = self.func.used();
+        if used.floats {
+            self.floats.note(Some(func));
+        }
+        if used.simd || used.simd_instruction {
+            self.simd.note(Some(func));
+        }
+        match checked {
+            Ok(body) => Ok(body),
+            // Validation cannot go past a SIMD instruction yet. The rest of the module
+            // is still validated (an error elsewhere is the one to report), and `finish`
+            // then refuses it, naming functions by the name section, which comes last;
+            // the body is never used.
+            Err(_) if used.simd_instruction => Ok(FuncBody {
+                locals: Default::default(),
+                num_locals: 0,
+                code: range.start as usize..range.end as usize,
+            }),
+            Err(mut e) => {
+                e.func_index.get_or_insert(func);
+                Err(e)
+            }
+        }
+    }
+
+    /// After the last section: a valid module may still use what this build leaves out.
+    pub(crate) fn finish(&self, m: &Module) -> Result<()> {
+        if self.simd.anywhere && !self.features.simd {
+            return Err(self.simd_refusal(m));
+        }
+        if self.floats.anywhere && !self.features.floats {
+            let func_index = self.first_function(m, self.floats, ValType::is_float);
+            return Err(ModuleError {
+                kind: ModuleErrorKind::Unsupported,
+                message: format!(
+                    "the module uses floating point{}, but this build of mote has no float support",
+                    place(m, func_index)
+                ),
+                func_index,
+                offset: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// SIMD refused, naming the first function whose signature, locals or code use it.
+    fn simd_refusal(&self, m: &Module) -> ModuleError {
+        let func_index = self.first_function(m, self.simd, |t| t == ValType::V128);
+        ModuleError {
+            kind: ModuleErrorKind::Unsupported,
+            message: format!("{}{}", Proposal::Simd.message(), place(m, func_index)),
+            func_index,
+            offset: None,
+        }
+    }
+
+    /// The first function whose signature uses a type `uses` picks, or whose body
+    /// used it (`usage`).
+    fn first_function(&self, m: &Module, usage: Usage, uses: fn(ValType) -> bool) -> Option<u32> {
+        let by_signature = m.funcs.iter().position(|&ty| {
+            let ty = &m.types[ty as usize];
+            ty.params.iter().chain(ty.results.iter()).any(|&t| uses(t))
+        });
+        match (by_signature.map(|f| f as u32), usage.first_body) {
+            (Some(sig), Some(body)) => Some(sig.min(body)),
+            (sig, body) => sig.or(body),
+        }
+    }
+}
+
+/// " (first in function N, name)" for a refusal message.
+fn place(m: &Module, func_index: Option<u32>) -> String {
+    match func_index {
+        Some(f) => match m.func_name(f) {
+            Some(name) => format!(" (first in function {f}, {name})"),
+            None => format!(" (first in function {f})"),
+        },
+        None => String::new(),
+    }
+}
+
+/// A value type of WebAssembly 2.0 (the reader decodes later proposals' types too).
+pub(crate) fn value_type(ty: wasmparser::ValType, offset: u64) -> Result<ValType> {
+    Ok(match ty {
+        wasmparser::ValType::I32 => ValType::I32,
+        wasmparser::ValType::I64 => ValType::I64,
+        wasmparser::ValType::F32 => ValType::F32,
+        wasmparser::ValType::F64 => ValType::F64,
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) if r == RefType::FUNCREF => ValType::FuncRef,
+        wasmparser::ValType::Ref(r) if r == RefType::EXTERNREF => ValType::ExternRef,
+        wasmparser::ValType::Ref(_) => return Err(unsupported(Proposal::Gc, offset)),
+    })
+}
+
+fn limits(min: u64, max: Option<u64>, offset: u64) -> Result<Limits> {
+    if max.is_some_and(|max| min > max) {
+        return Err(invalid(Reason::LimitsOrder, offset));
+    }
+    Ok(Limits { min, max })
+}

@@ -1,0 +1,166 @@
+//! Linear memory and tables (grammar in `ops/mod.rs`). Accesses address memory 0; the
+//! effective address is `address + static_offset` (the memarg offset), checked against
+//! the memory's length.
+
+macro_rules! memory_ops {
+    (
+        $tables:tt $callback:ident
+        [$pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident]
+        $($entries:tt)*
+    ) => {
+        $crate::ops::next_table! {
+            $tables $callback [$pc, $fp, $ctx, $m, $mem_base, $mem_len] $($entries)*
+
+            // ---- memory ----
+            /// `result = ` 4 bytes at `address + static_offset` (i32 and f32).
+            I32Load { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u32, u32);
+            /// `result = ` 8 bytes at `address + static_offset` (i64 and f64).
+            I64Load { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u64, u64);
+            /// `result = ` the byte at `address + static_offset`, sign-extended to i32.
+            I32Load8S { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(i8, i32);
+            /// `result = ` the byte at `address + static_offset`, zero-extended to i32.
+            I32Load8U { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u8, u32);
+            /// `result = ` 2 bytes at `address + static_offset`, sign-extended to i32.
+            I32Load16S { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(i16, i32);
+            /// `result = ` 2 bytes at `address + static_offset`, zero-extended to i32.
+            I32Load16U { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u16, u32);
+            /// `result = ` the byte at `address + static_offset`, sign-extended to i64.
+            I64Load8S { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(i8, i64);
+            /// `result = ` the byte at `address + static_offset`, zero-extended to i64.
+            I64Load8U { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u8, u64);
+            /// `result = ` 2 bytes at `address + static_offset`, sign-extended to i64.
+            I64Load16S { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(i16, i64);
+            /// `result = ` 2 bytes at `address + static_offset`, zero-extended to i64.
+            I64Load16U { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u16, u64);
+            /// `result = ` 4 bytes at `address + static_offset`, sign-extended to i64.
+            I64Load32S { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(i32, i64);
+            /// `result = ` 4 bytes at `address + static_offset`, zero-extended to i64.
+            I64Load32U { result: Slot, address: Slot, static_offset: u32 } writes result
+                => load(u32, u64);
+            /// Stores the low 4 bytes of `value` at `address + static_offset` (i32 and f32).
+            I32Store { address: Slot, value: Slot, static_offset: u32 } => store(u32);
+            /// Stores the 8 bytes of `value` at `address + static_offset` (i64 and f64).
+            I64Store { address: Slot, value: Slot, static_offset: u32 } => store(u64);
+            /// Stores the low byte of `value` at `address + static_offset`.
+            I32Store8 { address: Slot, value: Slot, static_offset: u32 } => store(u8);
+            /// Stores the low 2 bytes of `value` at `address + static_offset`.
+            I32Store16 { address: Slot, value: Slot, static_offset: u32 } => store(u16);
+            /// Stores the low byte of `value` at `address + static_offset`.
+            I64Store8 { address: Slot, value: Slot, static_offset: u32 } => store(u8);
+            /// Stores the low 2 bytes of `value` at `address + static_offset`.
+            I64Store16 { address: Slot, value: Slot, static_offset: u32 } => store(u16);
+            /// Stores the low 4 bytes of `value` at `address + static_offset`.
+            I64Store32 { address: Slot, value: Slot, static_offset: u32 } => store(u32);
+            /// `result = ` the memory's size in pages.
+            MemorySize { result: Slot } writes result => handler {
+                wr($fp, result, ($mem_len / PAGE_SIZE) as u32)
+            };
+            /// Grows the memory by `delta` pages; `result = ` the old size in pages, or -1.
+            MemoryGrow { result: Slot, delta: Slot } writes result => handler {
+                let r = (*(*$ctx).memory).grow(rd::<u32>($fp, delta) as u64);
+                wr($fp, result, r as i32);
+                refresh_memory!($ctx, $m, $mem_base, $mem_len);
+            };
+            /// Sets `len` bytes from `dst` to the low byte of `value`.
+            MemoryFill { dst: Slot, value: Slot, len: Slot } => handler {
+                let memory = &mut *(*$ctx).memory;
+                memory.fill(
+                    rd::<u32>($fp, dst) as u64,
+                    rd::<u32>($fp, value) as u8,
+                    rd::<u32>($fp, len) as u64,
+                )?;
+            };
+            /// Copies `len` bytes from `src` to `dst` (the ranges may overlap).
+            MemoryCopy { dst: Slot, src: Slot, len: Slot } => handler {
+                let memory = &mut *(*$ctx).memory;
+                memory.copy_within(
+                    rd::<u32>($fp, dst) as u64,
+                    rd::<u32>($fp, src) as u64,
+                    rd::<u32>($fp, len) as u64,
+                )?;
+            };
+            /// Copies `len` bytes from offset `src` of data segment `segment` to `dst`.
+            MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot } => handler {
+                instance::memory_init(
+                    &mut $m.store.instance((*$ctx).addr),
+                    0,
+                    segment,
+                    rd::<u32>($fp, dst) as u64,
+                    rd::<u32>($fp, src) as u64,
+                    rd::<u32>($fp, len) as u64,
+                )?
+            };
+            /// Empties data segment `segment`.
+            DataDrop { segment: u32 } => handler {
+                $m.store.instance((*$ctx).addr).drop_data(segment);
+            };
+
+            // ---- tables ----
+            /// `result = ` element `index` of table `table`.
+            TableGet { result: Slot, table: u16, index: Slot } writes result => handler {
+                let v = (*(*$ctx).tables[table as usize]).get(rd($fp, index))?;
+                wr($fp, result, v);
+            };
+            /// Element `index` of table `table` ` = value`.
+            TableSet { table: u16, index: Slot, value: Slot } => handler {
+                (*(*$ctx).tables[table as usize]).set(rd($fp, index), rd($fp, value))?;
+            };
+            /// `result = ` the size of table `table`.
+            TableSize { result: Slot, table: u16 } writes result => handler {
+                wr($fp, result, (*(*$ctx).tables[table as usize]).size())
+            };
+            /// Grows table `table` by `delta` elements set to `value`; `result = ` the old
+            /// size, or -1.
+            TableGrow { result: Slot, table: u16, value: Slot, delta: Slot } writes result
+                => handler {
+                let r = (*(*$ctx).tables[table as usize]).grow(rd($fp, delta), rd($fp, value));
+                wr($fp, result, r);
+            };
+            /// Sets `len` elements of table `table` from `dst` to `value`.
+            TableFill { table: u16, dst: Slot, value: Slot, len: Slot } => handler {
+                (*(*$ctx).tables[table as usize])
+                    .fill(rd($fp, dst), rd($fp, value), rd($fp, len))?;
+            };
+            /// Copies `len` elements from `src` of table `src_table` to `dst` of `dst_table`.
+            TableCopy { dst_table: u16, src_table: u16, dst: Slot, src: Slot, len: Slot }
+                => handler {
+                instance::table_copy(
+                    &mut $m.store.instance((*$ctx).addr),
+                    u32::from(dst_table),
+                    u32::from(src_table),
+                    rd($fp, dst),
+                    rd($fp, src),
+                    rd($fp, len),
+                )?;
+            };
+            /// Copies `len` elements from `src` of element segment `segment` to `dst` of
+            /// table `table`.
+            TableInit { table: u16, segment: u16, dst: Slot, src: Slot, len: Slot } => handler {
+                instance::table_init(
+                    &mut $m.store.instance((*$ctx).addr),
+                    u32::from(table),
+                    u32::from(segment),
+                    rd($fp, dst),
+                    rd($fp, src),
+                    rd($fp, len),
+                )?;
+            };
+            /// Empties element segment `segment`.
+            ElemDrop { segment: u32 } => handler {
+                $m.store.instance((*$ctx).addr).drop_elements(segment);
+            };
+        }
+    };
+}
+pub(crate) use memory_ops;
