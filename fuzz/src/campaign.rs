@@ -60,7 +60,8 @@ pub struct Summary {
     pub not_generated: u64,
     pub instantiated: u64,
     pub calls: u64,
-    /// Modules whose comparison stopped when an engine exhausted its stack.
+    /// Modules whose comparison stopped when an engine exhausted its stack or the
+    /// reference its step bound.
     pub exhausted: u64,
     /// Divergences per engine pair.
     pub divergences: BTreeMap<String, u64>,
@@ -85,7 +86,11 @@ impl fmt::Display for Summary {
             .map(|(p, n)| format!("{p} {n}"))
             .collect();
         writeln!(f, "profiles: {}", profiles.join(", "))?;
-        writeln!(f, "stopped at stack exhaustion: {} modules", self.exhausted)?;
+        writeln!(
+            f,
+            "stopped at stack exhaustion or the step bound: {} modules",
+            self.exhausted
+        )?;
         for found in &self.found {
             let d = &found.difference;
             let at = match d.point {

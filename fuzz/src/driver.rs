@@ -6,7 +6,7 @@ use std::fmt;
 use mote_core::ValType;
 
 use crate::compare::{self, Verdict};
-use crate::engine::{Engine, HostImport, Instance, SetupError, StateKind, Val};
+use crate::engine::{Engine, HostImport, Instance, Outcome, SetupError, StateKind, Val};
 use crate::generate::{FUEL, FUEL_EXPORT};
 use crate::module_info::ModuleInfo;
 use crate::rng::Rng;
@@ -82,17 +82,19 @@ pub struct Report {
     pub instantiated: bool,
     /// Calls made on the reference.
     pub calls: usize,
-    /// Some engine exhausted its stack; comparison stopped there.
+    /// Some engine exhausted its stack, or the reference its step bound; comparison
+    /// stopped there.
     pub exhausted: bool,
     /// Per engine (index into the engine list, never 0), its first difference.
     pub differences: Vec<(usize, Difference)>,
 }
 
-fn outcome_kind(o: &crate::engine::Outcome) -> &'static str {
+fn outcome_kind(o: &Outcome) -> &'static str {
     match o {
-        crate::engine::Outcome::Returned(_) => "returned",
-        crate::engine::Outcome::Trapped(_) => "trapped",
-        crate::engine::Outcome::Failed(_) => "failed",
+        Outcome::Returned(_) => "returned",
+        Outcome::Trapped(_) => "trapped",
+        Outcome::Failed(_) => "failed",
+        Outcome::OutOfSteps => "out of steps",
     }
 }
 
@@ -102,6 +104,7 @@ fn setup_kind<T>(r: &Result<T, SetupError>) -> &'static str {
         Err(SetupError::Refused(_)) => "refused",
         Err(SetupError::Trapped(_)) => "trapped",
         Err(SetupError::Failed(_)) => "failed",
+        Err(SetupError::OutOfSteps) => "out of steps",
     }
 }
 
@@ -122,9 +125,13 @@ pub fn run(
     calls: &[Call],
 ) -> Report {
     let mut report = Report::default();
-    let setups: Vec<_> = engines
-        .iter()
-        .map(|e| e.instantiate(wasm, imports))
+    let reference_setup = engines[0].instantiate(wasm, imports);
+    if matches!(reference_setup, Err(SetupError::OutOfSteps)) {
+        report.exhausted = true;
+        return report;
+    }
+    let setups: Vec<_> = std::iter::once(reference_setup)
+        .chain(engines[1..].iter().map(|e| e.instantiate(wasm, imports)))
         .collect();
     let mut live = Vec::new();
     for (i, setup) in setups.iter().enumerate().skip(1) {
@@ -174,6 +181,10 @@ pub fn run(
         let _ = reference.set_global(FUEL_EXPORT, fuel);
         let expected = reference.call(&call.func, &call.args, &call.results);
         report.calls += 1;
+        if expected == Outcome::OutOfSteps {
+            report.exhausted = true;
+            break;
+        }
         let mut still = Vec::new();
         for &i in &live {
             let instance = instances[i].as_mut().expect("live engines have instances");

@@ -54,6 +54,10 @@ pub enum Outcome {
     Trapped(Trap),
     /// The engine refused the call or failed in a way that is not a Wasm trap.
     Failed(String),
+    /// The reference stopped the call at its step bound ([`crate::wasmi_engine::STEPS`]):
+    /// the module's own fuel no longer bounds it (the reducer can delete the fuel check),
+    /// so the other engines are not asked, as they might never return.
+    OutOfSteps,
 }
 
 impl fmt::Display for Outcome {
@@ -71,6 +75,7 @@ impl fmt::Display for Outcome {
             }
             Outcome::Trapped(trap) => write!(f, "trapped: {trap} ({trap:?})"),
             Outcome::Failed(msg) => write!(f, "failed: {msg}"),
+            Outcome::OutOfSteps => f.write_str("out of steps"),
         }
     }
 }
@@ -84,6 +89,8 @@ pub enum SetupError {
     Trapped(Trap),
     /// Anything else (linking).
     Failed(String),
+    /// The start function reached the reference's step bound (see [`Outcome::OutOfSteps`]).
+    OutOfSteps,
 }
 
 impl fmt::Display for SetupError {
@@ -92,6 +99,7 @@ impl fmt::Display for SetupError {
             SetupError::Refused(msg) => write!(f, "refused: {msg}"),
             SetupError::Trapped(trap) => write!(f, "instantiation trapped: {trap} ({trap:?})"),
             SetupError::Failed(msg) => write!(f, "instantiation failed: {msg}"),
+            SetupError::OutOfSteps => f.write_str("start function out of steps"),
         }
     }
 }

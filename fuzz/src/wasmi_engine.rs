@@ -9,6 +9,11 @@ use wasmi::{
 use crate::engine::{Engine, HostImport, Instance, Item, Outcome, SetupError, StateKind, Val};
 use crate::host;
 
+/// wasmi fuel per call (and for the start function): far more than a module within its
+/// own fuel ([`crate::generate::FUEL`]) can use, so only a module without that bound
+/// (one the reducer edited) reaches it.
+pub const STEPS: u64 = 100_000_000;
+
 pub struct Wasmi {
     engine: WasmiEngine,
 }
@@ -18,6 +23,7 @@ impl Default for Wasmi {
         let mut config = Config::default();
         config
             .compilation_mode(CompilationMode::Eager)
+            .consume_fuel(true)
             // Wasm 2.0, as mote: nothing from 3.0 is generated, and none is accepted.
             .wasm_multi_memory(false)
             .wasm_tail_call(false)
@@ -105,7 +111,17 @@ fn from_val(ctx: impl AsContext, v: &wasmi::Val) -> Val {
     }
 }
 
+fn out_of_steps(error: &wasmi::Error) -> bool {
+    matches!(
+        error.kind(),
+        wasmi::errors::ErrorKind::TrapCode(TrapCode::OutOfFuel)
+    )
+}
+
 fn setup_error(e: wasmi::Error) -> SetupError {
+    if out_of_steps(&e) {
+        return SetupError::OutOfSteps;
+    }
     match trap_of(&e) {
         Some(trap) => SetupError::Trapped(trap),
         None => SetupError::Failed(e.to_string()),
@@ -149,6 +165,9 @@ impl Engine for Wasmi {
                 .map_err(|e| SetupError::Failed(e.to_string()))?;
         }
         let mut store = Store::new(&self.engine, ());
+        store
+            .set_fuel(STEPS)
+            .map_err(|e| SetupError::Failed(e.to_string()))?;
         let instance = linker
             .instantiate_and_start(&mut store, &module)
             .map_err(setup_error)?;
@@ -171,8 +190,12 @@ impl Instance for WasmiInstance {
             .iter()
             .map(|t| wasmi::Val::default(val_type(*t)))
             .collect();
+        if let Err(e) = self.store.set_fuel(STEPS) {
+            return Outcome::Failed(e.to_string());
+        }
         match func.call(&mut self.store, &params, &mut out) {
             Ok(()) => Outcome::Returned(out.iter().map(|v| from_val(&self.store, v)).collect()),
+            Err(e) if out_of_steps(&e) => Outcome::OutOfSteps,
             Err(e) => match trap_of(&e) {
                 Some(trap) => Outcome::Trapped(trap),
                 None => Outcome::Failed(e.to_string()),
