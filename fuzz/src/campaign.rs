@@ -65,7 +65,8 @@ pub struct Summary {
     pub exhausted: u64,
     /// Divergences per engine pair.
     pub divergences: BTreeMap<String, u64>,
-    pub per_profile: BTreeMap<&'static str, u64>,
+    /// Modules and calls (on the reference) per generator profile.
+    pub per_profile: BTreeMap<&'static str, (u64, u64)>,
     pub found: Vec<Found>,
     pub elapsed: Duration,
 }
@@ -83,9 +84,9 @@ impl fmt::Display for Summary {
         let profiles: Vec<String> = self
             .per_profile
             .iter()
-            .map(|(p, n)| format!("{p} {n}"))
+            .map(|(p, (modules, calls))| format!("{p} {modules}/{calls}"))
             .collect();
-        writeln!(f, "profiles: {}", profiles.join(", "))?;
+        writeln!(f, "modules/calls per profile: {}", profiles.join(", "))?;
         writeln!(
             f,
             "stopped at stack exhaustion or the step bound: {} modules",
@@ -251,7 +252,9 @@ fn one_module(opts: &Options, index: u64, summary: &Mutex<Summary>) {
 
     let mut s = summary.lock().unwrap();
     s.modules += 1;
-    *s.per_profile.entry(generated.profile).or_default() += 1;
+    let profile = s.per_profile.entry(generated.profile).or_default();
+    profile.0 += 1;
+    profile.1 += report.calls as u64;
     s.instantiated += u64::from(report.instantiated);
     s.calls += report.calls as u64;
     s.exhausted += u64::from(report.exhausted);

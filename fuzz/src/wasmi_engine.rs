@@ -45,8 +45,10 @@ impl Default for Wasmi {
 /// - wasmi 1.1 reports a bulk table operation out of bounds (`table.copy`, `table.init`,
 ///   `table.fill`, `table.set`) as a table error rather than a trap code; the spec makes
 ///   it the out-of-bounds table trap like any other.
+/// - wasmi 1.1 reports an active element segment that does not fit its table as an
+///   instantiation error; the spec runs it as `table.init`, which traps out of bounds.
 fn trap_of(error: &wasmi::Error) -> Option<Trap> {
-    use wasmi::errors::{ErrorKind, MemoryError, TableError};
+    use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
     Some(match error.kind() {
         ErrorKind::TrapCode(code) => match code {
             TrapCode::UnreachableCodeReached => Trap::Unreachable,
@@ -67,6 +69,9 @@ fn trap_of(error: &wasmi::Error) -> Option<Trap> {
             | TableError::SetOutOfBounds,
         ) => Trap::TableOutOfBounds,
         ErrorKind::Memory(MemoryError::OutOfBoundsAccess) => Trap::MemoryOutOfBounds,
+        ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. }) => {
+            Trap::TableOutOfBounds
+        }
         _ => return None,
     })
 }
