@@ -430,11 +430,19 @@ impl From<wasmparser::BinaryReaderError> for Box<ModuleError> {
 }
 
 impl From<wasmparser::BinaryReaderError> for ModuleError {
-    /// A malformed binary, in wasmparser's words.
+    /// A malformed binary, in wasmparser's words, on one line: a few of its messages
+    /// pretty-print bytes over several ("bad magic number - expected=[\n    0x0, ...").
     fn from(e: wasmparser::BinaryReaderError) -> ModuleError {
+        let mut message = String::new();
+        for word in e.message().split_whitespace() {
+            if !message.is_empty() {
+                message.push(' ');
+            }
+            message.push_str(word);
+        }
         ModuleError {
             kind: ModuleErrorKind::Invalid,
-            message: e.message().to_string(),
+            message,
             func_index: None,
             offset: Some(e.offset() as usize),
         }
