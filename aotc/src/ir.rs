@@ -603,10 +603,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
         let p = self.mem_ptr(&a.s, m.offset, size, irty);
-        let volatile = match self.g.opts.bounds_checks {
-            BoundsChecks::Guard => "volatile ",
-            BoundsChecks::Explicit => "",
-        };
+        let volatile = self.guard_volatile();
         let v = self.def(format!(
             "load {volatile}{irty}, {irty}* {p}, align 1, !tbaa !5"
         ));
@@ -619,6 +616,18 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         self.push(ty, v);
     }
 
+    /// `volatile ` in guard mode, for every access to state the guest can observe after
+    /// a trap (linear memory, globals). A faulting access is a trap only the hardware
+    /// sees; LLVM orders volatile accesses among themselves but moves ordinary ones across
+    /// them, so an ordinary store before a trapping load could be sunk past it (or out of
+    /// its loop) and lost. `tests/wast/guard_trap_keeps_stores.wast` checks this.
+    fn guard_volatile(&self) -> &'static str {
+        match self.g.opts.bounds_checks {
+            BoundsChecks::Guard => "volatile ",
+            BoundsChecks::Explicit => "",
+        }
+    }
+
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
         let v = self.pop();
         let a = self.pop();
@@ -628,8 +637,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         } else {
             v.s
         };
+        let volatile = self.guard_volatile();
         self.emit(format!(
-            "store {irty} {val}, {irty}* {p}, align 1, !tbaa !5"
+            "store {volatile}{irty} {val}, {irty}* {p}, align 1, !tbaa !5"
         ));
     }
 
@@ -656,7 +666,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let v = self.pop();
         let p = self.global_ptr(index);
         let c = self.value_to_cell(&v);
-        self.emit(format!("store i64 {c}, i64* {p}, align 8, !tbaa !7"));
+        let volatile = self.guard_volatile();
+        self.emit(format!(
+            "store {volatile}i64 {c}, i64* {p}, align 8, !tbaa !7"
+        ));
         Ok(())
     }
 

@@ -102,25 +102,7 @@ pub struct Import {
     pub desc: ImportDesc,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum ImportDesc {
-    /// Type index.
-    Func(u32),
-    Table(TableType),
-    Memory(MemoryType),
-    Global(GlobalType),
-}
-
-impl ImportDesc {
-    pub fn kind(&self) -> ExternKind {
-        match self {
-            ImportDesc::Func(_) => ExternKind::Func,
-            ImportDesc::Table(_) => ExternKind::Table,
-            ImportDesc::Memory(_) => ExternKind::Memory,
-            ImportDesc::Global(_) => ExternKind::Global,
-        }
-    }
-}
+pub use crate::types::ImportDesc;
 
 #[derive(Debug, Clone)]
 pub struct Export {
@@ -492,11 +474,19 @@ impl From<wasmparser::BinaryReaderError> for Box<ModuleError> {
 }
 
 impl From<wasmparser::BinaryReaderError> for ModuleError {
-    /// A malformed binary, in wasmparser's words.
+    /// A malformed binary, in wasmparser's words, on one line: a few of its messages
+    /// pretty-print bytes over several ("bad magic number - expected=[\n    0x0, ...").
     fn from(e: wasmparser::BinaryReaderError) -> ModuleError {
+        let mut message = String::new();
+        for word in e.message().split_whitespace() {
+            if !message.is_empty() {
+                message.push(' ');
+            }
+            message.push_str(word);
+        }
         ModuleError {
             kind: ModuleErrorKind::Invalid,
-            message: e.message().to_string(),
+            message,
             func_index: None,
             offset: Some(e.offset() as usize),
         }

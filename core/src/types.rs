@@ -120,6 +120,27 @@ pub struct GlobalType {
     pub mutable: bool,
 }
 
+/// What an import provides: the type of the imported entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportDesc {
+    /// A function of this type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+impl ImportDesc {
+    pub fn kind(&self) -> ExternKind {
+        match self {
+            ImportDesc::Func(_) => ExternKind::Func,
+            ImportDesc::Table(_) => ExternKind::Table,
+            ImportDesc::Memory(_) => ExternKind::Memory,
+            ImportDesc::Global(_) => ExternKind::Global,
+        }
+    }
+}
+
 /// The kind of an import or export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExternKind {

@@ -134,7 +134,7 @@ pub struct Machine<'s> {
 pub(crate) unsafe fn rd<T: Cellable>(fp: *mut Cell, s: Slot) -> T {
     // SAFETY: `s < frame_size` (slot invariant) and `fp..fp + frame_size` is inside the
     // zero-initialised stack (`call`/`enter`), so the cell is in bounds and initialised.
-    T::from_cell(*fp.add(s as usize))
+    unsafe { T::from_cell(*fp.add(s as usize)) }
 }
 
 /// Writes slot `s` of the frame at `fp`.
@@ -145,7 +145,7 @@ pub(crate) unsafe fn rd<T: Cellable>(fp: *mut Cell, s: Slot) -> T {
 pub(crate) unsafe fn wr<T: Cellable>(fp: *mut Cell, s: Slot, v: T) {
     // SAFETY: `s < frame_size` (slot invariant, see `rd`) and the frame is inside the
     // stack (`call`/`enter`), so the cell is in bounds.
-    *fp.add(s as usize) = v.into_cell();
+    unsafe { *fp.add(s as usize) = v.into_cell() };
 }
 
 #[inline(always)]
@@ -242,6 +242,10 @@ impl<'s> Machine<'s> {
     }
 
     /// Pushes a frame for `f` whose arguments start at `new_fp`.
+    ///
+    /// # Safety
+    /// `new_fp` points into this machine's stack (at or past the caller's frame base `fp`,
+    /// inside the caller's frame), and `ctx` is the caller's live instance context.
     #[inline(always)]
     pub(crate) unsafe fn enter(
         &mut self,
@@ -251,12 +255,15 @@ impl<'s> Machine<'s> {
         fp: *mut Cell,
         ctx: *const InstCtx,
     ) -> Result<(), Trap> {
-        let stack_end = self.stack.as_mut_ptr().add(self.stack.len());
-        // SAFETY (for the handlers' unchecked `rd`/`wr`): the callee's frame is
+        // SAFETY: `new_fp` points into the stack (this function's contract), so its
+        // distance from the base is in bounds and non-negative.
+        let base = unsafe { new_fp.offset_from(self.stack.as_ptr()) } as usize;
+        // For the handlers' unchecked `rd`/`wr`: the callee's frame is
         // `new_fp..new_fp + frame_size`, and the translator keeps every slot its code
         // names below `frame_size` (slot invariant, translate.rs); this check keeps the
-        // whole frame inside the stack.
-        if new_fp.add(f.frame_size as usize) > stack_end || self.frames.len() >= self.max_frames {
+        // whole frame inside the stack. Compared as indices: a pointer past the stack's
+        // end may not even be formed.
+        if base + f.frame_size as usize > self.stack.len() || self.frames.len() >= self.max_frames {
             return Err(Trap::StackExhausted);
         }
         if self.frames.len() == self.frames.capacity() {
@@ -264,7 +271,9 @@ impl<'s> Machine<'s> {
         }
         self.frames.push(Frame { ret_pc, fp, ctx });
         let n = f.num_params as usize;
-        ptr::write_bytes(new_fp.add(n), 0, f.num_locals as usize - n);
+        // SAFETY: locals follow the parameters inside the frame, which the check above
+        // put inside the stack.
+        unsafe { ptr::write_bytes(new_fp.add(n), 0, f.num_locals as usize - n) };
         Ok(())
     }
 
@@ -280,6 +289,9 @@ impl<'s> Machine<'s> {
     }
 
     /// Calls a function of another instance or of the host, with arguments at `args`.
+    ///
+    /// # Safety
+    /// `args` points into this machine's stack (inside the caller's frame).
     #[cold]
     #[inline(never)]
     pub(crate) unsafe fn call_external(
@@ -292,17 +304,22 @@ impl<'s> Machine<'s> {
             FuncKind::Host(_) => {
                 let ty = &self.store.funcs[addr as usize].ty;
                 let n = ty.params.len().max(ty.results.len());
-                let stack_end = self.stack.as_mut_ptr().add(self.stack.len());
-                if args.add(n) > stack_end {
+                // SAFETY: `args` points into the stack (this function's contract).
+                let start = unsafe { args.offset_from(self.stack.as_ptr()) } as usize;
+                if start + n > self.stack.len() {
                     return Err(Trap::StackExhausted);
                 }
-                let cells = core::slice::from_raw_parts_mut(args, n);
+                // SAFETY: `start + n` cells lie inside the stack (checked above), and no
+                // other reference to them lives during the host call.
+                let cells = unsafe { core::slice::from_raw_parts_mut(args, n) };
                 self.store.call_host(addr, cells, Some(caller))?;
                 Ok(None)
             }
             FuncKind::Wasm { instance, index } => {
                 let ctx = self.ctx(instance)?;
-                let module = &*(*ctx).module;
+                // SAFETY: `ctx` points into `self.ctxs`, whose boxes live as long as
+                // `self`, and its module is kept alive by the instance.
+                let module = unsafe { &*(*ctx).module };
                 let f = compiled(module, index - module.num_imported_funcs)?;
                 Ok(Some((ctx, f as *const CompiledFunc)))
             }
@@ -310,6 +327,10 @@ impl<'s> Machine<'s> {
     }
 
     /// Runs `f` (its frame at `fp`) until the outermost frame returns.
+    ///
+    /// # Safety
+    /// `ctx` is a live context of this machine, `f` a function of its instance, and
+    /// `fp..fp + f.frame_size` lies inside the stack with the parameters in place.
     unsafe fn run(
         &mut self,
         ctx: *const InstCtx,
@@ -317,15 +338,20 @@ impl<'s> Machine<'s> {
         fp: *mut Cell,
     ) -> Result<(), Trap> {
         #[cfg(not(threaded))]
-        let flow = self.run_loop(ctx, f.code.as_ptr(), fp);
+        // SAFETY: this function's contract is `run_loop`'s.
+        let flow = unsafe { self.run_loop(ctx, f.code.as_ptr(), fp) };
         #[cfg(threaded)]
         let flow = {
             self.ctx = ctx;
-            let (mem_base, _) = self.memory_view(ctx);
+            // SAFETY: `ctx` is live (this function's contract).
+            let (mem_base, _) = unsafe { self.memory_view(ctx) };
             let pc = f.threaded.as_ptr();
             // Handlers see the machine without its borrow lifetime; it outlives this call.
             let mp: *mut Machine<'static> = (self as *mut Machine<'_>).cast();
-            match ((*pc).handler)(pc, fp, mp, mem_base) {
+            // SAFETY: the threaded code of `f` starts at `pc` and ends in a return, the
+            // frame is in place (this function's contract), and `mp` is this machine,
+            // not otherwise used until the handlers return.
+            match unsafe { ((*pc).handler)(pc, fp, mp, mem_base) } {
                 0 => Ok(()),
                 _ => Err(Stop::Trap(
                     self.pending.take().unwrap_or(Trap::Host("lost trap")),
@@ -339,13 +365,20 @@ impl<'s> Machine<'s> {
     }
 
     /// Base and length of the instance's memory 0, remembered for the dispatch loop.
+    ///
+    /// # Safety
+    /// `ctx` is a live context of this machine.
     #[inline(always)]
     pub(crate) unsafe fn memory_view(&mut self, ctx: *const InstCtx) -> (*mut u8, u64) {
-        let m = (*ctx).memory;
-        let (base, len) = if m.is_null() {
-            (ptr::null_mut(), 0)
-        } else {
-            ((*m).base(), (*m).len() as u64)
+        // SAFETY: `ctx` is live (contract), and its memory pointer, when set, points to
+        // a memory of the store this machine borrows.
+        let (base, len) = unsafe {
+            let m = (*ctx).memory;
+            if m.is_null() {
+                (ptr::null_mut(), 0)
+            } else {
+                ((*m).base(), (*m).len() as u64)
+            }
         };
         self.mem_len = len;
         (base, len)

@@ -594,18 +594,22 @@ impl Translator<'_> {
         let mut rhs = self.pop();
         let mut lhs = self.pop();
         let result = self.home(self.stack.len())?;
+        // Each operand's own stack slot, where a constant may be materialised: a
+        // temporary can live in the other one, so the homes travel with the operands.
+        let (mut lhs_home, mut rhs_home) = (result, self.home(self.stack.len() + 1)?);
         if commutative && matches!(lhs, Entry::Const { .. }) && !matches!(rhs, Entry::Const { .. })
         {
             core::mem::swap(&mut lhs, &mut rhs);
+            core::mem::swap(&mut lhs_home, &mut rhs_home);
         }
         let op = match (with_imm, rhs) {
             (Some(with_imm), Entry::Const { cell, .. }) if fits_imm(cell, wide) => {
-                let lhs = self.slot_of(lhs, result);
+                let lhs = self.slot_of(lhs, lhs_home);
                 with_imm(result, lhs, cell as i32)
             }
             _ => {
-                let lhs = self.slot_of(lhs, result);
-                let rhs = self.slot_of(rhs, self.home(self.stack.len() + 1)?);
+                let lhs = self.slot_of(lhs, lhs_home);
+                let rhs = self.slot_of(rhs, rhs_home);
                 with_rhs(result, lhs, rhs)
             }
         };

@@ -15,21 +15,26 @@ static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
 struct Capped;
 
+// SAFETY: every request is either refused (null, which the contract allows) or passed
+// unchanged to the system allocator, which upholds `GlobalAlloc`'s contract.
 unsafe impl GlobalAlloc for Capped {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.size() > LIMIT.load(Ordering::Relaxed) {
             return std::ptr::null_mut();
         }
-        System.alloc(layout)
+        // SAFETY: the caller's `alloc` contract, passed on.
+        unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
+        // SAFETY: `ptr` came from `System` through this allocator (the caller's contract).
+        unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if new_size > LIMIT.load(Ordering::Relaxed) {
             return std::ptr::null_mut();
         }
-        System.realloc(ptr, layout, new_size)
+        // SAFETY: `ptr` came from `System` through this allocator (the caller's contract).
+        unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 

@@ -52,6 +52,7 @@ unsafe extern "C" fn clock(id: u32, out: *mut u64, user: *mut c_void) -> i32 {
         CLOCK_MONOTONIC => now,
         _ => return -22,
     };
+    // SAFETY: the platform layer passes a valid out-pointer.
     unsafe { out.write(value) };
     0
 }
@@ -61,6 +62,7 @@ unsafe extern "C" fn random(buf: *mut u8, len: usize, user: *mut c_void) -> i32 
     if f.fail.get() != 0 {
         return f.fail.get();
     }
+    // SAFETY: `buf` holds `len` writable bytes (the callback's contract).
     let bytes = unsafe { std::slice::from_raw_parts_mut(buf, len) };
     for b in bytes {
         let next = f.random_next.get().wrapping_add(1);
@@ -75,6 +77,7 @@ unsafe extern "C" fn write(fd: u32, buf: *const u8, len: usize, user: *mut c_voi
     if f.fail.get() != 0 {
         return f.fail.get();
     }
+    // SAFETY: `buf` holds `len` bytes (the callback's contract).
     let bytes = unsafe { std::slice::from_raw_parts(buf, len) };
     match fd {
         1 => f.stdout.borrow_mut().extend_from_slice(bytes),

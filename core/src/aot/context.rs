@@ -7,6 +7,8 @@
 
 use core::ffi::c_void;
 
+use crate::trap::{Trap, HOST_TRAP_CODE};
+
 /// What generated code reads on its hot paths.
 #[repr(C)]
 pub struct VmContext {
@@ -25,6 +27,34 @@ pub struct VmContext {
     pub helpers: *const usize,
     /// The runtime's own per-instance data; opaque to generated code.
     pub runtime: *mut c_void,
+}
+
+impl VmContext {
+    /// Records `trap` for the runtime's caller of the generated code: its code where
+    /// generated code checks it, and a host trap (which has no code of its own) in
+    /// `pending`, the runtime's slot for it. Every AOT runtime hands traps over this way.
+    pub fn raise(&mut self, trap: Trap, pending: &mut Option<Trap>) {
+        let code = trap.code();
+        if code == HOST_TRAP_CODE {
+            *pending = Some(trap);
+        }
+        self.trap = code;
+    }
+
+    /// Reads and clears the trap [`VmContext::raise`] recorded (the context and `pending`
+    /// are clean afterwards).
+    pub fn take_trap(&mut self, pending: &mut Option<Trap>) -> Result<(), Trap> {
+        let code = core::mem::replace(&mut self.trap, 0);
+        let pending = pending.take();
+        if code == 0 {
+            return Ok(());
+        }
+        Err(if code == HOST_TRAP_CODE {
+            pending.unwrap_or(Trap::Host("unknown host trap"))
+        } else {
+            Trap::from_code(code).unwrap_or(Trap::Host("unknown trap code"))
+        })
+    }
 }
 
 /// Field indices of `VmContext`; offset = index × pointer size.

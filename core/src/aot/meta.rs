@@ -239,26 +239,7 @@ impl Iterator for ValTypes<'_> {
 
 impl ExactSizeIterator for ValTypes<'_> {}
 
-/// What an import provides: the type of the imported entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportDesc {
-    /// A function of this type index.
-    Func(u32),
-    Table(TableType),
-    Memory(MemoryType),
-    Global(GlobalType),
-}
-
-impl ImportDesc {
-    pub fn kind(&self) -> ExternKind {
-        match self {
-            ImportDesc::Func(_) => ExternKind::Func,
-            ImportDesc::Table(_) => ExternKind::Table,
-            ImportDesc::Memory(_) => ExternKind::Memory,
-            ImportDesc::Global(_) => ExternKind::Global,
-        }
-    }
-}
+pub use crate::types::ImportDesc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Import<'a> {

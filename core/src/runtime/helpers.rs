@@ -141,6 +141,7 @@ unsafe fn run<R: AotRuntime, T>(
 // the signature `Helper::params` declares.
 
 extern "C" fn memory_grow<R: AotRuntime>(ctx: *mut VmContext, delta: u32) -> u32 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, u32::MAX, |i| {
             Ok(i.memory(0)?.grow(u64::from(delta)) as u32)
@@ -149,6 +150,7 @@ extern "C" fn memory_grow<R: AotRuntime>(ctx: *mut VmContext, delta: u32) -> u32
 }
 
 extern "C" fn memory_fill<R: AotRuntime>(ctx: *mut VmContext, dst: u32, value: u32, len: u32) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
             i.memory(0)?.fill(dst.into(), value as u8, len.into())
@@ -157,6 +159,7 @@ extern "C" fn memory_fill<R: AotRuntime>(ctx: *mut VmContext, dst: u32, value: u
 }
 
 extern "C" fn memory_copy<R: AotRuntime>(ctx: *mut VmContext, dst: u32, src: u32, len: u32) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
             i.memory(0)?.copy_within(dst.into(), src.into(), len.into())
@@ -171,6 +174,7 @@ extern "C" fn memory_init<R: AotRuntime>(
     src: u32,
     len: u32,
 ) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
             instance::memory_init(i, 0, segment, dst.into(), src.into(), len.into())
@@ -179,18 +183,22 @@ extern "C" fn memory_init<R: AotRuntime>(
 }
 
 extern "C" fn data_drop<R: AotRuntime>(ctx: *mut VmContext, segment: u32) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { R::with_instance(ctx, |i| i.drop_data(segment)) }
 }
 
 extern "C" fn table_get<R: AotRuntime>(ctx: *mut VmContext, table: u32, index: u32) -> u64 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { run::<R, _>(ctx, 0, |i| i.table(table)?.get(index)) }
 }
 
 extern "C" fn table_set<R: AotRuntime>(ctx: *mut VmContext, table: u32, index: u32, value: u64) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { run::<R, _>(ctx, (), |i| i.table(table)?.set(index, value)) }
 }
 
 extern "C" fn table_size<R: AotRuntime>(ctx: *mut VmContext, table: u32) -> u32 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { run::<R, _>(ctx, 0, |i| Ok(i.table(table)?.size())) }
 }
 
@@ -200,6 +208,7 @@ extern "C" fn table_grow<R: AotRuntime>(
     init: u64,
     delta: u32,
 ) -> u32 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, u32::MAX, |i| {
             Ok(i.table(table)?.grow(delta, init) as u32)
@@ -214,6 +223,7 @@ extern "C" fn table_fill<R: AotRuntime>(
     value: u64,
     len: u32,
 ) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { run::<R, _>(ctx, (), |i| i.table(table)?.fill(dst, value, len)) }
 }
 
@@ -225,6 +235,7 @@ extern "C" fn table_copy<R: AotRuntime>(
     src: u32,
     len: u32,
 ) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
             instance::table_copy(i, dst_table, src_table, dst, src, len)
@@ -240,6 +251,7 @@ extern "C" fn table_init<R: AotRuntime>(
     src: u32,
     len: u32,
 ) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
             instance::table_init(i, table, segment, dst, src, len)
@@ -248,14 +260,17 @@ extern "C" fn table_init<R: AotRuntime>(
 }
 
 extern "C" fn elem_drop<R: AotRuntime>(ctx: *mut VmContext, segment: u32) {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { R::with_instance(ctx, |i| i.drop_elements(segment)) }
 }
 
 extern "C" fn ref_func<R: AotRuntime>(ctx: *mut VmContext, func: u32) -> u64 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { run::<R, _>(ctx, 0, |i| i.func_ref(func)) }
 }
 
 extern "C" fn call_import<R: AotRuntime>(ctx: *mut VmContext, func: u32, cells: *mut Cell) {
+    // SAFETY: the helper contract above; `cells` is the caller's argument/result area of the callee's type.
     unsafe {
         if let Err(trap) = R::call_func(ctx, func, cells) {
             R::set_trap(ctx, trap);
@@ -270,6 +285,7 @@ extern "C" fn call_indirect<R: AotRuntime>(
     index: u32,
     cells: *mut Cell,
 ) {
+    // SAFETY: the helper contract above; `cells` is the caller's argument/result area of the callee's type.
     unsafe {
         // The instance is not borrowed across the call: the callee may use it too.
         let callee = R::with_instance(ctx, |i| instance::call_indirect_target(i, table, ty, index));
@@ -281,5 +297,6 @@ extern "C" fn call_indirect<R: AotRuntime>(
 
 extern "C" fn raise_trap<R: AotRuntime>(ctx: *mut VmContext, code: u32) {
     let trap = Trap::from_code(code as usize).unwrap_or(Trap::Host("unknown trap code"));
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe { R::set_trap(ctx, trap) }
 }

@@ -20,6 +20,8 @@
 //! passed.
 #![no_std]
 #![no_main]
+// Unsafe discipline as in the workspace crates (Cargo.toml [workspace.lints]).
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 #[cfg(feature = "interp")]
 extern crate alloc;

@@ -15,6 +15,12 @@ macro_rules! define_loop {
         )*
     ) => {
         impl Machine<'_> {
+            /// Runs code from `pc0` in the frame at `fp0` until the outermost frame returns.
+            ///
+            /// # Safety
+            /// As for `Machine::run`: `ctx0` is a live context of this machine, `pc0` the
+            /// start of one of its instance's compiled functions, and that function's
+            /// `frame_size` slots from `fp0` lie inside the stack.
             #[inline(never)]
             #[allow(unused_assignments, unused_mut)]
             pub(crate) unsafe fn run_loop(
@@ -23,6 +29,14 @@ macro_rules! define_loop {
                 pc0: *const Op,
                 fp0: *mut Cell,
             ) -> Result<(), Stop> {
+                // SAFETY: the invariants `run_loop`'s callers establish (see its
+                // `# Safety`) and the translator guarantees: `pc` stays inside the
+                // running function's code (it ends in a return; branch offsets target
+                // its instructions), every slot an instruction names is below the
+                // function's `frame_size` (so `rd`/`wr` stay in the frame that `enter`
+                // reserved), and `mem_base`/`mem_len` describe the running instance's
+                // memory as `memory_view` last read it.
+                unsafe {
                 let $m = self;
                 let mut $ctx = ctx0;
                 let mut $pc = pc0;
@@ -42,6 +56,7 @@ macro_rules! define_loop {
                             ),
                         )*
                     }
+                }
                 }
             }
         }

@@ -43,6 +43,16 @@ macro_rules! define_threaded {
                 mp: *mut Machine<'static>,
                 mem_in: *mut u8,
             ) -> usize {
+                // SAFETY: the threaded-code invariants this backend relies on, established
+                // by the translator and `Machine::enter`: `ip` points into the running
+                // function's threaded code, which ends in a return, so `ip.add(1)` and
+                // every branch target stay inside it; `fp` is the frame of that function
+                // with `frame_size` slots reserved, and every slot an instruction names
+                // is below its `frame_size` (so `rd`/`wr` stay in the frame); `mp` is the
+                // machine running this code, alone in using it; `mem_in` and
+                // `mem_len` describe the running instance's memory as `memory_view` last
+                // read it (every handler that can move it refreshes them).
+                unsafe {
                 let Op::$name $({ $($field),* })? = (*ip).op else {
                     // SAFETY: the handler was chosen for this instruction.
                     core::hint::unreachable_unchecked()
@@ -66,6 +76,7 @@ macro_rules! define_threaded {
                     // In optimised builds this call is a jump (a sibling call).
                     Ok(()) => ((*$pc).handler)($pc, $fp, mp, $mem_base),
                     Err(stop) => (*mp).stop(stop),
+                }
                 }
             }
         )*

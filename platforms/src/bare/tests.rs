@@ -10,6 +10,7 @@ struct Log {
 }
 
 unsafe extern "C" fn protect(addr: *mut u8, len: usize, prot: u32, user: *mut c_void) -> i32 {
+    // SAFETY: the test passes its own `Log` as `user`, alive for the call.
     let log = unsafe { &mut *user.cast::<Log>() };
     log.calls[log.n] = (addr as usize, len, prot);
     log.n += 1;
@@ -58,6 +59,7 @@ fn without_a_callback_the_region_is_plain_memory() {
 
 unsafe extern "C" fn clock(id: u32, out: *mut u64, _: *mut c_void) -> i32 {
     if id == CLOCK_MONOTONIC {
+        // SAFETY: the platform layer passes a valid out-pointer.
         unsafe { *out = 42 };
         0
     } else {
@@ -68,6 +70,7 @@ unsafe extern "C" fn clock(id: u32, out: *mut u64, _: *mut c_void) -> i32 {
 unsafe extern "C" fn random(buf: *mut u8, len: usize, user: *mut c_void) -> i32 {
     let seed = user as usize as u8;
     for i in 0..len {
+        // SAFETY: `buf` holds `len` bytes (the callback's contract).
         unsafe { *buf.add(i) = seed.wrapping_add(i as u8) };
     }
     0

@@ -48,6 +48,7 @@ pub struct ExecRegion {
 
 // SAFETY: the region is plain memory owned by this value.
 unsafe impl Send for ExecRegion {}
+// SAFETY: shared access only reads the bytes (`&self` methods never write).
 unsafe impl Sync for ExecRegion {}
 
 impl ExecRegion {
@@ -96,8 +97,8 @@ impl ExecRegion {
     /// The bytes, for writing; `None` unless the region is read-write.
     pub fn bytes_mut(&mut self) -> Option<&mut [u8]> {
         match self.prot {
-            // SAFETY: mapped read-write, owned by self, `len <= mapped`.
             Protection::ReadWrite => {
+                // SAFETY: mapped read-write, owned by self, `len <= mapped`.
                 Some(unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) })
             }
             Protection::ReadExecute => None,

@@ -21,6 +21,7 @@ pub struct Reservation {
 
 // SAFETY: plain memory owned by this value.
 unsafe impl Send for Reservation {}
+// SAFETY: `&self` methods never write the reserved bytes; growth takes `&mut self`.
 unsafe impl Sync for Reservation {}
 
 impl Reservation {

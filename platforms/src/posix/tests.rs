@@ -17,6 +17,7 @@ fn exec_region_is_writable_then_executable_never_both() {
     r.bytes_mut().unwrap()[..code.len()].copy_from_slice(code);
     r.make_executable().unwrap();
     assert!(r.bytes_mut().is_none());
+    // SAFETY: the region now holds this function's machine code, executable.
     let f: extern "C" fn(*mut c_void, *mut u64) = unsafe { core::mem::transmute(r.as_ptr()) };
     let mut cell = 0u64;
     f(core::ptr::null_mut(), &mut cell);
@@ -26,11 +27,14 @@ fn exec_region_is_writable_then_executable_never_both() {
 }
 
 unsafe extern "C" fn read_at(_ctx: *mut c_void, addr: *mut c_void) {
-    core::ptr::read_volatile(addr as *const u8);
+    // SAFETY: none needed beyond a mapping: a fault here is what the test provokes, and
+    // `call_guarded` recovers from it.
+    unsafe { core::ptr::read_volatile(addr as *const u8) };
 }
 
 unsafe extern "C" fn write_at(_ctx: *mut c_void, addr: *mut c_void) {
-    core::ptr::write_volatile(addr as *mut u8, 7);
+    // SAFETY: as in `read_at`.
+    unsafe { core::ptr::write_volatile(addr as *mut u8, 7) };
 }
 
 #[test]
@@ -40,6 +44,8 @@ fn faults_in_a_reservation_become_errors() {
     res.commit(65536).unwrap();
     assert_eq!(res.committed(), 65536);
     let base = res.base();
+    // SAFETY: the callees are plain loads/stores with no Rust frames to unwind, and every
+    // address is inside the reservation (committed or guarded).
     unsafe {
         assert_eq!(
             call_guarded(write_at, core::ptr::null_mut(), base.add(100).cast()),

@@ -46,7 +46,8 @@ pub unsafe fn call_guarded(
     cells: *mut c_void,
 ) -> Result<(), usize> {
     let mut fault = 0usize;
-    if mote_call_guarded(f, ctx, cells, &mut fault) == 0 {
+    // SAFETY: the caller's contract (above) is the C function's; `fault` outlives the call.
+    if unsafe { mote_call_guarded(f, ctx, cells, &mut fault) } == 0 {
         Ok(())
     } else {
         Err(fault)

@@ -147,6 +147,7 @@ mod tests {
             arena.allocate(Layout::new::<u64>()).is_null(),
             "no arena yet"
         );
+        // SAFETY: the buffer outlives the arena in this test and nothing else uses it.
         unsafe { arena.init(buf.0.as_mut_ptr(), buf.0.len()).unwrap() };
         assert_eq!(arena.stats().size, 4096);
         let big = Layout::from_size_align(1000, 8).unwrap();
@@ -157,7 +158,9 @@ mod tests {
         assert!(range.contains(&a.cast_const()) && range.contains(&b.cast_const()));
         let peak = arena.stats().peak;
         assert!(peak >= 2000, "{peak}");
+        // SAFETY: `a` and `b` came from this arena with layout `big`, each freed once.
         unsafe { arena.deallocate(a, big) };
+        // SAFETY: as for `a`.
         unsafe { arena.deallocate(b, big) };
         let s = arena.stats();
         assert_eq!(s.used, 0);
@@ -174,6 +177,7 @@ mod tests {
     fn too_small_an_arena_is_refused() {
         let arena = Arena::new();
         let mut buf = [0u8; 8];
+        // SAFETY: a writable buffer of that length; refused before it is used.
         let min = unsafe { arena.init(buf.as_mut_ptr(), buf.len()) }.unwrap_err();
         assert!(min > 8);
     }

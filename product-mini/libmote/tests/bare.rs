@@ -9,6 +9,7 @@
 
 use std::ffi::c_void;
 
+use mote::aot::HostCode as Code;
 use mote::bare::{
     instance_requirements, BareError, CallError, Config, HostCall, HostFn, HostFunc, Instance,
     STATE_ALIGN, TABLE_ROOM,
@@ -16,7 +17,7 @@ use mote::bare::{
 use mote_core::aot::format::write;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::{Cell, Module, Trap, ValType, Value};
-use mote_loader::{AotFile, ExecMemory, LoadError};
+use mote_loader::{AotFile, LoadError};
 use mote_platforms::posix::ExecRegion;
 
 fn compile(wat: &str, bounds: BoundsChecks) -> Vec<u8> {
@@ -30,20 +31,6 @@ fn compile(wat: &str, bounds: BoundsChecks) -> Vec<u8> {
 
 fn aot(wat: &str) -> Vec<u8> {
     compile(wat, BoundsChecks::Explicit)
-}
-
-struct Code(ExecRegion);
-
-impl ExecMemory for Code {
-    fn bytes(&mut self) -> &mut [u8] {
-        self.0.bytes_mut().unwrap_or(&mut [])
-    }
-    fn make_writable(&mut self) -> Result<(), LoadError> {
-        self.0.make_writable().map_err(|_| LoadError::Protect)
-    }
-    fn make_executable(&mut self) -> Result<(), LoadError> {
-        self.0.make_executable().map_err(|_| LoadError::Protect)
-    }
 }
 
 /// The buffers an embedder would place statically: code region, state and memory.
@@ -213,10 +200,16 @@ fn sum(call: &mut HostCall<'_>, cells: &mut [Cell]) -> Result<(), Trap> {
 }
 
 unsafe extern "C" fn c_sum(call: *mut HostCall<'_>, cells: *mut Cell, data: *mut c_void) -> i32 {
-    let calls = &mut *(data as *mut u32);
+    // SAFETY: the runtime passes the registered `data` (this test's counter), the live
+    // call and the import's (ii)->i cells.
+    let (calls, cells, mem) = unsafe {
+        (
+            &mut *(data as *mut u32),
+            std::slice::from_raw_parts_mut(cells, 2),
+            (*call).memory(),
+        )
+    };
     *calls += 1;
-    let cells = std::slice::from_raw_parts_mut(cells, 2);
-    let mem = (*call).memory();
     let s: u64 = mem[cells[0] as usize..][..cells[1] as usize]
         .iter()
         .map(|&b| u64::from(b) * 10)
@@ -230,12 +223,15 @@ fn fail(_: &mut HostCall<'_>, _: &mut [Cell]) -> Result<(), Trap> {
 }
 
 unsafe extern "C" fn c_fail(call: *mut HostCall<'_>, cells: *mut Cell, _: *mut c_void) -> i32 {
-    match *cells {
-        0 => 0,
-        1 => 1,
-        _ => {
-            (*call).set_trap(Trap::Exit(3));
-            1
+    // SAFETY: the runtime passes the live call and the import's one argument cell.
+    unsafe {
+        match *cells {
+            0 => 0,
+            1 => 1,
+            _ => {
+                (*call).set_trap(Trap::Exit(3));
+                1
+            }
         }
     }
 }

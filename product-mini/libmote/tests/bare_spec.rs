@@ -18,13 +18,14 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use mote::aot::HostCode as Code;
 use mote::bare::{
     instance_requirements, BareError, CallError, Config, HostCall, HostFn, HostFunc, Instance,
 };
 use mote_core::aot::format::write;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::{Cell, Module, Trap, ValType, Value};
-use mote_loader::{AotFile, ExecMemory, LoadError};
+use mote_loader::AotFile;
 use mote_platforms::posix::ExecRegion;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -88,20 +89,6 @@ const SCRIPTS: &[&str] = &[
 
 /// Memory buffer for a memory without a declared maximum (untouched pages cost nothing).
 const UNBOUNDED_MEMORY: usize = 256 << 20;
-
-struct Code(ExecRegion);
-
-impl ExecMemory for Code {
-    fn bytes(&mut self) -> &mut [u8] {
-        self.0.bytes_mut().unwrap_or(&mut [])
-    }
-    fn make_writable(&mut self) -> Result<(), LoadError> {
-        self.0.make_writable().map_err(|_| LoadError::Protect)
-    }
-    fn make_executable(&mut self) -> Result<(), LoadError> {
-        self.0.make_executable().map_err(|_| LoadError::Protect)
-    }
-}
 
 fn print(_: &mut HostCall<'_>, _: &mut [Cell]) -> Result<(), Trap> {
     Ok(())

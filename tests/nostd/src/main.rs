@@ -5,6 +5,8 @@
 //! and prints `nostd: ok` on success.
 #![no_std]
 #![no_main]
+// Unsafe discipline as in the workspace crates (Cargo.toml [workspace.lints]).
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 use core::ffi::{c_int, c_void};
 use core::fmt::Write;

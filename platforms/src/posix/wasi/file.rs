@@ -120,32 +120,32 @@ impl WasiFile for PosixFile {
     }
 
     fn read(&self, buf: &mut [u8]) -> WasiResult<usize> {
-        // SAFETY: buf is valid for buf.len() bytes.
-        byte_count(check(|| unsafe {
-            libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len())
+        byte_count(check(|| {
+            // SAFETY: buf is valid for buf.len() bytes.
+            unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) }
         })?)
     }
 
     fn write(&self, buf: &[u8]) -> WasiResult<usize> {
-        // SAFETY: buf is valid for buf.len() bytes.
-        byte_count(check(|| unsafe {
-            libc::write(self.fd, buf.as_ptr().cast(), buf.len())
+        byte_count(check(|| {
+            // SAFETY: buf is valid for buf.len() bytes.
+            unsafe { libc::write(self.fd, buf.as_ptr().cast(), buf.len()) }
         })?)
     }
 
     fn pread(&self, buf: &mut [u8], offset: u64) -> WasiResult<usize> {
         let off = offset as libc::off_t;
-        // SAFETY: buf is valid for buf.len() bytes.
-        byte_count(check(|| unsafe {
-            libc::pread(self.fd, buf.as_mut_ptr().cast(), buf.len(), off)
+        byte_count(check(|| {
+            // SAFETY: buf is valid for buf.len() bytes.
+            unsafe { libc::pread(self.fd, buf.as_mut_ptr().cast(), buf.len(), off) }
         })?)
     }
 
     fn pwrite(&self, buf: &[u8], offset: u64) -> WasiResult<usize> {
         let off = offset as libc::off_t;
-        // SAFETY: buf is valid for buf.len() bytes.
-        byte_count(check(|| unsafe {
-            libc::pwrite(self.fd, buf.as_ptr().cast(), buf.len(), off)
+        byte_count(check(|| {
+            // SAFETY: buf is valid for buf.len() bytes.
+            unsafe { libc::pwrite(self.fd, buf.as_ptr().cast(), buf.len(), off) }
         })?)
     }
 
@@ -155,19 +155,27 @@ impl WasiFile for PosixFile {
             Whence::Cur => libc::SEEK_CUR,
             Whence::End => libc::SEEK_END,
         };
-        // SAFETY: plain system call on a descriptor we hold.
-        let pos = check(|| unsafe { libc::lseek(self.fd, offset as libc::off_t, whence) })?;
+        let pos = check(|| {
+            // SAFETY: plain system call on a descriptor we hold.
+            unsafe { libc::lseek(self.fd, offset as libc::off_t, whence) }
+        })?;
         Ok(pos as u64)
     }
 
     fn sync(&self) -> WasiResult<()> {
-        // SAFETY: plain system call.
-        check(|| unsafe { libc::fsync(self.fd) }).map(drop)
+        check(|| {
+            // SAFETY: plain system call.
+            unsafe { libc::fsync(self.fd) }
+        })
+        .map(drop)
     }
 
     fn datasync(&self) -> WasiResult<()> {
-        // SAFETY: plain system call.
-        check(|| unsafe { libc::fdatasync(self.fd) }).map(drop)
+        check(|| {
+            // SAFETY: plain system call.
+            unsafe { libc::fdatasync(self.fd) }
+        })
+        .map(drop)
     }
 
     fn advise(&self, offset: u64, len: u64, advice: Advice) -> WasiResult<()> {
@@ -192,23 +200,34 @@ impl WasiFile for PosixFile {
     }
 
     fn fdflags(&self) -> WasiResult<FdFlags> {
-        // SAFETY: plain system call.
-        let flags = check(|| unsafe { libc::fcntl(self.fd, libc::F_GETFL) })?;
+        let flags = check(|| {
+            // SAFETY: plain system call.
+            unsafe { libc::fcntl(self.fd, libc::F_GETFL) }
+        })?;
         Ok(fdflags_from_host(flags))
     }
 
     fn set_fdflags(&self, flags: FdFlags) -> WasiResult<()> {
-        // SAFETY: plain system calls.
-        let old = check(|| unsafe { libc::fcntl(self.fd, libc::F_GETFL) })?;
+        let old = check(|| {
+            // SAFETY: plain system calls.
+            unsafe { libc::fcntl(self.fd, libc::F_GETFL) }
+        })?;
         let changeable = libc::O_APPEND | libc::O_NONBLOCK;
         let new = (old & !changeable) | fdflags_to_host(flags);
-        check(|| unsafe { libc::fcntl(self.fd, libc::F_SETFL, new) }).map(drop)
+        check(|| {
+            // SAFETY: plain system call on a descriptor we hold.
+            unsafe { libc::fcntl(self.fd, libc::F_SETFL, new) }
+        })
+        .map(drop)
     }
 
     fn filestat(&self) -> WasiResult<Filestat> {
         // SAFETY: st is written by fstat before it is read.
         let mut st = unsafe { std::mem::zeroed::<libc::stat>() };
-        check(|| unsafe { libc::fstat(self.fd, &mut st) })?;
+        check(|| {
+            // SAFETY: `st` is a valid out-parameter; plain system call.
+            unsafe { libc::fstat(self.fd, &mut st) }
+        })?;
         Ok(filestat(&st))
     }
 
@@ -218,14 +237,20 @@ impl WasiFile for PosixFile {
     }
 
     fn set_size(&self, size: u64) -> WasiResult<()> {
-        // SAFETY: plain system call.
-        check(|| unsafe { libc::ftruncate(self.fd, size as libc::off_t) }).map(drop)
+        check(|| {
+            // SAFETY: plain system call.
+            unsafe { libc::ftruncate(self.fd, size as libc::off_t) }
+        })
+        .map(drop)
     }
 
     fn set_times(&self, atim: SetTime, mtim: SetTime) -> WasiResult<()> {
         let times = [timespec(atim), timespec(mtim)];
-        // SAFETY: times is an array of two timespecs, as futimens wants.
-        check(|| unsafe { libc::futimens(self.fd, times.as_ptr()) }).map(drop)
+        check(|| {
+            // SAFETY: times is an array of two timespecs, as futimens wants.
+            unsafe { libc::futimens(self.fd, times.as_ptr()) }
+        })
+        .map(drop)
     }
 
     fn readdir(&self) -> WasiResult<Vec<DirEntry>> {
@@ -235,8 +260,10 @@ impl WasiFile for PosixFile {
     fn open_at(&self, name: &str, opts: &OpenOptions) -> WasiResult<Box<dyn WasiFile>> {
         let name = cstr(name)?;
         let flags = open_flags(opts);
-        // SAFETY: name is NUL-terminated; the mode is read only with O_CREAT.
-        let fd = check(|| unsafe { libc::openat(self.fd, name.as_ptr(), flags, 0o666) })?;
+        let fd = check(|| {
+            // SAFETY: name is NUL-terminated; the mode is read only with O_CREAT.
+            unsafe { libc::openat(self.fd, name.as_ptr(), flags, 0o666) }
+        })?;
         Ok(Box::new(PosixFile::owned(fd)))
     }
 
@@ -244,8 +271,9 @@ impl WasiFile for PosixFile {
         let name = cstr(name)?;
         // SAFETY: st is written by fstatat before it is read; name is NUL-terminated.
         let mut st = unsafe { std::mem::zeroed::<libc::stat>() };
-        check(|| unsafe {
-            libc::fstatat(self.fd, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW)
+        check(|| {
+            // SAFETY: `st` is a valid out-parameter and `name` NUL-terminated.
+            unsafe { libc::fstatat(self.fd, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) }
         })?;
         Ok(filestat(&st))
     }
@@ -253,49 +281,65 @@ impl WasiFile for PosixFile {
     fn set_times_at(&self, name: &str, atim: SetTime, mtim: SetTime) -> WasiResult<()> {
         let name = cstr(name)?;
         let times = [timespec(atim), timespec(mtim)];
-        // SAFETY: name is NUL-terminated and times holds two timespecs.
-        check(|| unsafe {
-            libc::utimensat(
-                self.fd,
-                name.as_ptr(),
-                times.as_ptr(),
-                libc::AT_SYMLINK_NOFOLLOW,
-            )
+        check(|| {
+            // SAFETY: name is NUL-terminated and times holds two timespecs.
+            unsafe {
+                libc::utimensat(
+                    self.fd,
+                    name.as_ptr(),
+                    times.as_ptr(),
+                    libc::AT_SYMLINK_NOFOLLOW,
+                )
+            }
         })
         .map(drop)
     }
 
     fn mkdir_at(&self, name: &str) -> WasiResult<()> {
         let name = cstr(name)?;
-        // SAFETY: name is NUL-terminated.
-        check(|| unsafe { libc::mkdirat(self.fd, name.as_ptr(), 0o777) }).map(drop)
+        check(|| {
+            // SAFETY: name is NUL-terminated.
+            unsafe { libc::mkdirat(self.fd, name.as_ptr(), 0o777) }
+        })
+        .map(drop)
     }
 
     fn rmdir_at(&self, name: &str) -> WasiResult<()> {
         let name = cstr(name)?;
-        // SAFETY: name is NUL-terminated.
-        check(|| unsafe { libc::unlinkat(self.fd, name.as_ptr(), libc::AT_REMOVEDIR) }).map(drop)
+        check(|| {
+            // SAFETY: name is NUL-terminated.
+            unsafe { libc::unlinkat(self.fd, name.as_ptr(), libc::AT_REMOVEDIR) }
+        })
+        .map(drop)
     }
 
     fn unlink_at(&self, name: &str) -> WasiResult<()> {
         let name = cstr(name)?;
-        // SAFETY: name is NUL-terminated.
-        check(|| unsafe { libc::unlinkat(self.fd, name.as_ptr(), 0) }).map(drop)
+        check(|| {
+            // SAFETY: name is NUL-terminated.
+            unsafe { libc::unlinkat(self.fd, name.as_ptr(), 0) }
+        })
+        .map(drop)
     }
 
     fn symlink_at(&self, target: &str, name: &str) -> WasiResult<()> {
         let (target, name) = (cstr(target)?, cstr(name)?);
-        // SAFETY: both strings are NUL-terminated.
-        check(|| unsafe { libc::symlinkat(target.as_ptr(), self.fd, name.as_ptr()) }).map(drop)
+        check(|| {
+            // SAFETY: both strings are NUL-terminated.
+            unsafe { libc::symlinkat(target.as_ptr(), self.fd, name.as_ptr()) }
+        })
+        .map(drop)
     }
 
     fn readlink_at(&self, name: &str) -> WasiResult<Vec<u8>> {
         let name = cstr(name)?;
         let mut buf = vec![0u8; 256];
         loop {
-            // SAFETY: buf is valid for buf.len() bytes; name is NUL-terminated.
-            let n = byte_count(check(|| unsafe {
-                libc::readlinkat(self.fd, name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+            let n = byte_count(check(|| {
+                // SAFETY: buf is valid for buf.len() bytes; name is NUL-terminated.
+                unsafe {
+                    libc::readlinkat(self.fd, name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+                }
             })?)?;
             // A full buffer may mean the text was cut: try again with more room.
             if n < buf.len() {
@@ -309,17 +353,21 @@ impl WasiFile for PosixFile {
     fn rename_at(&self, name: &str, new_dir: &dyn WasiFile, new_name: &str) -> WasiResult<()> {
         let new_fd = Self::peer(new_dir)?;
         let (name, new_name) = (cstr(name)?, cstr(new_name)?);
-        // SAFETY: both names are NUL-terminated.
-        check(|| unsafe { libc::renameat(self.fd, name.as_ptr(), new_fd, new_name.as_ptr()) })
-            .map(drop)
+        check(|| {
+            // SAFETY: both names are NUL-terminated.
+            unsafe { libc::renameat(self.fd, name.as_ptr(), new_fd, new_name.as_ptr()) }
+        })
+        .map(drop)
     }
 
     fn link_at(&self, name: &str, new_dir: &dyn WasiFile, new_name: &str) -> WasiResult<()> {
         let new_fd = Self::peer(new_dir)?;
         let (name, new_name) = (cstr(name)?, cstr(new_name)?);
-        // SAFETY: both names are NUL-terminated; flags 0 does not follow a link in `name`.
-        check(|| unsafe { libc::linkat(self.fd, name.as_ptr(), new_fd, new_name.as_ptr(), 0) })
-            .map(drop)
+        check(|| {
+            // SAFETY: both names are NUL-terminated; flags 0 does not follow a link in `name`.
+            unsafe { libc::linkat(self.fd, name.as_ptr(), new_fd, new_name.as_ptr(), 0) }
+        })
+        .map(drop)
     }
 
     fn sock_recv(&self, buf: &mut [u8], peek: bool, waitall: bool) -> WasiResult<(usize, bool)> {
@@ -330,9 +378,9 @@ impl WasiFile for PosixFile {
         if waitall {
             flags |= libc::MSG_WAITALL;
         }
-        // SAFETY: buf is valid for buf.len() bytes.
-        let n = byte_count(check(|| unsafe {
-            libc::recv(self.fd, buf.as_mut_ptr().cast(), buf.len(), flags)
+        let n = byte_count(check(|| {
+            // SAFETY: buf is valid for buf.len() bytes.
+            unsafe { libc::recv(self.fd, buf.as_mut_ptr().cast(), buf.len(), flags) }
         })?)?;
         Ok((n, false))
     }
@@ -351,8 +399,11 @@ impl WasiFile for PosixFile {
             (true, false) => libc::SHUT_RD,
             _ => libc::SHUT_WR,
         };
-        // SAFETY: plain system call.
-        check(|| unsafe { libc::shutdown(self.fd, how) }).map(drop)
+        check(|| {
+            // SAFETY: plain system call.
+            unsafe { libc::shutdown(self.fd, how) }
+        })
+        .map(drop)
     }
 
     fn sock_accept(&self, nonblock: bool) -> WasiResult<Box<dyn WasiFile>> {
@@ -360,9 +411,9 @@ impl WasiFile for PosixFile {
         if nonblock {
             flags |= libc::SOCK_NONBLOCK;
         }
-        // SAFETY: null address pointers are allowed when the peer address is not wanted.
-        let fd = check(|| unsafe {
-            libc::accept4(self.fd, std::ptr::null_mut(), std::ptr::null_mut(), flags)
+        let fd = check(|| {
+            // SAFETY: null address pointers are allowed when the peer address is not wanted.
+            unsafe { libc::accept4(self.fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) }
         })?;
         Ok(Box::new(PosixFile::owned(fd)))
     }
@@ -372,13 +423,15 @@ impl WasiFile for PosixFile {
 /// not move the position of the guest's descriptor.
 fn read_dir(fd: RawFd) -> WasiResult<Vec<DirEntry>> {
     let dot = c".";
-    // SAFETY: "." is NUL-terminated.
-    let dup = check(|| unsafe {
-        libc::openat(
-            fd,
-            dot.as_ptr(),
-            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
+    let dup = check(|| {
+        // SAFETY: "." is NUL-terminated.
+        unsafe {
+            libc::openat(
+                fd,
+                dot.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+            )
+        }
     })?;
     // SAFETY: dup is a fresh directory descriptor that fdopendir takes over.
     let dir = unsafe { libc::fdopendir(dup) };
@@ -393,6 +446,7 @@ fn read_dir(fd: RawFd) -> WasiResult<Vec<DirEntry>> {
         // readdir reports errors only through errno, so clear it first.
         // SAFETY: errno is thread-local; dir is a valid stream until closedir.
         unsafe { *libc::__errno_location() = 0 };
+        // SAFETY: `dir` is a valid stream until closedir.
         let ent = unsafe { libc::readdir(dir) };
         if ent.is_null() {
             let code = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
@@ -404,6 +458,7 @@ fn read_dir(fd: RawFd) -> WasiResult<Vec<DirEntry>> {
         }
         // SAFETY: readdir returned a valid entry whose d_name is NUL-terminated.
         let ent = unsafe { &*ent };
+        // SAFETY: `d_name` is NUL-terminated inside the entry.
         let name = unsafe { std::ffi::CStr::from_ptr(ent.d_name.as_ptr()) };
         let name = name.to_string_lossy().into_owned();
         if name == "." || name == ".." {
@@ -431,6 +486,7 @@ fn stat_type(dir_fd: RawFd, name: &str) -> mote_core::wasi::FileType {
     };
     // SAFETY: st is written by fstatat before it is read.
     let mut st = unsafe { std::mem::zeroed::<libc::stat>() };
+    // SAFETY: `st` is a valid out-parameter and `name` NUL-terminated.
     let ret = unsafe { libc::fstatat(dir_fd, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) };
     if ret == 0 {
         super::stat::filetype(st.st_mode)

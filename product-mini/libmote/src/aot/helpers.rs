@@ -5,7 +5,6 @@
 use mote_core::aot::context::VmContext;
 use mote_core::runtime::helpers::{AotRuntime, HelperFns};
 use mote_core::runtime::{Executor, FuncKind, StoreInstance};
-use mote_core::trap::HOST_TRAP_CODE;
 use mote_core::{Cell, FuncAddr, Trap};
 
 use super::InstanceRt;
@@ -21,14 +20,9 @@ pub(crate) static HELPERS: HelperFns = HelperFns::of::<Hosted>();
 /// # Safety
 /// `rt` is a live runtime record.
 pub(crate) unsafe fn set_trap(rt: *mut InstanceRt, trap: Trap) {
-    let code = trap.code();
-    // SAFETY: the caller's contract.
-    unsafe {
-        if code == HOST_TRAP_CODE {
-            (*rt).pending = Some(trap);
-        }
-        (*rt).ctx.trap = code;
-    }
+    // SAFETY: the caller's contract; nothing else borrows the record during this call.
+    let rt = unsafe { &mut *rt };
+    rt.ctx.raise(trap, &mut rt.pending);
 }
 
 /// Calls store function `f` with the cells at `cells` for the instance of `rt`.

@@ -22,7 +22,6 @@ use core::ffi::c_void;
 use mote_core::aot::context::{VmContext, VmMemory};
 use mote_core::aot::format::{AotFile, BoundsMode};
 use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
-use mote_core::trap::HOST_TRAP_CODE;
 use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
 use mote_platforms::posix::{trap as ptrap, ExecRegion, Reservation, GUARD_RESERVATION};
 
@@ -72,9 +71,12 @@ impl AotCode {
     }
 }
 
-struct Region(ExecRegion);
+/// Code memory on a hosted OS (an mmap region the loader writes, then makes executable):
+/// what the hosted engine loads into, and what an embedder running `mote::bare` on a
+/// host passes as its code buffer.
+pub struct HostCode(pub ExecRegion);
 
-impl ExecMemory for Region {
+impl ExecMemory for HostCode {
     fn bytes(&mut self) -> &mut [u8] {
         self.0.bytes_mut().unwrap_or(&mut [])
     }
@@ -101,7 +103,7 @@ pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
     }
     let reqs = requirements(file);
     let region = ExecRegion::new(reqs.region_bytes).map_err(|e| AotError::Os(e.to_string()))?;
-    let mut region = Region(region);
+    let mut region = HostCode(region);
     let table = helpers::HELPERS.addresses();
     let code = load_into(file, &mut region, &mote_loader::HelperTable::new(&table))?;
     let trampolines = (0..file.func_count())
@@ -320,7 +322,8 @@ impl AotExecutor {
                 (*rt).pending = None;
                 return Err(Trap::MemoryOutOfBounds);
             }
-            take_trap(&mut *rt)
+            let rt = &mut *rt;
+            rt.ctx.take_trap(&mut rt.pending)
         }
     }
 }
@@ -339,20 +342,6 @@ fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> boo
             )
         });
     rt.ctx.memory == memory && globals_match
-}
-
-/// Reads and clears the instance's pending trap.
-fn take_trap(rt: &mut InstanceRt) -> Result<(), Trap> {
-    let code = core::mem::replace(&mut rt.ctx.trap, 0);
-    if code == 0 {
-        return Ok(());
-    }
-    let pending = rt.pending.take();
-    Err(if code == HOST_TRAP_CODE {
-        pending.unwrap_or(Trap::Host("unknown host trap"))
-    } else {
-        Trap::from_code(code).unwrap_or(Trap::Host("unknown trap code"))
-    })
 }
 
 /// Trap messages from the compiler or loader live as long as the process (they are

@@ -373,6 +373,7 @@ pub struct HostFunc<'a> {
 // SAFETY: the runtime only hands `data` back to the embedder's own function; sharing a
 // table of host functions (e.g. in a `static`) is as safe as the embedder's use of it.
 unsafe impl Sync for HostFunc<'_> {}
+// SAFETY: as for `Sync`: the runtime never dereferences `data` itself.
 unsafe impl Send for HostFunc<'_> {}
 
 impl fmt::Debug for HostFunc<'_> {
@@ -662,7 +663,7 @@ impl<'a> Instance<'a> {
     pub unsafe fn from_raw(p: *mut c_void) -> Instance<'a> {
         Instance {
             // SAFETY: non-null by the caller's contract.
-            rt: NonNull::new_unchecked(p.cast()),
+            rt: unsafe { NonNull::new_unchecked(p.cast()) },
             _state: PhantomData,
         }
     }

@@ -11,7 +11,6 @@ use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
 use mote_core::runtime::helpers::{AotRuntime, HelperFns};
 use mote_core::runtime::instance::{self, eval_const, Instance, SigId, TablePair};
 use mote_core::runtime::{Memory, Table};
-use mote_core::trap::HOST_TRAP_CODE;
 use mote_core::types::ElemMode;
 use mote_core::{Cell, Trap, Value};
 
@@ -490,30 +489,14 @@ fn get_bit(bits: *mut u32, i: usize) -> bool {
     unsafe { *bits.add(i / 32) & (1 << (i % 32)) != 0 }
 }
 
-/// Records `trap` in the context (and the full trap when it has no code of its own).
+/// Records `trap` for the embedder's call in progress (`VmContext::raise`).
 ///
 /// # Safety
 /// `rt` is a live runtime.
 pub(crate) unsafe fn set_trap(rt: *mut Runtime<'_>, trap: Trap) {
-    let code = trap.code();
-    if code == HOST_TRAP_CODE {
-        (*rt).pending = Some(trap);
-    }
-    (*rt).ctx.trap = code;
-}
-
-/// Reads and clears the pending trap.
-unsafe fn take_trap(rt: *mut Runtime<'_>) -> Result<(), Trap> {
-    let code = core::mem::replace(&mut (*rt).ctx.trap, 0);
-    let pending = (*rt).pending.take();
-    if code == 0 {
-        return Ok(());
-    }
-    Err(if code == HOST_TRAP_CODE {
-        pending.unwrap_or(Trap::Host("unknown host trap"))
-    } else {
-        Trap::from_code(code).unwrap_or(Trap::Host("unknown trap code"))
-    })
+    // SAFETY: the caller's contract; nothing else borrows the runtime during this call.
+    let rt = unsafe { &mut *rt };
+    rt.ctx.raise(trap, &mut rt.pending);
 }
 
 /// A call from the embedder: the outermost one sets the stack limit below this frame;
@@ -523,19 +506,24 @@ unsafe fn take_trap(rt: *mut Runtime<'_>) -> Result<(), Trap> {
 /// `rt` is a live runtime; `cells` holds max(params, results) cells of `f`'s type.
 #[inline(never)]
 pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
-    if (*rt).depth == 0 {
-        let marker = 0u8;
-        let sp = core::hint::black_box(&marker) as *const u8 as usize;
-        (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
+    // SAFETY: the caller's contract. No reference to the runtime is held across
+    // `call_func`, which re-enters it through the context.
+    unsafe {
+        if (*rt).depth == 0 {
+            let marker = 0u8;
+            let sp = core::hint::black_box(&marker) as *const u8 as usize;
+            (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
+        }
+        // A nested call starts while its caller is inside a host function, where no trap
+        // is pending.
+        (*rt).depth = (*rt).depth.saturating_add(1);
+        (*rt).ctx.trap = 0;
+        (*rt).pending = None;
+        call_func(rt, f, cells);
+        (*rt).depth -= 1;
+        let rt = &mut *rt;
+        rt.ctx.take_trap(&mut rt.pending)
     }
-    // A nested call starts while its caller is inside a host function, where no trap is
-    // pending.
-    (*rt).depth = (*rt).depth.saturating_add(1);
-    (*rt).ctx.trap = 0;
-    (*rt).pending = None;
-    call_func(rt, f, cells);
-    (*rt).depth -= 1;
-    take_trap(rt)
 }
 
 /// Calls function `f` of the instance (host or generated code); a trap is left in the
@@ -544,20 +532,24 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
 /// # Safety
 /// As for [`invoke`], with the stack limit already set.
 pub(crate) unsafe fn call_func(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) {
-    let nimp = (*rt).meta.num_imported_funcs();
-    if f < nimp {
-        if let Err(t) = call_host(rt, f, cells) {
-            set_trap(rt, t);
+    // SAFETY: the caller's contract. A trampoline of the loaded code has exactly this
+    // signature (the `.aot` format's entry ABI) and takes the instance's own context.
+    unsafe {
+        let nimp = (*rt).meta.num_imported_funcs();
+        if f < nimp {
+            if let Err(t) = call_host(rt, f, cells) {
+                set_trap(rt, t);
+            }
+            return;
         }
-        return;
+        let Some(entry) = (*rt).code.trampoline((f - nimp) as usize) else {
+            set_trap(rt, Trap::Host("call of an unknown function"));
+            return;
+        };
+        let entry: unsafe extern "C" fn(*mut VmContext, *mut Cell) =
+            core::mem::transmute(entry as usize);
+        entry(&mut (*rt).ctx, cells);
     }
-    let Some(entry) = (*rt).code.trampoline((f - nimp) as usize) else {
-        set_trap(rt, Trap::Host("call of an unknown function"));
-        return;
-    };
-    let entry: unsafe extern "C" fn(*mut VmContext, *mut Cell) =
-        core::mem::transmute(entry as usize);
-    entry(&mut (*rt).ctx, cells);
 }
 
 /// Calls the host function bound to import `f`.
@@ -565,11 +557,15 @@ pub(crate) unsafe fn call_func(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) {
 /// # Safety
 /// `rt` is a live runtime; `cells` holds max(params, results) cells of the import's type.
 pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> Result<(), Trap> {
-    if f >= (*rt).meta.num_imported_funcs() {
-        return Err(Trap::Host("call of an unknown function"));
-    }
-    let binding = *(*rt).bindings.add(f as usize) as usize;
-    let hosts = (*rt).hosts;
+    // SAFETY: `rt` is live (the caller's contract); `bindings` holds one entry per
+    // imported function, and `f` is one.
+    let (binding, hosts, memory) = unsafe {
+        if f >= (*rt).meta.num_imported_funcs() {
+            return Err(Trap::Host("call of an unknown function"));
+        }
+        let binding = *(*rt).bindings.add(f as usize) as usize;
+        (binding, (*rt).hosts, (*rt).ctx.memory)
+    };
     let host = *hosts
         .get(binding)
         .ok_or(Trap::Host("call of an unknown function"))?;
@@ -577,10 +573,11 @@ pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -
     let cells: &mut [Cell] = if n == 0 {
         &mut []
     } else {
-        core::slice::from_raw_parts_mut(cells, n)
+        // SAFETY: `cells` holds max(params, results) cells (the caller's contract).
+        unsafe { core::slice::from_raw_parts_mut(cells, n) }
     };
     let mut call = HostCall {
-        memory: (*rt).ctx.memory,
+        memory,
         data: host.data,
         trap: None,
         _memory: core::marker::PhantomData,
@@ -588,7 +585,9 @@ pub(crate) unsafe fn call_host(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -
     match host.func {
         HostFn::Rust(func) => func(&mut call, cells),
         HostFn::C(func) => {
-            if func(&mut call, cells.as_mut_ptr(), host.data) == 0 {
+            // SAFETY: the embedder registered `func` for this import's type; `cells`
+            // holds max(params, results) cells of it.
+            if unsafe { func(&mut call, cells.as_mut_ptr(), host.data) } == 0 {
                 Ok(())
             } else {
                 Err(call.trap.unwrap_or(Trap::Host("host function failed")))

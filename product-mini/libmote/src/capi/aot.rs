@@ -217,14 +217,19 @@ mod imp {
                 refused: 0,
             });
         }
+        // SAFETY: the code region was written just above and lives in the caller's state
+        // buffer as long as the instance that borrows it.
         let code_mem: &'static mut dyn ExecMemory = unsafe { &mut (*slot).code };
         let config = Config {
             native_stack_bytes: rt.native_stack_bytes,
         };
         // SAFETY: single-threaded API.
         unsafe { *natives::LAST_FAILURE.get() = None };
-        let inst = Instance::new(&f, code_mem, bare_state, memory, hosts, &config)
-            .map_err(|e| bare_error(e, unsafe { (*slot).code.refused }))?;
+        let inst =
+            Instance::new(&f, code_mem, bare_state, memory, hosts, &config).map_err(|e| {
+                // SAFETY: the failed `Instance::new` no longer borrows the code region.
+                bare_error(e, unsafe { (*slot).code.refused })
+            })?;
         // SAFETY: as above.
         unsafe {
             core::ptr::addr_of_mut!((*slot).inst).write(inst);
@@ -308,6 +313,7 @@ pub unsafe extern "C" fn mote_aot_requirements(
         let bytes: &'static [u8] = unsafe { core::slice::from_raw_parts(file, len) };
         match requirements(bytes) {
             Ok(r) => {
+                // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
                 unsafe { *out = r };
                 MOTE_OK
             }
@@ -370,6 +376,7 @@ pub unsafe extern "C" fn mote_aot_instantiate(
         };
         match r {
             Ok(i) => {
+                // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
                 unsafe { *out = i };
                 MOTE_OK
             }

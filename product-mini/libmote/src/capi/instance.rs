@@ -56,10 +56,12 @@ pub(crate) unsafe fn engine<'a>(inst: *const mote_instance) -> Result<Engine<'a>
     let magic = unsafe { inst.cast::<u32>().read() };
     #[cfg(feature = "aot")]
     if magic == super::aot::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live AOT instance (this function's contract).
         return Ok(Engine::Aot(unsafe { &mut *inst.cast_mut().cast() }));
     }
     #[cfg(feature = "interp")]
     if magic == super::interp::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live interpreter instance (the contract).
         return Ok(Engine::Interp(unsafe { &mut *inst.cast_mut().cast() }));
     }
     let _ = magic;
@@ -212,12 +214,14 @@ pub unsafe extern "C" fn mote_lookup_function(
             format_args!("mote_lookup_function: name or out is NULL"),
         );
     }
+    // SAFETY: `name` is non-NULL (checked above) and NUL-terminated (the contract).
     let Ok(name) = (unsafe { CStr::from_ptr(name) }).to_str() else {
         return fail(
             MOTE_ERR_ARGUMENT,
             format_args!("mote_lookup_function: name is not UTF-8"),
         );
     };
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
     let engine = match unsafe { engine(inst) } {
         Ok(e) => e,
         Err(code) => return code,
@@ -239,6 +243,7 @@ pub unsafe extern "C" fn mote_lookup_function(
     };
     match found {
         Some(Ok(f)) => {
+            // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
             unsafe { *out = f };
             MOTE_OK
         }
@@ -317,8 +322,10 @@ pub unsafe extern "C" fn mote_call(
     let args: &[mote_val] = if nargs == 0 {
         &[]
     } else {
+        // SAFETY: `args` holds `nargs` values (the contract); NULL only when `nargs` is 0.
         unsafe { core::slice::from_raw_parts(args, nargs as usize) }
     };
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
     let engine = match unsafe { engine(inst) } {
         Ok(e) => e,
         Err(code) => return code,
@@ -406,6 +413,7 @@ fn copy_sig((p, r): (&[ValType], &[ValType])) -> Option<(Sig, Sig)> {
 /// `inst` is a live instance; `len` is NULL or writable.
 #[cfg_attr(feature = "capi", no_mangle)]
 pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) -> *mut u8 {
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
     let mem: &mut [u8] = match unsafe { engine(inst) } {
         #[cfg(feature = "aot")]
         Ok(Engine::Aot(a)) => a.memory(),
@@ -413,6 +421,7 @@ pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) 
         Ok(Engine::Interp(i)) => i.memory(),
         _ => &mut [],
     };
+    // SAFETY: `len` is NULL or writable (the contract).
     if let Some(len) = unsafe { len.as_mut() } {
         *len = mem.len();
     }
@@ -430,6 +439,7 @@ pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) 
 /// `inst` is a live instance and is not used afterwards.
 #[cfg_attr(feature = "capi", no_mangle)]
 pub unsafe extern "C" fn mote_instance_deinit(inst: *mut mote_instance) -> i32 {
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
     let r = match unsafe { engine(inst) } {
         #[cfg(feature = "aot")]
         Ok(Engine::Aot(a)) => {
@@ -437,6 +447,7 @@ pub unsafe extern "C" fn mote_instance_deinit(inst: *mut mote_instance) -> i32 {
             Ok(())
         }
         #[cfg(feature = "interp")]
+        // SAFETY: a live interpreter instance (its magic), not used after this call (the contract).
         Ok(Engine::Interp(i)) => unsafe { super::interp::InterpInstance::free(i) },
         Ok(Engine::None(_)) => Ok(()),
         Err(code) => Err(code),

@@ -69,6 +69,7 @@ mod imp {
     /// # Safety
     /// `m` came from `load` and was not freed.
     pub(crate) unsafe fn module_ref<'a>(m: *const mote_module) -> Result<&'a InterpModule, i32> {
+        // SAFETY: `m` is NULL or a module from `load` (this function's contract).
         match unsafe { m.cast::<InterpModule>().as_ref() } {
             Some(m) if m.magic == MODULE_MAGIC => Ok(m),
             _ => Err(fail(
@@ -82,6 +83,7 @@ mod imp {
     /// As `module_ref`.
     pub(crate) unsafe fn free_module(m: *mut mote_module) -> Result<(), i32> {
         let rt = runtime()?;
+        // SAFETY: this function's contract is `module_ref`'s.
         unsafe { module_ref(m)? };
         // SAFETY: checked above that it is a live module made by `load`.
         let mut b = unsafe { Box::from_raw(m.cast::<InterpModule>()) };
@@ -244,6 +246,7 @@ pub unsafe extern "C" fn mote_wasm_load(
         let bytes = unsafe { core::slice::from_raw_parts(buf, len) };
         match load(bytes) {
             Ok(m) => {
+                // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
                 unsafe { *out = m };
                 MOTE_OK
             }
@@ -274,9 +277,11 @@ pub unsafe extern "C" fn mote_wasm_instantiate(
     }
     #[cfg(feature = "interp")]
     {
+        // SAFETY: `module` is NULL or a live module (the contract); `module_ref` checks NULL.
         let r = unsafe { module_ref(module) }.and_then(instantiate);
         match r {
             Ok(i) => {
+                // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
                 unsafe { *out = i };
                 MOTE_OK
             }
@@ -298,6 +303,7 @@ pub unsafe extern "C" fn mote_wasm_instantiate(
 pub unsafe extern "C" fn mote_module_free(module: *mut mote_module) -> i32 {
     #[cfg(feature = "interp")]
     {
+        // SAFETY: the contract is `free_module`'s.
         match unsafe { free_module(module) } {
             Ok(()) => MOTE_OK,
             Err(code) => code,

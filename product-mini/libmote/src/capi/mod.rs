@@ -134,6 +134,7 @@ pub fn services() -> Option<mote_platforms::bare::Services> {
 /// for `arena_len` bytes and outlives `mote_deinit`.
 #[cfg_attr(feature = "capi", no_mangle)]
 pub unsafe extern "C" fn mote_init(args: *const mote_init_args) -> i32 {
+    // SAFETY: `args` is NULL or a valid `mote_init_args` (the contract).
     let Some(args) = (unsafe { args.as_ref() }) else {
         return fail(MOTE_ERR_ARGUMENT, format_args!("mote_init: args is NULL"));
     };
@@ -238,6 +239,7 @@ pub unsafe extern "C" fn mote_deinit() -> i32 {
 /// `out` is NULL or writable.
 #[cfg_attr(feature = "capi", no_mangle)]
 pub unsafe extern "C" fn mote_arena_stats(out: *mut mote_arena_usage) -> i32 {
+    // SAFETY: `out` is NULL or writable (the contract).
     let Some(out) = (unsafe { out.as_mut() }) else {
         return fail(
             MOTE_ERR_ARGUMENT,

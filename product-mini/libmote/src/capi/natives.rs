@@ -103,6 +103,7 @@ pub unsafe extern "C" fn mote_register_natives(
     natives: *const mote_native,
     n: u32,
 ) -> i32 {
+    // SAFETY: the contract is `register`'s.
     match unsafe { register(module, natives, n) } {
         Ok(()) => MOTE_OK,
         Err(code) => code,
@@ -111,6 +112,7 @@ pub unsafe extern "C" fn mote_register_natives(
 
 unsafe fn register(module: *const c_char, natives: *const mote_native, n: u32) -> Result<(), i32> {
     super::runtime()?;
+    // SAFETY: `module` is NULL or NUL-terminated (the contract); `c_str` checks NULL.
     let module = name(unsafe { c_str(module, "module")? }, "module name")?;
     if natives.is_null() && n != 0 {
         return Err(fail(
@@ -124,7 +126,9 @@ unsafe fn register(module: *const c_char, natives: *const mote_native, n: u32) -
     for i in 0..n as usize {
         // SAFETY: `natives` holds `n` entries.
         let nat = unsafe { &*natives.add(i) };
+        // SAFETY: each entry's strings are NULL or NUL-terminated (the contract).
         let nm = unsafe { c_str(nat.name, "a native's name")? };
+        // SAFETY: as for the name.
         let sig = unsafe { c_str(nat.signature, "a native's signature")? };
         name(nm, "function name")?;
         if let Err(why) = parse_signature(sig) {
@@ -154,7 +158,9 @@ unsafe fn register(module: *const c_char, natives: *const mote_native, n: u32) -
     for i in 0..n as usize {
         // SAFETY: as above; every entry was checked.
         let nat = unsafe { &*natives.add(i) };
+        // SAFETY: as above.
         let nm = unsafe { c_str(nat.name, "a native's name")? };
+        // SAFETY: as for the name.
         let sig = unsafe { c_str(nat.signature, "a native's signature")? };
         let (params, results) = parse_signature(sig).map_err(|_| MOTE_ERR_ARGUMENT)?;
         let entry = Native {
@@ -256,6 +262,7 @@ pub(crate) fn call(index: usize, mut env: Env<'_, '_>, cells: &mut [Cell]) -> Re
 /// writable.
 #[cfg_attr(feature = "capi", no_mangle)]
 pub unsafe extern "C" fn mote_exec_memory(env: *mut mote_exec_env, len: *mut usize) -> *mut u8 {
+    // SAFETY: `env` is the pointer a native received, during that call (the contract).
     let (ptr, n) = match unsafe { env.cast::<Env<'_, '_>>().as_mut() } {
         Some(env) => {
             let m = env.memory();
@@ -263,6 +270,7 @@ pub unsafe extern "C" fn mote_exec_memory(env: *mut mote_exec_env, len: *mut usi
         }
         None => (core::ptr::null_mut(), 0),
     };
+    // SAFETY: `len` is NULL or writable (the contract).
     if let Some(len) = unsafe { len.as_mut() } {
         *len = n;
     }

@@ -1,5 +1,10 @@
 //! The C API driven from Rust (std build): the same calls a C program makes.
 
+// The calls below are the C API's, made as a C program makes them: every pointer is a
+// live object the test just created or a buffer it owns, which is the whole contract of
+// each call; a comment per call would repeat that.
+#![allow(clippy::undocumented_unsafe_blocks)]
+
 use core::ffi::{c_void, CStr};
 use std::sync::Mutex;
 
