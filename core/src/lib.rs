@@ -6,6 +6,8 @@
 extern crate alloc;
 
 pub mod aot;
+#[cfg(feature = "alloc")]
+pub mod leb;
 pub mod trap;
 pub mod types;
 pub mod value;

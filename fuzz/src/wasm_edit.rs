@@ -33,16 +33,8 @@ fn read_leb(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     None
 }
 
-fn write_leb(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn write_leb(out: &mut Vec<u8>, value: u32) {
+    mote_core::leb::write_unsigned(out, value.into());
 }
 
 fn sections(wasm: &[u8]) -> Option<Vec<Section>> {

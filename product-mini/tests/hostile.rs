@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use mote::capi::*;
 use mote_core::aot::format::{self, hdr, AotFile};
 use mote_core::aot::object::BoundsChecks;
+use mote_fuzz::rng::Rng;
 
 /// How long `iwasm` may take on one file; the slowest accepted file takes milliseconds.
 const IWASM_TIMEOUT: Duration = Duration::from_secs(20);
@@ -27,23 +28,6 @@ const CAPI_BUFFER_CAP: usize = 64 << 20;
 
 /// The C API's state is global: one test at a time uses it.
 static CAPI: Mutex<()> = Mutex::new(());
-
-/// SplitMix64, so every mutant can be made again from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn scale() -> usize {
     std::env::var("MOTE_HOSTILE_SCALE")
@@ -129,22 +113,22 @@ fn range_in(whole: &[u8], part: &[u8]) -> Range<usize> {
 /// CPU).
 fn mutate(rng: &mut Rng, bytes: &[u8], fixed_layout: bool, keep: &[Range<usize>]) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..1 + rng.index(4) {
         let pos = loop {
-            let pos = rng.below(out.len());
+            let pos = rng.index(out.len());
             if !keep.iter().any(|r| r.contains(&pos)) {
                 break pos;
             }
         };
         let kinds = if fixed_layout { 4 } else { 7 };
-        match rng.below(kinds) {
-            0 => out[pos] ^= 1 << rng.below(8),
-            1 => out[pos] = [0x00, 0x01, 0x7f, 0x80, 0xff, rng.next() as u8][rng.below(6)],
+        match rng.index(kinds) {
+            0 => out[pos] ^= 1 << rng.index(8),
+            1 => out[pos] = [0x00, 0x01, 0x7f, 0x80, 0xff, rng.byte()][rng.index(6)],
             // A 32-bit field (the .aot format's counts and offsets) or the bytes of a
             // LEB128 set to a huge or boundary value.
             2 | 3 => {
                 let value: u32 =
-                    [u32::MAX, 0x8000_0000, 0x7fff_ffff, 0x1_0000, 65537][rng.below(5)];
+                    [u32::MAX, 0x8000_0000, 0x7fff_ffff, 0x1_0000, 65537][rng.index(5)];
                 let pos = pos & !3;
                 for (i, b) in value.to_le_bytes().iter().enumerate() {
                     if pos + i < out.len() && !keep.iter().any(|r| r.contains(&(pos + i))) {
@@ -152,7 +136,7 @@ fn mutate(rng: &mut Rng, bytes: &[u8], fixed_layout: bool, keep: &[Range<usize>]
                     }
                 }
             }
-            4 => out.insert(pos, rng.next() as u8),
+            4 => out.insert(pos, rng.byte()),
             5 => {
                 out.remove(pos);
                 if out.is_empty() {
@@ -165,8 +149,8 @@ fn mutate(rng: &mut Rng, bytes: &[u8], fixed_layout: bool, keep: &[Range<usize>]
             }
         }
     }
-    if !fixed_layout && rng.below(16) == 0 {
-        out.truncate(rng.below(out.len()).max(1));
+    if !fixed_layout && rng.index(16) == 0 {
+        out.truncate(rng.index(out.len()).max(1));
     }
     out
 }
@@ -181,7 +165,7 @@ fn wasm_mutants(count: usize) -> Corpus {
     let bases = base_modules();
     let files = (0..count)
         .map(|i| {
-            let mut rng = Rng(0x5eed_0000 + i as u64);
+            let mut rng = Rng::new(0x5eed_0000 + i as u64);
             let base = &bases[i % bases.len()];
             (
                 format!("wasm-mutant-{i}"),
@@ -207,7 +191,7 @@ fn aot_mutants(count: usize, fix_checksum: bool) -> Corpus {
         .collect();
     let files = (0..count)
         .map(|i| {
-            let mut rng = Rng(0xa07_0000 + i as u64 + (u64::from(fix_checksum) << 32));
+            let mut rng = Rng::new(0xa07_0000 + i as u64 + (u64::from(fix_checksum) << 32));
             let base = &aots[i % aots.len()];
             let mut file = if fix_checksum {
                 let parsed = AotFile::parse(base).expect("aotc's output parses");
@@ -245,16 +229,8 @@ fn aot_mutants(count: usize, fix_checksum: bool) -> Corpus {
 
 // ---- modules declaring huge limits and counts ------------------------------------
 
-fn leb(mut value: u64, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn leb(value: u64, out: &mut Vec<u8>) {
+    mote_core::leb::write_unsigned(out, value);
 }
 
 fn section(id: u8, payload: &[u8]) -> Vec<u8> {

@@ -13,6 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use arbitrary::Unstructured;
+use mote_fuzz::rng::Rng;
 use wasmparser::{Validator, WasmFeatures};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
@@ -29,28 +30,6 @@ fn oracle_features() -> WasmFeatures {
     let mut features = WasmFeatures::WASM2;
     features.remove(WasmFeatures::SIMD);
     features
-}
-
-/// SplitMix64: a small seeded generator, so that a failing case can be replayed from
-/// the seed printed with it.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
 }
 
 /// Accepted or refused, with the reason, by one validator.
@@ -164,20 +143,20 @@ fn hex(bytes: &[u8]) -> String {
 /// bytes flipped, inserted or deleted.
 fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    if !out.is_empty() && rng.below(2) == 0 {
-        let at = rng.below(out.len());
-        out[at] = rng.next() as u8;
+    if !out.is_empty() && rng.index(2) == 0 {
+        let at = rng.index(out.len());
+        out[at] = rng.byte();
         return out;
     }
-    for _ in 0..1 + rng.below(3) {
-        let at = rng.below(out.len() + 1);
-        match rng.below(3) {
-            0 if at < out.len() => out[at] ^= 1 << rng.below(8),
-            1 => out.insert(at, rng.next() as u8),
+    for _ in 0..1 + rng.index(3) {
+        let at = rng.index(out.len() + 1);
+        match rng.index(3) {
+            0 if at < out.len() => out[at] ^= 1 << rng.index(8),
+            1 => out.insert(at, rng.byte()),
             _ if at < out.len() => {
                 out.remove(at);
             }
-            _ => out.push(rng.next() as u8),
+            _ => out.push(rng.byte()),
         }
     }
     out
@@ -318,7 +297,7 @@ fn mote_agrees_with_wasmparser() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(QUICK_COUNT);
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut report = Report::default();
     println!("seed {seed}, {count} generated modules, {MUTANTS} mutants each");
 
@@ -347,7 +326,7 @@ fn mote_agrees_with_wasmparser() {
     let configs = smith_configs();
     for n in 0..count {
         let (name, config) = &configs[n % configs.len()];
-        let len = 16 + rng.below(4096);
+        let len = 16 + rng.index(4096);
         let data = rng.bytes(len);
         let Ok(module) = wasm_smith::Module::new(config.clone(), &mut Unstructured::new(&data))
         else {

@@ -110,17 +110,7 @@ fn memory_init_without_a_data_count_section_is_refused() {
 /// A module with one function of `params` i32 parameters declaring `locals` i32 locals
 /// in one run, as a binary (the text format cannot say 50000 compactly).
 fn function_with_locals(params: u8, locals: u32) -> Vec<u8> {
-    fn leb(mut value: u32, out: &mut Vec<u8>) {
-        loop {
-            let byte = (value & 0x7f) as u8;
-            value >>= 7;
-            if value == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
+    let leb = |value: u32, out: &mut Vec<u8>| crate::leb::write_unsigned(out, value.into());
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
     let mut ty = alloc::vec![1, 0x60, params];
     ty.extend(core::iter::repeat_n(0x7f, params as usize));

@@ -104,17 +104,7 @@ pub fn encode_func_names<'n>(
     names: impl ExactSizeIterator<Item = (u32, &'n str)>,
 ) -> alloc::vec::Vec<u8> {
     use alloc::vec::Vec;
-    fn leb(out: &mut Vec<u8>, mut v: u32) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
+    let leb = |out: &mut Vec<u8>, value: u32| crate::leb::write_unsigned(out, value.into());
     let mut contents = Vec::new();
     leb(&mut contents, names.len() as u32);
     for (index, name) in names {
