@@ -179,7 +179,10 @@ mote_result mote_aot_requirements(const uint8_t *file, size_t len, mote_aot_reqs
 /* Loads `file` into `code`, lays out the instance in `state`, links imports against the
  * registered natives, initialises memory (whose length bounds memory.grow), runs the start
  * function. Every buffer, and `file` itself, must stay valid until mote_instance_deinit.
- * *out points into `state`. */
+ * *out points into `state`.
+ * An execute-in-place file (`aotc --xip`) runs where `file` lies, e.g. in flash, and is
+ * never written: mote_aot_requirements reports code_bytes = 0, pass code = NULL and
+ * code_len = 0; `file` must be aligned to code_align. */
 mote_result mote_aot_instantiate(const uint8_t *file, size_t len, void *code, size_t code_len,
                                  void *state, size_t state_len, void *memory,
                                  size_t memory_len, mote_instance **out);

@@ -40,6 +40,9 @@ pub struct IrOptions {
     /// Lower i64 <-> float conversions with integer operations (32-bit targets would call
     /// `__fixdfdi`, `__floatdidf`, ...).
     pub soft_int_float: bool,
+    /// Execute-in-place code: call helpers through `VmContext::helpers` instead of
+    /// symbols the loader would patch in.
+    pub xip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -506,22 +509,45 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         for (t, v) in h.params().iter().zip(args) {
             a.push(format!("{} {v}", abi_ir(*t)));
         }
-        let r = match h.result() {
-            Some(t) => Some(self.def(format!(
-                "call {} @{}({})",
-                abi_ir(t),
-                h.symbol(),
-                a.join(", ")
-            ))),
-            None => {
-                self.emit(format!("call void @{}({})", h.symbol(), a.join(", ")));
-                None
-            }
+        let ret = h.result().map(abi_ir).unwrap_or("void");
+        let callee = if self.g.opts.xip {
+            self.helper_from_table(h, ret)
+        } else {
+            format!("@{}", h.symbol())
+        };
+        let call = format!("call {ret} {callee}({})", a.join(", "));
+        let r = if ret == "void" {
+            self.emit(call);
+            None
+        } else {
+            Some(self.def(call))
         };
         if h.can_trap() {
             self.check_trap();
         }
         r
+    }
+
+    /// Helper `h` as a function pointer loaded from the runtime's helper table
+    /// (`VmContext::helpers`, indexed by `Helper` number): execute-in-place code cannot be
+    /// patched with the helper's address, and the table lives in the runtime's image.
+    fn helper_from_table(&mut self, h: Helper, ret: &str) -> String {
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let field = self.ctx_field_ptr(field::HELPERS, &format!("{isz}*"));
+        let table = self.def(format!(
+            "load {isz}*, {isz}** {field}, align {ps}, !tbaa !3"
+        ));
+        let slot = self.def(format!(
+            "getelementptr inbounds {isz}, {isz}* {table}, i32 {}",
+            h as u32
+        ));
+        let addr = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !3"));
+        let mut params = vec!["i8*"];
+        params.extend(h.params().iter().map(|t| abi_ir(*t)));
+        self.def(format!(
+            "inttoptr {isz} {addr} to {ret} ({})*",
+            params.join(", ")
+        ))
     }
 
     // ---- memory ---------------------------------------------------------------------

@@ -23,6 +23,8 @@ pub mod ir;
 mod elf;
 #[cfg(feature = "llvm")]
 mod llvm;
+#[cfg(feature = "llvm")]
+mod xip;
 
 /// Compiler options (the `aotc` command line maps onto these one to one).
 #[derive(Debug, Clone)]
@@ -47,6 +49,11 @@ pub struct Options {
     /// tables), static on thumbv7em/riscv32 (smaller). `Some(false)` on a 64-bit target is
     /// refused.
     pub pic: Option<bool>,
+    /// Execute in place (`aotc --xip`): position-independent code whose every relocation
+    /// is resolved when the file is written, helpers called through
+    /// `VmContext::helpers`; the loader runs it where it lies (e.g. in flash) without
+    /// writing to it. Write the object with `WriteOptions { xip: true, .. }`.
+    pub xip: bool,
 }
 
 impl Options {
@@ -62,6 +69,7 @@ impl Options {
             emit_llvm: false,
             soft_div64: None,
             pic: None,
+            xip: false,
         }
     }
 
@@ -167,6 +175,13 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
             "{} code must be position-independent (jump tables would hold 32-bit absolute addresses)",
             arch_name(opts.arch)
         )));
+    }
+    if opts.xip && opts.arch == Arch::Aarch64 {
+        return Err(CompileError::Unsupported(
+            "--xip on aarch64: its ADRP addressing depends on the load address modulo 4 KiB \
+             (execute in place is for thumbv7em, riscv32 and x86_64)"
+                .into(),
+        ));
     }
     #[cfg(feature = "llvm")]
     {

@@ -110,9 +110,11 @@ fn machine(opts: &Options) -> Result<Machine, CompileError> {
         2 => OptimizationLevel::Default,
         _ => OptimizationLevel::Aggressive,
     };
-    let pic = opts
-        .pic
-        .unwrap_or(matches!(opts.arch, Arch::X86_64 | Arch::Aarch64));
+    // Execute-in-place code reaches rodata and other functions PC-relatively only.
+    let pic = opts.xip
+        || opts
+            .pic
+            .unwrap_or(matches!(opts.arch, Arch::X86_64 | Arch::Aarch64));
     let reloc = if pic {
         RelocMode::PIC
     } else {
@@ -159,14 +161,17 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, CompileError> 
             module.bodies.len(),
             &obj,
         ) {
-            Ok(object) => {
+            Ok(mut object) => {
+                if opts.xip {
+                    crate::xip::resolve(&mut object)?;
+                }
                 return Ok(Output {
                     object: AotObject {
                         names: mote_core::aot::meta::write::names(module),
                         ..object
                     },
                     llvm_ir: ir_text,
-                })
+                });
             }
             Err(ConvError::Libcalls(names)) => {
                 if !soft
@@ -207,6 +212,7 @@ fn emit(
         bounds_checks: opts.bounds_checks,
         soft_rounding,
         size_level: opts.size_level,
+        xip: opts.xip,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -265,6 +271,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         bounds_checks: opts.bounds_checks,
         soft_rounding: !m.native_rounding,
         size_level: opts.size_level,
+        xip: opts.xip,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use mote_aotc::{default_bounds_checks, host_arch, parse_arch, Options};
+use mote_core::aot::format;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::Module;
 
@@ -44,6 +45,11 @@ struct Args {
     /// Position-independent code on thumbv7em/riscv32 too (always on for 64-bit targets).
     #[arg(long)]
     pic: bool,
+    /// Execute in place: code the loader never writes to, run where the file lies (e.g.
+    /// from flash; thumbv7em, riscv32, x86_64). Position-independent, every relocation
+    /// resolved here, helpers reached through the instance context.
+    #[arg(long)]
+    xip: bool,
     /// Also write the optimised LLVM IR to OUTPUT.ll.
     #[arg(long)]
     emit_llvm: bool,
@@ -88,6 +94,7 @@ fn run(args: &Args) -> Result<(), String> {
         emit_llvm: args.emit_llvm,
         soft_div64: None,
         pic: args.pic.then_some(true),
+        xip: args.xip,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;
@@ -97,7 +104,13 @@ fn run(args: &Args) -> Result<(), String> {
         std::fs::write(&p, ir)
             .map_err(|e| format!("cannot write {}: {e}", PathBuf::from(&p).display()))?;
     }
-    let bytes = mote_core::aot::format::write(&out.object);
+    let bytes = format::write_with(
+        &out.object,
+        &format::WriteOptions {
+            xip: args.xip,
+            ..Default::default()
+        },
+    );
     std::fs::write(&args.output, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     Ok(())

@@ -5,7 +5,7 @@ pub mod load;
 pub mod reloc;
 
 pub use load::{
-    host_arch, load, load_at, load_into, requirements, ExecMemory, HelperTable, LoadError,
-    LoadedCode, Requirements,
+    host_arch, load, load_at, load_in_place, load_into, requirements, ExecMemory, HelperTable,
+    LoadError, LoadedCode, Requirements,
 };
 pub use mote_core::aot::format::{AotFile, FormatError};

@@ -13,7 +13,7 @@
 
 use core::fmt;
 
-use mote_core::aot::format::{AotFile, FormatError, VENEER_ALIGN};
+use mote_core::aot::format::{rodata_offset, AotFile, CodeModel, FormatError, VENEER_ALIGN};
 use mote_core::aot::helpers::Helper;
 use mote_core::aot::reloc::{Arch, RelocSection, SymbolKind};
 
@@ -55,7 +55,7 @@ pub fn requirements(file: &AotFile<'_>) -> Requirements {
     let h = file.header();
     let ptr = h.arch.pointer_size();
     let text_bytes = h.text_size as usize;
-    let rodata_offset = align_up(text_bytes, h.rodata_align as usize);
+    let rodata_offset = rodata_offset(text_bytes, h.rodata_align as usize);
     let rodata_bytes = h.rodata_size as usize;
     let got_offset = align_up(rodata_offset + rodata_bytes, ptr.max(VENEER_ALIGN));
     let got_bytes = h.got_size as usize;
@@ -130,6 +130,13 @@ pub enum LoadError {
     Protect,
     /// The file's bounds-check mode is not supported by this runtime.
     BoundsMode,
+    /// [`load_in_place`] was given a file that needs relocating (not `aotc --xip`).
+    NotXip,
+    /// An execute-in-place file's text does not lie at an address aligned as its header
+    /// requires (`align` bytes): place the file's bytes accordingly.
+    XipMisaligned {
+        align: usize,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -154,6 +161,14 @@ impl fmt::Display for LoadError {
             LoadError::BoundsMode => {
                 f.write_str("the .aot file's bounds-check mode is not supported here")
             }
+            LoadError::NotXip => f.write_str(
+                "the .aot file is not execute-in-place: compile it with `aotc --xip` \
+                 or load it into a code region",
+            ),
+            LoadError::XipMisaligned { align } => write!(
+                f,
+                "an execute-in-place file's text must lie at a {align}-byte aligned address"
+            ),
         }
     }
 }
@@ -258,6 +273,30 @@ pub fn load_into<'f, M: ExecMemory + ?Sized>(
     let code = load(file, mem.bytes(), helpers)?;
     mem.make_executable()?;
     Ok(code)
+}
+
+/// Runs an execute-in-place file (`aotc --xip`) where its bytes lie, e.g. in flash: no
+/// copy, no write. The parser already refused XIP files with relocation records, a GOT
+/// or veneers, and checked that rodata follows text at the distance the code was
+/// resolved for, so the file's own bytes are the code as it runs. The bytes must be
+/// executable (flash on an MCU; an executable read-only mapping on a host) and stay in
+/// place while the code is used.
+pub fn load_in_place<'f>(file: &AotFile<'f>) -> Result<LoadedCode<'f>, LoadError> {
+    if file.header().code_model != CodeModel::Xip {
+        return Err(LoadError::NotXip);
+    }
+    let reqs = requirements(file);
+    let base = file.text().as_ptr() as u64;
+    if !base.is_multiple_of(reqs.region_align as u64) {
+        return Err(LoadError::XipMisaligned {
+            align: reqs.region_align,
+        });
+    }
+    Ok(LoadedCode {
+        file: *file,
+        base,
+        reqs,
+    })
 }
 
 /// Copies the sections of `file` into `region` and applies every relocation for the

@@ -453,12 +453,32 @@ impl<'a> AotFile<'a> {
         for i in 0..header.reloc_count {
             file.check_reloc(i)?;
         }
-        if header.code_model == CodeModel::Xip
-            && file.relocs().any(|r| r.section == RelocSection::Text)
-        {
-            return Err(FormatError::BadHeader("XIP file with text relocations"));
+        if header.code_model == CodeModel::Xip {
+            file.check_xip(b)?;
         }
         Ok(file)
+    }
+
+    /// An execute-in-place file runs where it lies, read-only: nothing may need patching
+    /// (no relocation records, no GOT, no veneers), and its code reaches rodata at the
+    /// distance it had when `aotc` resolved it, so rodata must follow text exactly as in
+    /// a loaded region ([`rodata_offset`]).
+    fn check_xip(&self, bytes: &[u8]) -> Result<(), FormatError> {
+        let h = &self.header;
+        if h.reloc_count != 0 {
+            return Err(FormatError::BadHeader("XIP file with relocations"));
+        }
+        if h.got_size != 0 || h.veneer_size != 0 {
+            return Err(FormatError::BadHeader("XIP file with a GOT or veneers"));
+        }
+        let file_offset = |s: &[u8]| s.as_ptr() as usize - bytes.as_ptr() as usize;
+        if !self.rodata.is_empty()
+            && file_offset(self.rodata) - file_offset(self.text)
+                != rodata_offset(self.text.len(), h.rodata_align as usize)
+        {
+            return Err(FormatError::BadSection("XIP rodata does not follow text"));
+        }
+        Ok(())
     }
 
     fn parse_header(b: &[u8]) -> Result<Header, FormatError> {
@@ -637,6 +657,14 @@ impl<'a> AotFile<'a> {
     }
 }
 
+/// Where rodata starts, counted from the start of text, for `text_size` bytes of text:
+/// the next multiple of `rodata_align` (a power of two). The same distance in a loaded
+/// region (`mote_loader::requirements`) and in an execute-in-place file, whose code
+/// `aotc` resolved against it.
+pub const fn rodata_offset(text_size: usize, rodata_align: usize) -> usize {
+    (text_size + rodata_align - 1) & !(rodata_align - 1)
+}
+
 /// Alignment (and granularity) of veneers in the veneer area.
 pub const VENEER_ALIGN: usize = 8;
 
@@ -659,6 +687,12 @@ mod writer {
         /// Mark the file execute-in-place (valid only without text relocations).
         pub xip: bool,
     }
+
+    /// Alignment of text in the files this writer produces.
+    pub const TEXT_ALIGN: usize = 16;
+    /// Alignment of rodata in the files this writer produces (what execute-in-place code
+    /// is resolved for: rodata at [`rodata_offset`]`(text size, RODATA_ALIGN)`).
+    pub const RODATA_ALIGN: usize = 16;
 
     /// Bytes of one veneer for `arch` (mirrors `mote_loader::reloc::veneer_size`).
     pub const fn veneer_bytes(arch: Arch) -> usize {
@@ -703,8 +737,6 @@ mod writer {
         targets.dedup();
         let veneers = (targets.len() * veneer_bytes(arch)).div_ceil(VENEER_ALIGN) * VENEER_ALIGN;
 
-        const TEXT_ALIGN: usize = 16;
-        const RODATA_ALIGN: usize = 16;
         let mut funcs = Vec::with_capacity(obj.funcs.len() * FUNC_ENTRY_SIZE);
         for f in &obj.funcs {
             funcs.extend_from_slice(&f.native.to_le_bytes());

@@ -431,6 +431,42 @@ impl RelocKind {
         )
     }
 
+    /// True for kinds whose value does not depend on where the code is placed as long as
+    /// target and place move together (S + A - P, or label differences): execute-in-place
+    /// code (`aotc --xip`) contains only these, and `aotc` resolves them when it writes
+    /// the file, so the loader never patches XIP code. `RiscvAdd32`/`RiscvSub32` are
+    /// position independent only as a pair on the same word, which `aotc` checks.
+    /// AArch64's ADRP is page-relative (it depends on the address modulo 4 KiB), so it
+    /// does not qualify.
+    pub const fn is_pc_relative(self) -> bool {
+        use RelocKind::*;
+        matches!(
+            self,
+            X86_64Pc32
+                | X86_64Plt32
+                | X86_64Pc64
+                | Aarch64Prel64
+                | Aarch64Prel32
+                | Aarch64Call26
+                | Aarch64Jump26
+                | ArmRel32
+                | ThmCall
+                | ThmJump24
+                | ThmMovwPrelNc
+                | ThmMovtPrel
+                | RiscvCall
+                | RiscvCallPlt
+                | RiscvPcrelHi20
+                | RiscvPcrelLo12I
+                | RiscvPcrelLo12S
+                | RiscvBranch
+                | RiscvJal
+                | RiscvPcrel32
+                | RiscvAdd32
+                | RiscvSub32
+        )
+    }
+
     /// True for kinds whose target must be the address of a GOT slot holding the real
     /// symbol's address (the writer arranges this, see the format doc).
     pub const fn is_got(self) -> bool {

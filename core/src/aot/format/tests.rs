@@ -111,17 +111,65 @@ fn names_and_options() {
     let f = AotFile::parse(&bytes).unwrap();
     assert_eq!(f.names(), Some(&names[..]));
     assert_eq!(f.header().float_abi, FloatAbi::Soft);
-    // XIP with text relocations is refused.
-    let xip = write_with(
+    // XIP with relocations is refused; without, it parses and rodata follows text.
+    let xip = |obj: &AotObject| {
+        write_with(
+            obj,
+            &WriteOptions {
+                xip: true,
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(
+        AotFile::parse(&xip(&obj)).unwrap_err(),
+        FormatError::BadHeader("XIP file with relocations")
+    );
+    let resolved = AotObject {
+        relocs: Vec::new(),
+        ..obj
+    };
+    let bytes = xip(&resolved);
+    let f = AotFile::parse(&bytes).unwrap();
+    assert_eq!(f.header().code_model, CodeModel::Xip);
+    let distance = f.rodata().as_ptr() as usize - f.text().as_ptr() as usize;
+    assert_eq!(distance, rodata_offset(f.text().len(), 16));
+}
+
+#[test]
+fn xip_rodata_must_follow_text() {
+    // Move rodata one alignment unit further (its own section offset; the gap stays zero).
+    let obj = AotObject {
+        relocs: Vec::new(),
+        ..sample()
+    };
+    let bytes = write_with(
         &obj,
         &WriteOptions {
             xip: true,
             ..Default::default()
         },
     );
+    let f = AotFile::parse(&bytes).unwrap();
+    assert!(!f.rodata().is_empty(), "the sample has rodata");
+    let old = f.rodata().as_ptr() as usize - bytes.as_ptr() as usize;
+    let mut moved = bytes[..old].to_vec();
+    moved.extend_from_slice(&[0; 16]);
+    moved.extend_from_slice(&bytes[old..]);
+    for e in (0..f.header().section_count as usize).map(|i| HEADER_SIZE + i * SECTION_ENTRY_SIZE) {
+        let at = u32::from_le_bytes(moved[e + 8..e + 12].try_into().unwrap()) as usize;
+        if at >= old {
+            moved[e + 8..e + 12].copy_from_slice(&((at + 16) as u32).to_le_bytes());
+        }
+    }
+    let len = moved.len() as u64;
+    moved[hdr::FILE_LEN..hdr::FILE_LEN + 8].copy_from_slice(&len.to_le_bytes());
+    moved[hdr::CHECKSUM..hdr::CHECKSUM + 8].fill(0);
+    let sum = checksum(&moved);
+    moved[hdr::CHECKSUM..hdr::CHECKSUM + 8].copy_from_slice(&sum.to_le_bytes());
     assert_eq!(
-        AotFile::parse(&xip).unwrap_err(),
-        FormatError::BadHeader("XIP file with text relocations")
+        AotFile::parse(&moved).unwrap_err(),
+        FormatError::BadSection("XIP rodata does not follow text")
     );
 }
 

@@ -121,7 +121,7 @@ use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
-use mote_core::aot::format::{BoundsMode, FormatError};
+use mote_core::aot::format::{BoundsMode, CodeModel, FormatError};
 use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
 use mote_core::types::{ExternKind, PAGE_SIZE};
 use mote_core::{Cell, Trap, ValType, Value};
@@ -147,7 +147,9 @@ pub const STATE_ALIGN: usize = runtime::STATE_ALIGN;
 /// Sizes an embedder needs before instantiating; all from the file alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InstanceRequirements {
-    /// The code region (`region_bytes` / `region_align`), as for [`mote_loader::load_into`].
+    /// The code region (`region_bytes` / `region_align`), as for [`mote_loader::load_into`];
+    /// `region_bytes` is 0 for an execute-in-place file (`aotc --xip`), which runs from
+    /// its own bytes (they must then be aligned to `region_align`).
     pub code: Requirements,
     /// Bytes of the per-instance state buffer.
     pub state_bytes: usize,
@@ -166,8 +168,12 @@ pub fn instance_requirements(file: &AotFile<'_>) -> Result<InstanceRequirements,
     let meta = check_file(file)?;
     let layout = Layout::of(&meta)?;
     let (min, max) = memory_bytes(&meta)?;
+    let mut code = requirements(file);
+    if file.header().code_model == CodeModel::Xip {
+        code.region_bytes = 0;
+    }
     Ok(InstanceRequirements {
-        code: requirements(file),
+        code,
         state_bytes: layout.total,
         state_align: STATE_ALIGN,
         memory_min_bytes: min,
@@ -498,7 +504,8 @@ pub struct Instance<'a> {
 unsafe impl Send for Instance<'_> {}
 
 impl<'a> Instance<'a> {
-    /// Loads the code into `code`, lays out `state`, links the imports against `hosts`,
+    /// Loads the code into `code` (unused for an execute-in-place file, which runs where
+    /// `file`'s bytes lie: pass an empty region), lays out `state`, links the imports against `hosts`,
     /// initialises globals, tables (element segments) and memory (data segments; the
     /// initial pages are zeroed first), and runs the start function. `memory.len()`
     /// bounds `memory.grow`, as does the declared maximum.

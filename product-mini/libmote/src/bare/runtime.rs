@@ -15,7 +15,8 @@ use mote_core::types::ElemMode;
 use mote_core::{Cell, Trap, Value};
 
 use super::{BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
-use mote_loader::{load_into, ExecMemory, HelperTable, LoadedCode};
+use mote_core::aot::format::CodeModel;
+use mote_loader::{load_in_place, load_into, ExecMemory, HelperTable, LoadedCode};
 
 /// The state buffer holds u64 cells; pointers need no more.
 pub(crate) const STATE_ALIGN: usize = if align_of::<Runtime<'static>>() > 8 {
@@ -193,8 +194,13 @@ impl<'a> Runtime<'a> {
             unsafe { *bindings.add(import.index as usize) = host as u32 };
         }
 
-        let helpers = HELPERS.addresses();
-        let loaded = load_into(file, code, &HelperTable::new(&helpers))?;
+        // An execute-in-place file runs from its own bytes and needs no code region.
+        let loaded = if file.header().code_model == CodeModel::Xip {
+            load_in_place(file)?
+        } else {
+            let helpers = HELPERS.addresses();
+            load_into(file, code, &HelperTable::new(&helpers))?
+        };
 
         let memory = match meta.memory(0) {
             None => None,
@@ -224,7 +230,9 @@ impl<'a> Runtime<'a> {
                         globals: ptr::null(),
                         stack_limit: 0,
                         trap: 0,
-                        helpers: ptr::null(),
+                        // Execute-in-place code calls helpers through this table
+                        // (relocated code has their addresses patched in).
+                        helpers: HELPERS.0.as_ptr().cast(),
                         runtime: ptr::null_mut(),
                     },
                     memory,

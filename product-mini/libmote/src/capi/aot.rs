@@ -91,9 +91,11 @@ mod imp {
 
     fn bare_error(e: BareError, refused: i32) -> i32 {
         let code = match &e {
-            BareError::Load(LoadError::RegionTooSmall { .. } | LoadError::RegionMisaligned) => {
-                MOTE_ERR_SPACE
-            }
+            BareError::Load(
+                LoadError::RegionTooSmall { .. }
+                | LoadError::RegionMisaligned
+                | LoadError::XipMisaligned { .. },
+            ) => MOTE_ERR_SPACE,
             BareError::Load(LoadError::Protect) => {
                 return fail(
                     MOTE_ERR_LOAD,
@@ -345,7 +347,8 @@ pub unsafe extern "C" fn mote_aot_instantiate(
     memory_len: usize,
     out: *mut *mut mote_instance,
 ) -> i32 {
-    if file.is_null() || code.is_null() || state.is_null() || out.is_null() {
+    // `code` may be NULL with `code_len` 0: an execute-in-place file needs no region.
+    if file.is_null() || (code.is_null() && code_len != 0) || state.is_null() || out.is_null() {
         return fail(
             MOTE_ERR_ARGUMENT,
             format_args!("mote_aot_instantiate: file, code, state or out is NULL"),
@@ -369,7 +372,11 @@ pub unsafe extern "C" fn mote_aot_instantiate(
             };
             instantiate(
                 core::slice::from_raw_parts(file, len),
-                from_raw_parts_mut(code.cast(), code_len),
+                if code_len == 0 {
+                    &mut []
+                } else {
+                    from_raw_parts_mut(code.cast(), code_len)
+                },
                 from_raw_parts_mut(state.cast(), state_len),
                 memory,
             )
