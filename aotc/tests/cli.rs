@@ -129,3 +129,36 @@ fn bad_input_gives_clear_errors_and_a_failing_exit_code() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("__muldf3"));
     assert!(!out.exists());
 }
+
+#[test]
+fn xip_writes_an_execute_in_place_file() {
+    use mote_core::aot::format::CodeModel;
+    let help = aotc().arg("--help").output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--xip"));
+    let input = tmp("fib-xip.wasm");
+    std::fs::write(&input, wat::parse_str(FIB).unwrap()).unwrap();
+    for target in ["x86_64", "thumbv7em", "riscv32"] {
+        let out = tmp(&format!("fib-xip-{target}.aot"));
+        let st = aotc()
+            .arg("--xip")
+            .arg("-o")
+            .arg(&out)
+            .arg(&input)
+            .args(["--target", target])
+            .status()
+            .unwrap();
+        assert!(st.success(), "{target}");
+        let bytes = std::fs::read(&out).unwrap();
+        let file = AotFile::parse(&bytes).unwrap_or_else(|e| panic!("{target}: {e:?}"));
+        assert_eq!(file.header().code_model, CodeModel::Xip, "{target}");
+        assert_eq!(file.reloc_count(), 0, "{target}");
+    }
+    let refused = aotc()
+        .args(["--xip", "--target", "aarch64", "-o"])
+        .arg(tmp("fib-xip-aarch64.aot"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--xip on aarch64"));
+}

@@ -420,3 +420,40 @@ fn smallest_size_level_keeps_64_bit_shifts_inline_on_32_bit_targets() {
         check_object(&m, &obj, arch);
     }
 }
+
+/// `--xip` leaves nothing for a loader to patch on every target it supports: the mixed
+/// module (calls, jump tables, rodata constants, helpers, an import) has no relocation
+/// left, and the file is marked execute-in-place and parses. Its relocatable build of the
+/// same module needs relocations, so the resolution really happened.
+#[test]
+fn xip_code_has_no_relocations_left() {
+    use mote_core::aot::format::{write_with, AotFile, CodeModel, WriteOptions};
+    for arch in [Arch::X86_64, Arch::Thumbv7em, Arch::Riscv32] {
+        let mut o = opts(arch);
+        o.bounds_checks = BoundsChecks::Explicit;
+        let (_, m, relocatable) = build(MIXED, &o);
+        assert!(!relocatable.relocs.is_empty(), "{arch:?}");
+        o.xip = true;
+        let (_, _, obj) = build(MIXED, &o);
+        check_object(&m, &obj, arch);
+        assert!(obj.relocs.is_empty(), "{arch:?}: {:?}", obj.relocs);
+        let bytes = write_with(
+            &obj,
+            &WriteOptions {
+                xip: true,
+                ..Default::default()
+            },
+        );
+        let file = AotFile::parse(&bytes).unwrap_or_else(|e| panic!("{arch:?}: {e}"));
+        assert_eq!(file.header().code_model, CodeModel::Xip);
+        assert_eq!((file.header().got_size, file.header().veneer_size), (0, 0));
+    }
+    let mut o = opts(Arch::Aarch64);
+    o.xip = true;
+    let wasm = wat::parse_str(MIXED).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    match compile(&m, &wasm, &o) {
+        Err(CompileError::Unsupported(msg)) => assert!(msg.contains("--xip on aarch64"), "{msg}"),
+        other => panic!("aarch64 --xip: {other:?}"),
+    }
+}

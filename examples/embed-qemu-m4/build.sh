@@ -5,6 +5,7 @@
 #   compiled into the code because an MCU has no guard pages)
 #   fixtures/app.wasm -> fixtures/app-pic.aot (the same, position-independent)
 #   fixtures/app.wasm -> fixtures/app-oz.aot (the same, optimised for size)
+#   fixtures/app.wasm -> fixtures/app-xip.aot (the same, execute in place from flash)
 #   fixtures/wide.wat -> fixtures/wide.wasm -> fixtures/wide.aot (64-bit division and
 #   conversions; not at -Oz, see wide.wat)
 # aotc's defaults for --target thumbv7em are the cortex-m4 CPU with its single-precision
@@ -23,4 +24,6 @@ cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --boun
     --size-level 2 -o examples/embed-qemu-m4/fixtures/app-oz.aot examples/embed-qemu-m4/fixtures/app.wasm
 cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
     -o examples/embed-qemu-m4/fixtures/wide.aot examples/embed-qemu-m4/fixtures/wide.wasm
+cargo run --quiet --release -p mote-aotc --bin aotc -- --target thumbv7em --bounds-checks explicit \
+    --xip -o examples/embed-qemu-m4/fixtures/app-xip.aot examples/embed-qemu-m4/fixtures/app.wasm
 echo "fixtures regenerated in examples/embed-qemu-m4/fixtures"

@@ -28,7 +28,7 @@ cd "$here"
 # instance, which must print COUNT `ok` lines; the `app` instances print the guest's text.
 app=30
 wide=7
-aot="aot-near:$app aot-far:$app aot-pic:$app aot-oz:$app aot-wide:$wide"
+aot="aot-near:$app aot-far:$app aot-pic:$app aot-oz:$app aot-wide:$wide aot-xip:$app"
 interp="interp:$app int-wide:$wide"
 
 # run NAME "LABEL:COUNT..." CARGO_FLAGS...: builds, boots, checks the output.
@@ -84,5 +84,10 @@ run() {
 }
 
 run "AOT + interpreter" "$aot $interp"
+# Flash is the 4 MiB at address 0 (memory.x): below 0x400000, RAM is at 0x20000000.
+if ! grep -Eq "^aot-xip: xip: code ran from flash at 0x[0-9a-f]{1,6}, file unchanged" "$log"; then
+    echo "embed-qemu-m4: the XIP module did not run from flash" >&2
+    exit 1
+fi
 run "AOT only, no allocator" "$aot" --no-default-features
 echo "embed-qemu-m4: ok"

@@ -33,6 +33,13 @@ const ENGINES: &[Engine] = &[
         flags: &[],
         prepare: compile_aot,
     },
+    // `aotc --xip`: the same programs as execute-in-place files (PIC, helpers through
+    // the context, no relocation records), which iwasm runs like any other .aot.
+    Engine {
+        name: "aot-xip",
+        flags: &[],
+        prepare: compile_aot_xip,
+    },
 ];
 
 fn copy_wasm(wasm: &Path, dir: &Path) -> String {
@@ -42,11 +49,30 @@ fn copy_wasm(wasm: &Path, dir: &Path) -> String {
 
 /// `aotc -o app.aot app.wasm`, done in-process through the compiler library.
 fn compile_aot(wasm: &Path, dir: &Path) -> String {
+    compile_aot_with(wasm, dir, false)
+}
+
+/// `aotc --xip -o app.aot app.wasm`.
+fn compile_aot_xip(wasm: &Path, dir: &Path) -> String {
+    compile_aot_with(wasm, dir, true)
+}
+
+fn compile_aot_with(wasm: &Path, dir: &Path, xip: bool) -> String {
+    use mote_core::aot::format::{write_with, WriteOptions};
     let bytes = fs::read(wasm).expect("read the fixture");
     let module = mote_core::Module::new(&bytes).expect("fixture validates");
-    let object = mote_aotc::compile(&module, &bytes, &mote_aotc::Options::host())
+    let mut opts = mote_aotc::Options::host();
+    opts.xip = xip;
+    let object = mote_aotc::compile(&module, &bytes, &opts)
         .unwrap_or_else(|e| panic!("aotc {}: {e}", wasm.display()));
-    fs::write(dir.join("app.aot"), mote_core::aot::format::write(&object)).unwrap();
+    let file = write_with(
+        &object,
+        &WriteOptions {
+            xip,
+            ..Default::default()
+        },
+    );
+    fs::write(dir.join("app.aot"), file).unwrap();
     "app.aot".into()
 }
 

@@ -48,6 +48,13 @@ static APP_PIC_AOT: &[u8] = include_bytes!("../fixtures/app-pic.aot");
 static APP_OZ_AOT: &[u8] = include_bytes!("../fixtures/app-oz.aot");
 /// `fixtures/wide.wat`: 64-bit division and float conversions.
 static WIDE_AOT: &[u8] = include_bytes!("../fixtures/wide.aot");
+/// The same module compiled with `--xip`: it runs where it lies, in the image's flash,
+/// so it must be placed at the 16-byte alignment its text needs.
+static APP_XIP_AOT: &InFlash<[u8]> = &InFlash(*include_bytes!("../fixtures/app-xip.aot"));
+
+/// A file in the image (flash), aligned for execute-in-place code.
+#[repr(C, align(16))]
+struct InFlash<T: ?Sized>(T);
 #[cfg(feature = "interp")]
 static APP_WASM: &[u8] = include_bytes!("../fixtures/app.wasm");
 #[cfg(feature = "interp")]
@@ -427,6 +434,8 @@ fn run_wide(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
 enum Place {
     Near,
     Far,
+    /// Nowhere: an execute-in-place file runs from its own bytes in flash.
+    InPlace,
 }
 
 /// The calls a module must answer, by engine label.
@@ -453,6 +462,7 @@ fn run_aot(
                     &mut (*(*near).as_mut_ptr()).0
                 }
                 Place::Far => &mut (*addr_of_mut!(CODE_FAR)).0,
+                Place::InPlace => &mut [],
             },
             &mut (*addr_of_mut!(STATE)).0,
             &mut (*addr_of_mut!(MEMORY)).0,
@@ -464,7 +474,10 @@ fn run_aot(
         aot.len(),
         req.code.region_bytes,
         req.code.region_align,
-        code.as_ptr(),
+        match place {
+            Place::InPlace => aot.as_ptr(),
+            _ => code.as_ptr(),
+        },
         req.state_bytes,
         req.memory_min_bytes,
         req.memory_max_bytes
@@ -489,6 +502,25 @@ fn run_aot(
             }
         };
     suite(checks, &mut Aot(inst), label);
+    if let Place::InPlace = place {
+        // The checksum covers every byte of the file: the runtime wrote none of them.
+        if AotFile::parse(aot).is_err() {
+            return Err("the XIP file in flash changed while it ran");
+        }
+        let copying = AotFile::parse(APP_AOT)
+            .ok()
+            .and_then(|f| instance_requirements(&f).ok())
+            .map_or(0, |r| r.code.region_bytes);
+        hprintln!(
+            "{}: xip: code ran from flash at {:p}, file unchanged; RAM {} B (state {} B + memory {} B), the copying loader needs {} B more for its code region",
+            label,
+            aot.as_ptr(),
+            req.state_bytes + req.memory_min_bytes,
+            req.state_bytes,
+            req.memory_min_bytes,
+            copying
+        );
+    }
     Ok(())
 }
 
@@ -681,6 +713,7 @@ fn main() -> ! {
         ("aot-pic", APP_PIC_AOT, Place::Far, run_all),
         ("aot-oz", APP_OZ_AOT, Place::Near, run_all),
         ("aot-wide", WIDE_AOT, Place::Far, run_wide),
+        ("aot-xip", &APP_XIP_AOT.0, Place::InPlace, run_all),
     ]
     .map(|(label, file, place, suite)| run_aot(&mut checks, label, file, place, suite));
     #[cfg(feature = "interp")]

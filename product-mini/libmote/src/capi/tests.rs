@@ -550,11 +550,24 @@ mod aot {
     }
 
     fn compile(bounds: mote_core::aot::object::BoundsChecks) -> Vec<u8> {
+        compile_with(bounds, false)
+    }
+
+    fn compile_with(bounds: mote_core::aot::object::BoundsChecks, xip: bool) -> Vec<u8> {
+        use mote_core::aot::format::{write_with, WriteOptions};
         let wasm = guest(cfg!(feature = "float"));
         let module = mote_core::Module::new(&wasm).unwrap();
         let mut opts = mote_aotc::Options::host();
         opts.bounds_checks = bounds;
-        mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap())
+        opts.xip = xip;
+        let object = mote_aotc::compile(&module, &wasm, &opts).unwrap();
+        write_with(
+            &object,
+            &WriteOptions {
+                xip,
+                ..Default::default()
+            },
+        )
     }
 
     fn register_all(seen: &core::sync::atomic::AtomicU32, said: &mut Vec<u8>) {
@@ -724,6 +737,55 @@ mod aot {
             unsafe { mote_lookup_function(inst, c"greet".as_ptr(), &mut f) },
             MOTE_ERR_ARGUMENT
         );
+        deinit();
+    }
+
+    /// An execute-in-place file runs from its own (read-only, executable) bytes: no code
+    /// region, `code` NULL.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn xip_file_runs_without_a_code_region() {
+        let aot = compile_with(mote_core::aot::object::BoundsChecks::Explicit, true);
+        let mut mapping = mote_platforms::posix::ExecRegion::new(aot.len()).unwrap();
+        mapping.make_writable().unwrap();
+        mapping.bytes_mut().unwrap()[..aot.len()].copy_from_slice(&aot);
+        mapping.make_executable().unwrap();
+        let _g = init_with(0);
+        let seen = core::sync::atomic::AtomicU32::new(0);
+        let mut said = Vec::new();
+        register_all(&seen, &mut said);
+        let mut req = mote_aot_reqs::default();
+        assert_eq!(
+            unsafe { mote_aot_requirements(mapping.as_ptr(), aot.len(), &mut req) },
+            MOTE_OK
+        );
+        assert_eq!(req.code_bytes, 0, "{req:?}");
+        let mut state = Box::new(State([0; 8192]));
+        let mut memory = vec![0u8; 65536];
+        let mut inst = core::ptr::null_mut();
+        let rc = unsafe {
+            mote_aot_instantiate(
+                mapping.as_ptr(),
+                aot.len(),
+                core::ptr::null_mut(),
+                0,
+                state.0.as_mut_ptr().cast(),
+                state.0.len(),
+                memory.as_mut_ptr().cast(),
+                memory.len(),
+                &mut inst,
+            )
+        };
+        assert_eq!(rc, MOTE_OK, "{}", last_error());
+        let r = call(inst, c"sum3", &[i32v(1), i32v(2), i32v(39)], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 42);
+        call(inst, c"greet", &[], 0).unwrap();
+        assert_eq!(said, b"hi there");
+        let e = call(inst, c"div", &[i32v(1), i32v(0)], 1).unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_TRAP);
+        let r = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
+        assert_eq!(unsafe { r[0].of.i32 }, 42, "usable after traps");
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
         deinit();
     }
 
