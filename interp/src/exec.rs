@@ -277,6 +277,38 @@ impl<'s> Machine<'s> {
         Ok(())
     }
 
+    /// Replaces the running frame at `fp` with one for `f` whose arguments are at `args`
+    /// (a tail call): the arguments move down to `fp`, no frame record is pushed, so a
+    /// chain of tail calls runs in the space of one frame.
+    ///
+    /// # Safety
+    /// `fp` is the running frame's base and `args` points inside that frame, both in
+    /// this machine's stack, with `f`'s parameters in place at `args`.
+    #[inline(always)]
+    pub(crate) unsafe fn tail_enter(
+        &mut self,
+        f: &CompiledFunc,
+        fp: *mut Cell,
+        args: *mut Cell,
+    ) -> Result<(), Trap> {
+        // SAFETY: `fp` points into the stack (this function's contract).
+        let base = unsafe { fp.offset_from(self.stack.as_ptr()) } as usize;
+        // For the handlers' unchecked `rd`/`wr`, as in `enter`: the callee's whole frame
+        // `fp..fp + frame_size` must lie inside the stack.
+        if base + f.frame_size as usize > self.stack.len() {
+            return Err(Trap::StackExhausted);
+        }
+        let n = f.num_params as usize;
+        // SAFETY: the arguments lie inside the running frame (contract) and their new
+        // place inside the callee's frame (checked above); the two ranges may overlap,
+        // which `copy` allows. The locals follow inside the checked frame.
+        unsafe {
+            ptr::copy(args, fp, n);
+            ptr::write_bytes(fp.add(n), 0, f.num_locals as usize - n);
+        }
+        Ok(())
+    }
+
     /// Makes room for more frame records. Deep recursion on a small heap (a firmware arena)
     /// then traps like an exhausted value stack instead of aborting in the allocator.
     #[cold]

@@ -807,6 +807,36 @@ impl Translator<'_> {
                     index,
                 })?;
             }
+            O::ReturnCall { function_index } => {
+                let ty = self.module.func_type(function_index);
+                let (p, r) = (ty.params.len(), ty.results.len());
+                self.call(p, r, |args| Op::ReturnCall {
+                    func: function_index,
+                    args,
+                })?;
+                self.reachable = false;
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = &self.module.types[type_index as usize];
+                let (p, r) = (ty.params.len(), ty.results.len());
+                let index = self.pop();
+                let index = self.slot_of(index, self.home(self.stack.len())?);
+                let type_index = u16::try_from(type_index)
+                    .map_err(|_| TranslateError("type index beyond the interpreter's limit"))?;
+                let table = u16::try_from(table_index)
+                    .map_err(|_| TranslateError("table index beyond the interpreter's limit"))?;
+                // As for `call_indirect`: the index sits above the arguments.
+                self.call(p, r, |args| Op::ReturnCallIndirect {
+                    type_index,
+                    table,
+                    args,
+                    index,
+                })?;
+                self.reachable = false;
+            }
             O::Drop => {
                 self.pop();
                 self.last_producer = None;

@@ -73,12 +73,12 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD; f32/f64 only with the
-    /// `float` cargo feature.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls;
+    /// f32/f64 only with the `float` cargo feature.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
-        tail_calls: false,
+        tail_calls: true,
         extended_const: false,
         multi_memory: false,
         memory64: false,

@@ -73,6 +73,39 @@ macro_rules! control_ops {
                 }
             };
 
+            /// Tail-calls function `func`: its frame replaces this one (no frame record
+            /// is pushed). Arguments start at slot `args`.
+            ReturnCall { func: u32, args: Slot } => handler {
+                let num_imported = (*$ctx).num_imported;
+                if func >= num_imported {
+                    tail_call_local!($pc, $fp, $ctx, $m; func - num_imported, args);
+                } else {
+                    tail_call_addr!(
+                        $pc, $fp, $ctx, $m, $mem_base, $mem_len;
+                        (*$ctx).funcs[func as usize], args
+                    );
+                }
+            };
+            /// Tail-calls the function `CallIndirect` with the same operands would call.
+            ReturnCallIndirect { type_index: u16, table: u16, args: Slot, index: Slot }
+                => handler {
+                let table = &*(*$ctx).tables[table as usize];
+                let i = rd::<u32>($fp, index);
+                let cell = indirect_callee(
+                    table.cells().get(i as usize).copied(),
+                    (&(*$ctx).sigs).get(type_index as usize).copied(),
+                    |cell| $m.store.funcs.get((cell - 1) as usize).map(|f| f.sig),
+                )?;
+                let addr = (cell - 1) as FuncAddr;
+                let entity = &$m.store.funcs[addr as usize];
+                match entity.kind {
+                    FuncKind::Wasm { instance, index: callee } if instance == (*$ctx).addr => {
+                        tail_call_local!($pc, $fp, $ctx, $m; callee - (*$ctx).num_imported, args);
+                    }
+                    _ => tail_call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args),
+                }
+            };
+
             // ---- compare and branch (fused) ----
             /// Jumps by `offset` when `lhs == rhs` (i32).
             BrI32Eq { lhs: Slot, rhs: Slot, offset: Offset } branches offset

@@ -477,6 +477,18 @@ unsafe impl AotRuntime for Bare {
         // SAFETY: the trait's contract.
         unsafe { Self::call_func(ctx, index, cells) }
     }
+
+    unsafe fn defined_callee(ctx: *mut VmContext, cell: Cell) -> Option<u32> {
+        // One instance per runtime: every function reference is one of its functions.
+        let index = u32::try_from(cell.checked_sub(1)?).ok()?;
+        // SAFETY: the trait's contract.
+        let nimp = unsafe {
+            (*((*ctx).runtime as *mut Runtime<'static>))
+                .meta
+                .num_imported_funcs()
+        };
+        index.checked_sub(nimp)
+    }
 }
 
 fn set_bit(bits: *mut u32, i: usize) {
