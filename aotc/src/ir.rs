@@ -5,7 +5,8 @@
 //!   `dso_local`, so calls between functions are direct PC-relative calls, in LLVM's
 //!   `tailcc` convention: `return_call` becomes a `musttail` call, which that convention
 //!   guarantees to be a jump even between functions of different types (x86_64, aarch64,
-//!   ARM), so tail recursion runs in constant native stack;
+//!   ARM), so tail recursion runs in constant native stack (RISC-V: the C convention,
+//!   no tail calls; see `IrOptions::tail_calls`);
 //! - `t{i}`: `void (i8* ctx, i8* cells)`, the array-call trampoline the runtime enters
 //!   through (arguments in the 64-bit cells on entry, results on return).
 //!
@@ -43,6 +44,10 @@ pub struct IrOptions {
     /// Lower i64 <-> float conversions with integer operations (32-bit targets would call
     /// `__fixdfdi`, `__floatdidf`, ...).
     pub soft_int_float: bool,
+    /// The target has guaranteed tail calls (`tailcc`, see `llvm::guaranteed_tail_calls`):
+    /// module functions use that convention; without it they use the C convention and
+    /// `return_call*` is refused.
+    pub tail_calls: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +191,17 @@ fn ret_type(results: &[Ty]) -> String {
     }
 }
 
+impl IrOptions {
+    /// The calling convention of module functions, as written before the return type.
+    fn call_conv(&self) -> &'static str {
+        if self.tail_calls {
+            "tailcc "
+        } else {
+            ""
+        }
+    }
+}
+
 /// Whether a `musttail` call may return `results`: LLVM 14 aborts on a `musttail` call
 /// whose return value it would have to pass in memory (an implicit `sret`), which a
 /// struct of several results can need; one value always comes back in registers.
@@ -304,10 +320,11 @@ impl<'m> ModuleGen<'m> {
             args.push(format!("{} {v}", t.ir()));
         }
         let rt = ret_type(&results);
+        let cc = self.opts.call_conv();
         if results.is_empty() {
-            let _ = writeln!(s, "  call tailcc void @f{d}({}) #1", args.join(", "));
+            let _ = writeln!(s, "  call {cc}void @f{d}({}) #1", args.join(", "));
         } else {
-            let _ = writeln!(s, "  %r = call tailcc {rt} @f{d}({}) #1", args.join(", "));
+            let _ = writeln!(s, "  %r = call {cc}{rt} @f{d}({}) #1", args.join(", "));
         }
         for (i, t) in results.iter().enumerate() {
             let v = if results.len() == 1 {
@@ -760,11 +777,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             a.push(format!("{} {}", v.ty.ir(), v.s));
         }
         let rt = ret_type(&results);
+        let cc = self.g.opts.call_conv();
         let r = if results.is_empty() {
-            self.emit(format!("notail call tailcc void @f{d}({})", a.join(", ")));
+            self.emit(format!("notail call {cc}void @f{d}({})", a.join(", ")));
             None
         } else {
-            Some(self.def(format!("notail call tailcc {rt} @f{d}({})", a.join(", "))))
+            Some(self.def(format!("notail call {cc}{rt} @f{d}({})", a.join(", "))))
         };
         self.check_trap();
         match (r, results.len()) {
@@ -803,6 +821,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// the runtime, through a helper) and callees whose results LLVM cannot return in
     /// registers (see [`guaranteed_tail`]) get an ordinary call and a return.
     fn return_call(&mut self, func_index: u32) -> R {
+        self.tail_calls_supported()?;
         let (params, results) = self.g.func_sig(func_index)?;
         let nimp = self.g.module.num_imported_funcs;
         if func_index < nimp || !guaranteed_tail(&results) {
@@ -821,6 +840,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// directly. A callee elsewhere (an import, another instance) is called through
     /// `CallIndirect`, and its results returned.
     fn return_call_indirect(&mut self, type_index: u32, table_index: u32) -> R {
+        self.tail_calls_supported()?;
         let m = self.g.module;
         let ft = &m.types[type_index as usize];
         let results: Vec<Ty> = ft
@@ -873,6 +893,17 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         );
         self.do_return();
         Ok(())
+    }
+
+    fn tail_calls_supported(&self) -> R {
+        if self.g.opts.tail_calls {
+            Ok(())
+        } else {
+            Err(CompileError::Unsupported(
+                "tail calls (return_call) for this target: LLVM 14 has no guaranteed tail calls for it"
+                    .into(),
+            ))
+        }
     }
 
     /// `musttail` call of defined function `d` with `args`, returning its result.
@@ -1716,9 +1747,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             sig.push(format!("{} %p{i}", t.ir()));
         }
         let rt = ret_type(&self.results);
+        let cc = self.g.opts.call_conv();
         let _ = writeln!(
             s,
-            "define dso_local tailcc {rt} @f{d}({}) #0 {{",
+            "define dso_local {cc}{rt} @f{d}({}) #0 {{",
             sig.join(", ")
         );
         s.push_str("entry:\n");
