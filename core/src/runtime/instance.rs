@@ -11,7 +11,7 @@
 
 use crate::runtime::{Memory, Table};
 use crate::trap::Trap;
-use crate::types::{ConstExpr, DataMode, ElemMode};
+use crate::types::{ConstExpr, DataMode, ElemMode, MAX_CONST_DEPTH};
 use crate::value::Cell;
 
 /// Interned function type: structurally equal signatures have equal ids within one
@@ -131,8 +131,13 @@ pub fn call_indirect_target(
     indirect_callee(entry, expected, |cell| inst.ref_sig(cell))
 }
 
-/// The value of a constant expression in `inst`.
-pub fn eval_const(inst: &impl Instance, expr: &ConstExpr) -> Result<Cell, Trap> {
+/// The value of a constant expression in `inst`; an extended one's instructions come
+/// from `module`.
+pub fn eval_const(
+    inst: &impl Instance,
+    module: &impl Segments,
+    expr: &ConstExpr,
+) -> Result<Cell, Trap> {
     Ok(match *expr {
         ConstExpr::I32(v) => v as u32 as Cell,
         ConstExpr::I64(v) => v as Cell,
@@ -143,6 +148,34 @@ pub fn eval_const(inst: &impl Instance, expr: &ConstExpr) -> Result<Cell, Trap> 
         ConstExpr::RefNull(_) => 0,
         ConstExpr::RefFunc(f) => inst.func_ref(f)?,
         ConstExpr::GlobalGet(g) => inst.global(g)?,
+        ConstExpr::Extended { first, count } => {
+            const MALFORMED: Trap = Trap::Host("malformed extended constant expression");
+            let mut stack = [0 as Cell; MAX_CONST_DEPTH];
+            let mut depth = 0;
+            for i in 0..count {
+                let op = first
+                    .checked_add(i)
+                    .and_then(|index| module.const_op(index))
+                    .ok_or(MALFORMED)?;
+                match op {
+                    ConstExpr::Binary(op) if depth >= 2 => {
+                        depth -= 1;
+                        stack[depth - 1] = op.apply(stack[depth - 1], stack[depth]);
+                    }
+                    ConstExpr::Binary(_) | ConstExpr::Extended { .. } => return Err(MALFORMED),
+                    value if depth < MAX_CONST_DEPTH => {
+                        stack[depth] = eval_const(inst, module, &value)?;
+                        depth += 1;
+                    }
+                    _ => return Err(MALFORMED),
+                }
+            }
+            if depth != 1 {
+                return Err(MALFORMED);
+            }
+            stack[0]
+        }
+        ConstExpr::Binary(_) => return Err(Trap::Host("malformed extended constant expression")),
     })
 }
 
@@ -163,6 +196,8 @@ pub trait Segments {
         Trap,
     >;
     fn data_count(&self) -> u32;
+    /// Instruction `index` of the module's extended constant expressions.
+    fn const_op(&self, index: u32) -> Option<ConstExpr>;
     /// Data segment `index`: its mode and bytes.
     fn data(&self, index: u32) -> Result<(DataMode, &[u8]), Trap>;
 }
@@ -176,13 +211,13 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
         let (mode, count, items) = module.element(index)?;
         match mode {
             ElemMode::Active { table, offset } => {
-                let dst = eval_const(inst, &offset)? as u32;
+                let dst = eval_const(inst, module, &offset)? as u32;
                 let end = u64::from(dst) + u64::from(count);
                 if end > u64::from(inst.table(table)?.size()) {
                     return Err(Trap::TableOutOfBounds);
                 }
                 for (k, item) in items.enumerate() {
-                    let cell = eval_const(inst, &item?)?;
+                    let cell = eval_const(inst, module, &item?)?;
                     inst.table(table)?.set(dst + k as u32, cell)?;
                 }
                 inst.drop_elements(index);
@@ -194,7 +229,7 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
     for index in 0..module.data_count() {
         let (mode, bytes) = module.data(index)?;
         if let DataMode::Active { memory, offset } = mode {
-            let dst = eval_const(inst, &offset)? as u32;
+            let dst = eval_const(inst, module, &offset)? as u32;
             inst.memory(memory)?
                 .init(u64::from(dst), bytes, 0, bytes.len() as u64)?;
             inst.drop_data(index);

@@ -73,13 +73,14 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls;
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls and
+    /// extended constant expressions;
     /// f32/f64 only with the `float` cargo feature.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
         tail_calls: true,
-        extended_const: false,
+        extended_const: true,
         multi_memory: false,
         memory64: false,
         custom_page_sizes: false,

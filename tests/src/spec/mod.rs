@@ -99,7 +99,7 @@ mod aot {
         let back = Module::from_aot(&file).map_err(|e| format!("metadata: {e}"))?;
         let model = |m: &Module| {
             format!(
-                "{:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                "{:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                 m.types,
                 m.imports,
                 m.funcs,
@@ -108,6 +108,7 @@ mod aot {
                 m.memories,
                 m.globals,
                 m.global_inits,
+                m.const_ops,
                 m.exports,
                 m.start,
                 m.elements,

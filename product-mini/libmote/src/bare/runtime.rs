@@ -265,7 +265,7 @@ impl<'a> Runtime<'a> {
             // are initialised, later ones read as 0 (the reader refuses a reference to
             // them).
             let v = match g.init {
-                Some(init) => eval_const(self, &init).map_err(BareError::Init)?,
+                Some(init) => eval_const(self, &meta, &init).map_err(BareError::Init)?,
                 None => 0,
             };
             // SAFETY: i < num_globals.
@@ -305,7 +305,7 @@ impl<'a> Runtime<'a> {
             };
             if e.mode == ElemMode::Passive {
                 for item in e.items {
-                    let cell = eval_const(self, &item).map_err(BareError::Init)?;
+                    let cell = eval_const(self, &meta, &item).map_err(BareError::Init)?;
                     // SAFETY: Σ passive item counts cells were laid out (`Layout::of`).
                     unsafe { *self.elem_cells.add((next + info.count) as usize) = cell };
                     info.count += 1;
