@@ -218,16 +218,15 @@ impl ConstBinOp {
     }
 
     pub fn from_opcode(opcode: u16) -> Option<ConstBinOp> {
-        [
-            ConstBinOp::I32Add,
-            ConstBinOp::I32Sub,
-            ConstBinOp::I32Mul,
-            ConstBinOp::I64Add,
-            ConstBinOp::I64Sub,
-            ConstBinOp::I64Mul,
-        ]
-        .into_iter()
-        .find(|op| op.opcode() == opcode)
+        Some(match opcode {
+            0x6a => ConstBinOp::I32Add,
+            0x6b => ConstBinOp::I32Sub,
+            0x6c => ConstBinOp::I32Mul,
+            0x7c => ConstBinOp::I64Add,
+            0x7d => ConstBinOp::I64Sub,
+            0x7e => ConstBinOp::I64Mul,
+            _ => return None,
+        })
     }
 
     /// The type of both operands and the result.

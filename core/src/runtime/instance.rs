@@ -11,7 +11,7 @@
 
 use crate::runtime::{Memory, Table};
 use crate::trap::Trap;
-use crate::types::{ConstExpr, DataMode, ElemMode, MAX_CONST_DEPTH};
+use crate::types::{ConstExpr, DataMode, ElemMode};
 use crate::value::Cell;
 
 /// Interned function type: structurally equal signatures have equal ids within one
@@ -133,6 +133,7 @@ pub fn call_indirect_target(
 
 /// The value of a constant expression in `inst`; an extended one's instructions come
 /// from `module`.
+#[cfg_attr(not(feature = "extended-const"), allow(unused_variables))]
 pub fn eval_const(
     inst: &impl Instance,
     module: &impl Segments,
@@ -148,36 +149,41 @@ pub fn eval_const(
         ConstExpr::RefNull(_) => 0,
         ConstExpr::RefFunc(f) => inst.func_ref(f)?,
         ConstExpr::GlobalGet(g) => inst.global(g)?,
+        #[cfg(feature = "extended-const")]
         ConstExpr::Extended { first, count } => {
-            const MALFORMED: Trap = Trap::Host("malformed extended constant expression");
-            let mut stack = [0 as Cell; MAX_CONST_DEPTH];
+            // The validator and `Meta::parse` checked the instructions' types and depth;
+            // a list that breaks those rules is still evaluated without a panic.
+            let mut stack = [0 as Cell; crate::types::MAX_CONST_DEPTH + 1];
             let mut depth = 0;
-            for i in 0..count {
-                let op = first
-                    .checked_add(i)
-                    .and_then(|index| module.const_op(index))
-                    .ok_or(MALFORMED)?;
-                match op {
+            for index in first..first.saturating_add(count) {
+                let op = module.const_op(index).ok_or(MALFORMED_CONST)?;
+                let value = match op {
                     ConstExpr::Binary(op) if depth >= 2 => {
-                        depth -= 1;
-                        stack[depth - 1] = op.apply(stack[depth - 1], stack[depth]);
+                        depth -= 2;
+                        op.apply(stack[depth], stack[depth + 1])
                     }
-                    ConstExpr::Binary(_) | ConstExpr::Extended { .. } => return Err(MALFORMED),
-                    value if depth < MAX_CONST_DEPTH => {
-                        stack[depth] = eval_const(inst, module, &value)?;
-                        depth += 1;
+                    ConstExpr::Binary(_) | ConstExpr::Extended { .. } => {
+                        return Err(MALFORMED_CONST)
                     }
-                    _ => return Err(MALFORMED),
-                }
-            }
-            if depth != 1 {
-                return Err(MALFORMED);
+                    single => eval_const(inst, module, &single)?,
+                };
+                *stack.get_mut(depth).ok_or(MALFORMED_CONST)? = value;
+                depth += 1;
             }
             stack[0]
         }
-        ConstExpr::Binary(_) => return Err(Trap::Host("malformed extended constant expression")),
+        #[cfg(not(feature = "extended-const"))]
+        ConstExpr::Extended { .. } => {
+            // Refused at load (validator, `Meta::parse`) by such a build.
+            return Err(Trap::Host(
+                "extended constant expressions are not supported by this build",
+            ));
+        }
+        ConstExpr::Binary(_) => return Err(MALFORMED_CONST),
     })
 }
+
+const MALFORMED_CONST: Trap = Trap::Host("malformed extended constant expression");
 
 /// The segments of a module, as instantiation reads them (the module model and the
 /// `.aot` metadata both provide this).

@@ -538,35 +538,23 @@ impl FuncValidator {
                 self.pop_all(cx.results(sig), offset)?;
                 self.unreachable();
             }
-            Op::Call { function_index } => {
+            Op::Call { function_index } | Op::ReturnCall { function_index } => {
                 let Some(&ty) = m.funcs.get(*function_index as usize) else {
                     return Err(invalid(Reason::UnknownFunction(*function_index), offset));
                 };
                 let ty = &m.types[ty as usize];
-                self.pop_all(&ty.params, offset)?;
-                self.push_all(&ty.results);
+                if matches!(op, Op::ReturnCall { .. }) {
+                    self.tail_call(cx, ty, offset)?;
+                } else {
+                    self.pop_all(&ty.params, offset)?;
+                    self.push_all(&ty.results);
+                }
             }
             Op::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                if cx.table(*table_index, offset)?.element != FuncRef {
-                    return Err(invalid(Reason::TypeMismatch, offset));
-                }
-                let Some(ty) = m.types.get(*type_index as usize) else {
-                    return Err(invalid(Reason::UnknownType(*type_index), offset));
-                };
-                self.pop(I32, offset)?;
-                self.pop_all(&ty.params, offset)?;
-                self.push_all(&ty.results);
             }
-            Op::ReturnCall { function_index } => {
-                let Some(&ty) = m.funcs.get(*function_index as usize) else {
-                    return Err(invalid(Reason::UnknownFunction(*function_index), offset));
-                };
-                self.tail_call(cx, &m.types[ty as usize], offset)?;
-            }
-            Op::ReturnCallIndirect {
+            | Op::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
@@ -577,7 +565,12 @@ impl FuncValidator {
                     return Err(invalid(Reason::UnknownType(*type_index), offset));
                 };
                 self.pop(I32, offset)?;
-                self.tail_call(cx, ty, offset)?;
+                if matches!(op, Op::ReturnCallIndirect { .. }) {
+                    self.tail_call(cx, ty, offset)?;
+                } else {
+                    self.pop_all(&ty.params, offset)?;
+                    self.push_all(&ty.results);
+                }
             }
             // ---- parametric ----
             Op::Drop => {

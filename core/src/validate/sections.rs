@@ -391,9 +391,11 @@ impl ModuleValidator {
     ) -> Result<ConstExpr> {
         use crate::operators::{Operator as Op, OperatorReader};
         let mut reader = OperatorReader::new(entries.clone());
-        // The instructions and the types on the operand stack: exactly one must remain.
-        let mut ops: Vec<ConstExpr> = Vec::new();
-        let mut types: Vec<ValType> = Vec::new();
+        // The instructions go to `const_ops` (taken back below if there is only one); the
+        // operand stack's types: exactly one must remain.
+        let first = self.const_ops.len();
+        let mut types = [ValType::I32; MAX_CONST_DEPTH];
+        let mut depth = 0;
         let end_offset = loop {
             let offset = reader.original_position();
             let op = reader.read().map_err(|e| *e)?;
@@ -408,18 +410,21 @@ impl ModuleValidator {
             };
             if let Some(binary) = binary {
                 if !self.features.extended_const {
-                    return Err(invalid(Reason::ConstantRequired, offset));
+                    return Err(unsupported(Proposal::ExtendedConst, offset));
                 }
                 let ty = binary.ty();
                 for _ in 0..2 {
-                    match types.pop() {
-                        Some(t) if t == ty => {}
-                        Some(t) => return Err(invalid(Reason::Expected(ty, t), offset)),
-                        None => return Err(invalid(Reason::Missing(ty), offset)),
+                    if depth == 0 {
+                        return Err(invalid(Reason::Missing(ty), offset));
+                    }
+                    depth -= 1;
+                    if types[depth] != ty {
+                        return Err(invalid(Reason::Expected(ty, types[depth]), offset));
                     }
                 }
-                types.push(ty);
-                ops.push(ConstExpr::Binary(binary));
+                types[depth] = ty;
+                depth += 1;
+                self.const_ops.push(ConstExpr::Binary(binary));
                 continue;
             }
             let value = match op {
@@ -460,27 +465,30 @@ impl ModuleValidator {
                 _ => return Err(invalid(Reason::ConstantRequired, offset)),
             };
             self.note(value.1);
-            if types.len() == MAX_CONST_DEPTH {
+            if depth == MAX_CONST_DEPTH {
                 return Err(error(
                     ModuleErrorKind::Unsupported,
                     format!("constant expression deeper than {MAX_CONST_DEPTH} values"),
                     offset,
                 ));
             }
-            types.push(value.1);
-            ops.push(value.0);
+            types[depth] = value.1;
+            depth += 1;
+            self.const_ops.push(value.0);
         };
         *entries = reader.into_binary_reader();
-        if types.len() != 1 || types[0] != expected {
+        if depth != 1 || types[0] != expected {
             return Err(invalid(Reason::TypeMismatch, end_offset));
         }
-        if let [single] = ops[..] {
-            return Ok(single);
+        let count = self.const_ops.len() - first;
+        if count == 1 {
+            return Ok(self.const_ops.pop().expect("one instruction"));
         }
         // Both fit: the instructions come from a module of less than 4 GiB.
-        let (first, count) = (self.const_ops.len() as u32, ops.len() as u32);
-        self.const_ops.extend(ops);
-        Ok(ConstExpr::Extended { first, count })
+        Ok(ConstExpr::Extended {
+            first: first as u32,
+            count: count as u32,
+        })
     }
 
     /// The next entry of the element section.

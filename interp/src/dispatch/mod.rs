@@ -17,13 +17,12 @@
 // What handler bodies name; the backends import it all from here.
 use core::ptr;
 
-use mote_core::runtime::instance::{self, indirect_callee, Instance};
-use mote_core::runtime::FuncKind;
+use mote_core::runtime::instance::{self, Instance};
 use mote_core::types::PAGE_SIZE;
-use mote_core::{Cell, FuncAddr, Trap};
+use mote_core::{Cell, Trap};
 
 use crate::code::{CompiledFunc, Op};
-use crate::exec::{from_imm, rd, wr, Machine, Stop};
+use crate::exec::{from_imm, rd, wr, Callee, Machine, Stop};
 #[allow(unused_imports)]
 use crate::numeric::*;
 
@@ -171,34 +170,8 @@ macro_rules! call_addr {
 /// replaces the running one, so the frame records and the value stack stay as they are.
 macro_rules! tail_call_local {
     ($pc:ident, $fp:ident, $ctx:ident, $m:ident; $defined:expr, $args:ident) => {{
-        let f = (*(*$ctx).code).get(&*(*$ctx).module, $defined)? as *const CompiledFunc;
-        $m.tail_enter(&*f, $fp, $fp.add($args as usize))?;
+        let f = $m.tail_enter($ctx, $defined, $fp, $fp.add($args as usize))?;
         $pc = code_start(&*f);
-    }};
-}
-
-/// Tail-calls a function of another instance (its frame replaces the running one; the
-/// frame record below still holds the caller's caller and its instance) or of the host
-/// (which runs to completion: its results are then returned as this function's).
-macro_rules! tail_call_addr {
-    ($pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident;
-     $addr:expr, $args:ident) => {{
-        let addr: FuncAddr = $addr;
-        let args = $fp.add($args as usize);
-        match $m.call_external(addr, (*$ctx).addr, args)? {
-            None => {
-                let results = $m.store.funcs[addr as usize].ty.results.len();
-                ptr::copy(args, $fp, results);
-                ret!($pc, $fp, $ctx, $m, $mem_base, $mem_len);
-            }
-            Some((callee_ctx, f)) => {
-                $m.tail_enter(&*f, $fp, args)?;
-                $ctx = callee_ctx;
-                $m.ctx = $ctx;
-                $pc = code_start(&*f);
-                refresh_memory!($ctx, $m, $mem_base, $mem_len);
-            }
-        }
     }};
 }
 

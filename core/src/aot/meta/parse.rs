@@ -413,6 +413,11 @@ impl<'a> Meta<'a> {
         if count == 0 {
             return Err(malformed(at, "missing constant expression"));
         }
+        if count > 1 && !cfg!(feature = "extended-const") {
+            return Err(MetaError::Unsupported(
+                "extended constant expressions (mote-core built without `extended-const`)",
+            ));
+        }
         let mut stack = [ValType::I32; MAX_CONST_DEPTH];
         let mut depth = 0;
         let mut single = None;
