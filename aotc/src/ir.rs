@@ -2,7 +2,11 @@
 //!
 //! Per defined function `i` (index among defined functions):
 //! - `f{i}`: `(i8* ctx, params...) -> result` (no result: `void`; several: a struct),
-//!   `dso_local`, so calls between functions are direct PC-relative calls;
+//!   `dso_local`, so calls between functions are direct PC-relative calls, in LLVM's
+//!   `tailcc` convention: `return_call` becomes a `musttail` call, which that convention
+//!   guarantees to be a jump even between functions of different types (x86_64, aarch64,
+//!   ARM), so tail recursion runs in constant native stack (RISC-V: the C convention,
+//!   no tail calls; see `IrOptions::tail_calls`);
 //! - `t{i}`: `void (i8* ctx, i8* cells)`, the array-call trampoline the runtime enters
 //!   through (arguments in the 64-bit cells on entry, results on return).
 //!
@@ -43,6 +47,10 @@ pub struct IrOptions {
     /// Execute-in-place code: call helpers through `VmContext::helpers` instead of
     /// symbols the loader would patch in.
     pub xip: bool,
+    /// The target has guaranteed tail calls (`tailcc`, see `llvm::guaranteed_tail_calls`):
+    /// module functions use that convention; without it they use the C convention and
+    /// `return_call*` is refused.
+    pub tail_calls: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +194,24 @@ fn ret_type(results: &[Ty]) -> String {
     }
 }
 
+impl IrOptions {
+    /// The calling convention of module functions, as written before the return type.
+    fn call_conv(&self) -> &'static str {
+        if self.tail_calls {
+            "tailcc "
+        } else {
+            ""
+        }
+    }
+}
+
+/// Whether a `musttail` call may return `results`: LLVM 14 aborts on a `musttail` call
+/// whose return value it would have to pass in memory (an implicit `sret`), which a
+/// struct of several results can need; one value always comes back in registers.
+fn guaranteed_tail(results: &[Ty]) -> bool {
+    results.len() <= 1
+}
+
 fn abi_ir(t: AbiType) -> &'static str {
     match t {
         AbiType::Ptr => "i8*",
@@ -297,10 +323,11 @@ impl<'m> ModuleGen<'m> {
             args.push(format!("{} {v}", t.ir()));
         }
         let rt = ret_type(&results);
+        let cc = self.opts.call_conv();
         if results.is_empty() {
-            let _ = writeln!(s, "  call void @f{d}({}) #1", args.join(", "));
+            let _ = writeln!(s, "  call {cc}void @f{d}({}) #1", args.join(", "));
         } else {
-            let _ = writeln!(s, "  %r = call {rt} @f{d}({}) #1", args.join(", "));
+            let _ = writeln!(s, "  %r = call {cc}{rt} @f{d}({}) #1", args.join(", "));
         }
         for (i, t) in results.iter().enumerate() {
             let v = if results.len() == 1 {
@@ -776,11 +803,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             a.push(format!("{} {}", v.ty.ir(), v.s));
         }
         let rt = ret_type(&results);
+        let cc = self.g.opts.call_conv();
         let r = if results.is_empty() {
-            self.emit(format!("notail call void @f{d}({})", a.join(", ")));
+            self.emit(format!("notail call {cc}void @f{d}({})", a.join(", ")));
             None
         } else {
-            Some(self.def(format!("notail call {rt} @f{d}({})", a.join(", "))))
+            Some(self.def(format!("notail call {cc}{rt} @f{d}({})", a.join(", "))))
         };
         self.check_trap();
         match (r, results.len()) {
@@ -794,6 +822,130 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             _ => {}
         }
         Ok(())
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table_index: u32) -> R {
+        let ft = &self.g.module.types[type_index as usize];
+        let params = ft.params.len();
+        let results: Vec<Ty> = ft
+            .results
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
+        let idx = self.pop();
+        let args = self.popn(params);
+        self.call_through_cells(
+            Helper::CallIndirect,
+            vec![table_index.to_string(), type_index.to_string(), idx.s],
+            args,
+            &results,
+        );
+        Ok(())
+    }
+
+    /// `return_call`: a `musttail` call of a defined function. An import (which runs in
+    /// the runtime, through a helper) and callees whose results LLVM cannot return in
+    /// registers (see [`guaranteed_tail`]) get an ordinary call and a return.
+    fn return_call(&mut self, func_index: u32) -> R {
+        self.tail_calls_supported()?;
+        let (params, results) = self.g.func_sig(func_index)?;
+        let nimp = self.g.module.num_imported_funcs;
+        if func_index < nimp || !guaranteed_tail(&results) {
+            self.call(func_index)?;
+            self.do_return();
+            return Ok(());
+        }
+        let args = self.popn(params.len());
+        self.tail_call(func_index - nimp, &args);
+        Ok(())
+    }
+
+    /// `return_call_indirect`: the `TailCallIndirect` helper checks the entry as
+    /// `call_indirect` does and names the callee when it is a function of this instance;
+    /// a `switch` over the defined functions of the expected type then tail-calls it
+    /// directly. A callee elsewhere (an import, another instance) is called through
+    /// `CallIndirect`, and its results returned.
+    fn return_call_indirect(&mut self, type_index: u32, table_index: u32) -> R {
+        self.tail_calls_supported()?;
+        let m = self.g.module;
+        let ft = &m.types[type_index as usize];
+        let results: Vec<Ty> = ft
+            .results
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
+        if !guaranteed_tail(&results) {
+            self.call_indirect(type_index, table_index)?;
+            self.do_return();
+            return Ok(());
+        }
+        let idx = self.pop();
+        let args = self.popn(ft.params.len());
+        let callee = self
+            .call_helper(
+                Helper::TailCallIndirect,
+                &[
+                    table_index.to_string(),
+                    type_index.to_string(),
+                    idx.s.clone(),
+                ],
+            )
+            .expect("TailCallIndirect returns the callee");
+        let nimp = m.num_imported_funcs;
+        let candidates: Vec<u32> = (0..m.bodies.len() as u32)
+            .filter(|&d| m.types[m.funcs[(nimp + d) as usize] as usize] == *ft)
+            .collect();
+        let elsewhere = self.label("elsewhere");
+        let labels: Vec<String> = candidates.iter().map(|_| self.label("tail")).collect();
+        let cases: Vec<String> = candidates
+            .iter()
+            .zip(&labels)
+            .map(|(d, l)| format!("i32 {d}, label %{l}"))
+            .collect();
+        self.terminate(format!(
+            "switch i32 {callee}, label %{elsewhere} [ {} ]",
+            cases.join(" ")
+        ));
+        for (&d, l) in candidates.iter().zip(&labels) {
+            self.start_block(l);
+            self.tail_call(d, &args);
+        }
+        self.start_block(&elsewhere);
+        self.call_through_cells(
+            Helper::CallIndirect,
+            vec![table_index.to_string(), type_index.to_string(), idx.s],
+            args,
+            &results,
+        );
+        self.do_return();
+        Ok(())
+    }
+
+    fn tail_calls_supported(&self) -> R {
+        if self.g.opts.tail_calls {
+            Ok(())
+        } else {
+            Err(CompileError::Unsupported(
+                "tail calls (return_call) for this target: LLVM 14 has no guaranteed tail calls for it"
+                    .into(),
+            ))
+        }
+    }
+
+    /// `musttail` call of defined function `d` with `args`, returning its result.
+    fn tail_call(&mut self, d: u32, args: &[Val]) {
+        let mut a = vec!["i8* %ctx".to_string()];
+        for v in args {
+            a.push(format!("{} {}", v.ty.ir(), v.s));
+        }
+        let rt = ret_type(&self.results);
+        if self.results.is_empty() {
+            self.emit(format!("musttail call tailcc void @f{d}({})", a.join(", ")));
+            self.terminate("ret void");
+        } else {
+            let r = self.def(format!("musttail call tailcc {rt} @f{d}({})", a.join(", ")));
+            self.terminate(format!("ret {rt} {r}"));
+        }
     }
 
     // ---- control --------------------------------------------------------------------
@@ -1621,7 +1773,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             sig.push(format!("{} %p{i}", t.ir()));
         }
         let rt = ret_type(&self.results);
-        let _ = writeln!(s, "define dso_local {rt} @f{d}({}) #0 {{", sig.join(", "));
+        let cc = self.g.opts.call_conv();
+        let _ = writeln!(
+            s,
+            "define dso_local {cc}{rt} @f{d}({}) #0 {{",
+            sig.join(", ")
+        );
         s.push_str("entry:\n");
         s.push_str(&self.allocas);
         if self.cells > 0 {
@@ -1679,23 +1836,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let ft = &self.g.module.types[type_index as usize];
-                let params = ft.params.len();
-                let results: Vec<Ty> = ft
-                    .results
-                    .iter()
-                    .map(|v| Ty::of(*v))
-                    .collect::<Result<_, _>>()?;
-                let idx = self.pop();
-                let args = self.popn(params);
-                self.call_through_cells(
-                    Helper::CallIndirect,
-                    vec![table_index.to_string(), type_index.to_string(), idx.s],
-                    args,
-                    &results,
-                );
-            }
+            } => self.call_indirect(type_index, table_index)?,
+            O::ReturnCall { function_index } => self.return_call(function_index)?,
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.return_call_indirect(type_index, table_index)?,
             O::Drop => {
                 self.pop();
             }

@@ -47,6 +47,13 @@ const ROUNDING_LIBCALLS: &[&str] = &[
     "roundf",
 ];
 
+/// Whether LLVM 14 guarantees tail calls for `arch` (its `tailcc` convention): x86_64,
+/// aarch64 and ARM; its RISC-V backend has no `tailcc` (module code uses the C
+/// convention there, and `return_call` is refused).
+fn guaranteed_tail_calls(arch: Arch) -> bool {
+    !matches!(arch, Arch::Riscv32)
+}
+
 fn init_targets() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -213,6 +220,7 @@ fn emit(
         soft_rounding,
         size_level: opts.size_level,
         xip: opts.xip,
+        tail_calls: guaranteed_tail_calls(opts.arch),
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -272,6 +280,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         soft_rounding: !m.native_rounding,
         size_level: opts.size_level,
         xip: opts.xip,
+        tail_calls: guaranteed_tail_calls(opts.arch),
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

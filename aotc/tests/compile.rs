@@ -457,3 +457,44 @@ fn xip_code_has_no_relocations_left() {
         other => panic!("aarch64 --xip: {other:?}"),
     }
 }
+
+/// Tail calls between functions of different signatures (stack arguments on every ABI)
+/// and through a table.
+const TAIL_CALLS: &str = r#"(module
+  (type $t (func (param i32) (result i64)))
+  (table 2 funcref)
+  (elem (i32.const 0) $few $few)
+  (func $few (param $n i32) (result i64)
+    (return_call $many (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4)
+                       (i64.const 5) (i64.const 6) (i64.const 7) (i64.const 8) (local.get $n)))
+  (func $many (param i64 i64 i64 i64 i64 i64 i64 i64) (param $n i32) (result i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (local.get 7))
+      (else (return_call_indirect (type $t) (i32.sub (local.get $n) (i32.const 1))
+                                            (i32.wrap_i64 (local.get 0))))))
+  (func (export "run") (param i32) (result i64) (return_call $few (local.get 0))))"#;
+
+#[test]
+fn tail_calls_compile_for_the_targets_with_guaranteed_tail_calls() {
+    for arch in [Arch::X86_64, Arch::Aarch64, Arch::Thumbv7em] {
+        for (opt, size) in [(0, 0), (2, 0), (2, 2)] {
+            let mut o = opts(arch);
+            o.opt_level = opt;
+            o.size_level = size;
+            let (_, m, obj) = build(TAIL_CALLS, &o);
+            check_object(&m, &obj, arch);
+            assert!(
+                obj.relocs
+                    .iter()
+                    .any(|r| r.symbol_kind == SymbolKind::Helper
+                        && r.symbol_index == Helper::TailCallIndirect as u32),
+                "{arch:?}: return_call_indirect resolves its callee through the helper"
+            );
+        }
+    }
+    // LLVM 14's RISC-V backend has no `tailcc`: refused, not miscompiled.
+    let wasm = wat::parse_str(TAIL_CALLS).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    let e = compile(&m, &wasm, &opts(Arch::Riscv32)).unwrap_err();
+    assert!(e.to_string().contains("tail calls"), "{e}");
+}

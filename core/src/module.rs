@@ -150,6 +150,9 @@ pub struct Module {
     pub num_imported_globals: u32,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
+    /// The instructions of the extended constant expressions (`ConstExpr::Extended`
+    /// names a run of them), in module order.
+    pub const_ops: Vec<ConstExpr>,
     pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
@@ -181,6 +184,7 @@ impl Module {
             globals: Vec::new(),
             num_imported_globals: 0,
             global_inits: Vec::new(),
+            const_ops: Vec::new(),
             exports: Vec::new(),
             start: None,
             elements: Vec::new(),
@@ -198,6 +202,7 @@ impl Module {
             m.read_payload(&payload?, bytes, &mut v)?;
         }
         v.finish(&m)?;
+        m.const_ops = v.take_const_ops();
         Ok(m)
     }
 
@@ -544,6 +549,10 @@ impl crate::runtime::instance::Segments for Module {
 
     fn data_count(&self) -> u32 {
         self.datas.len() as u32
+    }
+
+    fn const_op(&self, index: u32) -> Option<ConstExpr> {
+        self.const_ops.get(index as usize).copied()
     }
 
     fn data(&self, index: u32) -> Result<(DataMode, &[u8]), crate::Trap> {

@@ -101,6 +101,14 @@ pub enum Operator<'a> {
         type_index: u32,
         table_index: u32,
     },
+    /// Tail calls (`validate::Features::tail_calls`).
+    ReturnCall {
+        function_index: u32,
+    },
+    ReturnCallIndirect {
+        type_index: u32,
+        table_index: u32,
+    },
     // ---- parametric ----
     Drop,
     Select,
@@ -463,6 +471,13 @@ impl<'a> OperatorReader<'a> {
             // With reference types the table index is a LEB128 number, no longer a
             // zero byte.
             0x11 => O::CallIndirect {
+                type_index: r.read_var_u32()?,
+                table_index: r.read_var_u32()?,
+            },
+            0x12 => O::ReturnCall {
+                function_index: r.read_var_u32()?,
+            },
+            0x13 => O::ReturnCallIndirect {
                 type_index: r.read_var_u32()?,
                 table_index: r.read_var_u32()?,
             },

@@ -166,7 +166,8 @@ pub const PAGE_SIZE: u64 = 65536;
 /// Largest number of pages a 32-bit memory may have.
 pub const MAX_PAGES: u64 = 65536;
 
-/// A constant expression (Wasm 2.0: one constant, `ref.null`, `ref.func` or `global.get`).
+/// A constant expression (Wasm 2.0: one constant, `ref.null`, `ref.func` or `global.get`;
+/// with extended constant expressions, a sequence of them and integer arithmetic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConstExpr {
     I32(i32),
@@ -177,6 +178,77 @@ pub enum ConstExpr {
     RefNull(ValType),
     RefFunc(u32),
     GlobalGet(u32),
+    /// An expression of several instructions: `count` of them from `first` in the
+    /// module's list of such instructions (`Module::const_ops`; in an `.aot` file its
+    /// ops region), evaluated on a stack of at most [`MAX_CONST_DEPTH`] values.
+    Extended {
+        first: u32,
+        count: u32,
+    },
+    /// Arithmetic of an extended expression (only inside such a list).
+    Binary(ConstBinOp),
+}
+
+/// Most values an extended constant expression's stack holds at once: evaluation needs
+/// no heap, and the validator refuses deeper expressions as unsupported.
+pub const MAX_CONST_DEPTH: usize = 16;
+
+/// The arithmetic extended constant expressions allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstBinOp {
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+impl ConstBinOp {
+    /// Its Wasm opcode (also its `.aot` ops-region opcode).
+    pub fn opcode(self) -> u16 {
+        match self {
+            ConstBinOp::I32Add => 0x6a,
+            ConstBinOp::I32Sub => 0x6b,
+            ConstBinOp::I32Mul => 0x6c,
+            ConstBinOp::I64Add => 0x7c,
+            ConstBinOp::I64Sub => 0x7d,
+            ConstBinOp::I64Mul => 0x7e,
+        }
+    }
+
+    pub fn from_opcode(opcode: u16) -> Option<ConstBinOp> {
+        Some(match opcode {
+            0x6a => ConstBinOp::I32Add,
+            0x6b => ConstBinOp::I32Sub,
+            0x6c => ConstBinOp::I32Mul,
+            0x7c => ConstBinOp::I64Add,
+            0x7d => ConstBinOp::I64Sub,
+            0x7e => ConstBinOp::I64Mul,
+            _ => return None,
+        })
+    }
+
+    /// The type of both operands and the result.
+    pub fn ty(self) -> ValType {
+        match self {
+            ConstBinOp::I32Add | ConstBinOp::I32Sub | ConstBinOp::I32Mul => ValType::I32,
+            _ => ValType::I64,
+        }
+    }
+
+    /// `lhs OP rhs` on cells (an i32 is the low half of its cell, zero-extended).
+    pub fn apply(self, lhs: u64, rhs: u64) -> u64 {
+        let (l32, r32) = (lhs as u32, rhs as u32);
+        match self {
+            ConstBinOp::I32Add => u64::from(l32.wrapping_add(r32)),
+            ConstBinOp::I32Sub => u64::from(l32.wrapping_sub(r32)),
+            ConstBinOp::I32Mul => u64::from(l32.wrapping_mul(r32)),
+            ConstBinOp::I64Add => lhs.wrapping_add(rhs),
+            ConstBinOp::I64Sub => lhs.wrapping_sub(rhs),
+            ConstBinOp::I64Mul => lhs.wrapping_mul(rhs),
+        }
+    }
 }
 
 /// When an element segment is applied.

@@ -9,6 +9,7 @@ use core::ptr;
 use once_cell::race::OnceBox as OnceCell;
 
 use mote_core::module::Module;
+use mote_core::runtime::instance::indirect_callee;
 use mote_core::runtime::{FuncKind, InstanceAddr, Memory, SigId, Store, Table};
 use mote_core::{Cell, FuncAddr, Trap};
 
@@ -93,6 +94,14 @@ pub(crate) struct Frame {
     pub(crate) ret_pc: *const (),
     pub(crate) fp: *mut Cell,
     pub(crate) ctx: *const InstCtx,
+}
+
+/// The callee of `call_indirect` and `return_call_indirect`.
+pub(crate) enum Callee {
+    /// A function of the running instance (module-local defined index).
+    Local(u32),
+    /// A function of another instance or of the host.
+    Elsewhere(FuncAddr),
 }
 
 /// Why execution left the dispatch loop.
@@ -275,6 +284,75 @@ impl<'s> Machine<'s> {
         // put inside the stack.
         unsafe { ptr::write_bytes(new_fp.add(n), 0, f.num_locals as usize - n) };
         Ok(())
+    }
+
+    /// Replaces the running frame at `fp` with one for defined function `defined` of
+    /// the instance `ctx`, whose arguments are at `args` (a tail call): the arguments
+    /// move down to `fp`, no frame record is pushed, so a chain of tail calls runs in the
+    /// space of one frame. Returns the function to run. Out of line: both tail-call
+    /// handlers share it.
+    ///
+    /// # Safety
+    /// `ctx` is a live context of this machine; `fp` is the running frame's base and
+    /// `args` points inside that frame, both in this machine's stack, with the callee's
+    /// parameters in place at `args`.
+    #[inline(never)]
+    pub(crate) unsafe fn tail_enter(
+        &mut self,
+        ctx: *const InstCtx,
+        defined: u32,
+        fp: *mut Cell,
+        args: *mut Cell,
+    ) -> Result<*const CompiledFunc, Trap> {
+        // SAFETY: `ctx` is live (the contract): its code and module outlive the call.
+        let f = unsafe { (*(*ctx).code).get(&*(*ctx).module, defined)? };
+        // SAFETY: `fp` points into the stack (this function's contract).
+        let base = unsafe { fp.offset_from(self.stack.as_ptr()) } as usize;
+        // For the handlers' unchecked `rd`/`wr`, as in `enter`: the callee's whole frame
+        // `fp..fp + frame_size` must lie inside the stack.
+        if base + f.frame_size as usize > self.stack.len() {
+            return Err(Trap::StackExhausted);
+        }
+        let n = f.num_params as usize;
+        // SAFETY: the arguments lie inside the running frame (contract) and their new
+        // place inside the callee's frame (checked above); the two ranges may overlap,
+        // which `copy` allows. The locals follow inside the checked frame.
+        unsafe {
+            ptr::copy(args, fp, n);
+            ptr::write_bytes(fp.add(n), 0, f.num_locals as usize - n);
+        }
+        Ok(f)
+    }
+
+    /// The function at element `index` of table `table` of the instance `ctx`, checked
+    /// to have the module's type `type_index` (`indirect_callee`). Out of line: both
+    /// indirect-call handlers share it.
+    ///
+    /// # Safety
+    /// `ctx` is a live context of this machine and `table` one of its tables.
+    #[inline(never)]
+    pub(crate) unsafe fn indirect_target(
+        &self,
+        ctx: *const InstCtx,
+        table: u16,
+        type_index: u16,
+        index: u32,
+    ) -> Result<Callee, Trap> {
+        // SAFETY: `ctx` is live and `table` is in range (the contract; the translator
+        // emits only validated table indices).
+        let (table, ctx) = unsafe { (&*(*ctx).tables[table as usize], &*ctx) };
+        let cell = indirect_callee(
+            table.cells().get(index as usize).copied(),
+            ctx.sigs.get(type_index as usize).copied(),
+            |cell| self.store.funcs.get((cell - 1) as usize).map(|f| f.sig),
+        )?;
+        let addr = (cell - 1) as FuncAddr;
+        Ok(match self.store.funcs[addr as usize].kind {
+            FuncKind::Wasm { instance, index } if instance == ctx.addr => {
+                Callee::Local(index - ctx.num_imported)
+            }
+            _ => Callee::Elsewhere(addr),
+        })
     }
 
     /// Makes room for more frame records. Deep recursion on a small heap (a firmware arena)

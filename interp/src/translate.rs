@@ -779,15 +779,34 @@ impl Translator<'_> {
                 self.emit_return()?;
                 self.reachable = false;
             }
-            O::Call { function_index } => {
+            O::Call { function_index } | O::ReturnCall { function_index } => {
                 let ty = self.module.func_type(function_index);
                 let (p, r) = (ty.params.len(), ty.results.len());
-                self.call(p, r, |args| Op::Call {
-                    func: function_index,
-                    args,
-                })?;
+                // A tail call of a defined function reuses the frame; one that leaves the
+                // instance (an import) is a call and a return.
+                let tail = matches!(op, O::ReturnCall { .. });
+                if tail && function_index >= self.module.num_imported_funcs {
+                    self.call(p, r, |args| Op::ReturnCall {
+                        func: function_index,
+                        args,
+                    })?;
+                    self.reachable = false;
+                } else {
+                    self.call(p, r, |args| Op::Call {
+                        func: function_index,
+                        args,
+                    })?;
+                    if tail {
+                        self.emit_return()?;
+                        self.reachable = false;
+                    }
+                }
             }
             O::CallIndirect {
+                type_index,
+                table_index,
+            }
+            | O::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
@@ -800,12 +819,30 @@ impl Translator<'_> {
                 let table = u16::try_from(table_index)
                     .map_err(|_| TranslateError("table index beyond the interpreter's limit"))?;
                 // The index sits just above the arguments, so moving them cannot clobber it.
-                self.call(p, r, |args| Op::CallIndirect {
-                    type_index,
-                    table,
-                    args,
-                    index,
+                // `ReturnCallIndirect` reuses the frame for a function of this instance;
+                // for one elsewhere it is a call, and the return follows.
+                let tail = matches!(op, O::ReturnCallIndirect { .. });
+                self.call(p, r, |args| {
+                    if tail {
+                        Op::ReturnCallIndirect {
+                            type_index,
+                            table,
+                            args,
+                            index,
+                        }
+                    } else {
+                        Op::CallIndirect {
+                            type_index,
+                            table,
+                            args,
+                            index,
+                        }
+                    }
                 })?;
+                if tail {
+                    self.emit_return()?;
+                    self.reachable = false;
+                }
             }
             O::Drop => {
                 self.pop();

@@ -1,4 +1,6 @@
-//! The official WebAssembly spec suite on every engine, then the repository's own
+//! The official WebAssembly spec suite on every engine, then the proposal folders'
+//! scripts (`proposals/wasm-3.0`, `proposals/custom-page-sizes`: those of the proposals
+//! mote runs, the others counted as skipped with the reason), then the repository's own
 //! scripts (`tests/wast`), each engine with its own summary line.
 //!
 //! Run with `cargo test -p mote-tests --test spec`; `SPEC_FILTER=substring` runs only the
@@ -8,6 +10,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use mote_tests::spec::proposals::PROPOSAL_SUITES;
 use mote_tests::spec::{self, Config, ENGINES, REPO_ENGINES};
 
 #[test]
@@ -24,6 +27,20 @@ fn spec_suite() {
     let mut reports = Vec::new();
     if config.dir.is_dir() {
         reports = spec::run_all(ENGINES, &config, &mut out).expect("cannot read the suite");
+        // Then the proposals' scripts (`proposals.rs` says which run), each folder as a
+        // named set with a summary per proposal and engine.
+        for suite in PROPOSAL_SUITES {
+            let proposal = config.proposal_suite(suite);
+            assert!(
+                proposal.dir.is_dir(),
+                "proposal scripts not found at {} (the suite at {} is incomplete)",
+                proposal.dir.display(),
+                config.dir.display()
+            );
+            reports.extend(
+                spec::run_all(ENGINES, &proposal, &mut out).expect("cannot read the proposals"),
+            );
+        }
     } else {
         let msg = format!(
             "spec suite not found at {} (set WASM_TESTSUITE to its folder)",

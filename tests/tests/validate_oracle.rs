@@ -29,6 +29,8 @@ const DEFAULT_SEED: u64 = 0x6d6f_7465_7761_736d;
 fn oracle_features() -> WasmFeatures {
     let mut features = WasmFeatures::WASM2;
     features.remove(WasmFeatures::SIMD);
+    features.insert(WasmFeatures::TAIL_CALL);
+    features.insert(WasmFeatures::EXTENDED_CONST);
     features
 }
 
@@ -213,7 +215,8 @@ fn spec_modules(dir: &Path) -> Vec<(&'static str, String, Vec<u8>)> {
     modules
 }
 
-/// A wasm-smith configuration: WebAssembly 2.0 without SIMD unless changed.
+/// A wasm-smith configuration: WebAssembly 2.0 without SIMD, with tail calls and
+/// extended constant expressions, unless changed.
 fn wasm2() -> wasm_smith::Config {
     wasm_smith::Config {
         simd_enabled: false,
@@ -221,10 +224,10 @@ fn wasm2() -> wasm_smith::Config {
         gc_enabled: false,
         exceptions_enabled: false,
         threads_enabled: false,
-        tail_call_enabled: false,
+        tail_call_enabled: true,
         memory64_enabled: false,
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        extended_const_enabled: true,
         compact_imports_enabled: false,
         custom_page_sizes_enabled: false,
         max_memories: 1,

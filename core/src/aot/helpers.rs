@@ -113,4 +113,11 @@ helpers! {
     CallIndirect = 16, trap: true, (I32, I32, I32, Ptr) -> void;
     /// Raise a trap: (trap code). Always sets `VmContext::trap`.
     RaiseTrap = 17, trap: true, (I32) -> void;
+    /// `return_call_indirect` (added without a version change: earlier files never call
+    /// it, and an older runtime refuses a file that does as naming an unknown helper):
+    /// (table, type index, element index) -> the callee's index
+    /// among the module's defined functions when it is one of this instance's, which
+    /// the code then tail-calls directly; else `u32::MAX` (an import or a function of
+    /// another instance: the code calls it through `CallIndirect` and returns).
+    TailCallIndirect = 18, trap: true, (I32, I32, I32) -> I32;
 }

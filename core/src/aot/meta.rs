@@ -27,8 +27,8 @@ pub mod write;
 
 use core::fmt;
 
+use crate::types::{ConstBinOp, ExternKind, GlobalType, Limits, MemoryType, TableType, ValType};
 pub use crate::types::{ConstExpr, DataMode, ElemMode};
-use crate::types::{ExternKind, GlobalType, Limits, MemoryType, TableType, ValType};
 use layout::Region;
 pub use names::{func_names, FuncNames};
 
@@ -356,7 +356,7 @@ pub(crate) fn decode_op(op: Rec<'_>) -> Option<ConstExpr> {
         o::GLOBAL_GET => ConstExpr::GlobalGet(imm as u32),
         o::REF_FUNC => ConstExpr::RefFunc(imm as u32),
         o::REF_NULL => ConstExpr::RefNull(val_type(imm as u8).ok()?),
-        _ => return None,
+        opcode => ConstExpr::Binary(ConstBinOp::from_opcode(opcode)?),
     })
 }
 
@@ -404,16 +404,15 @@ impl<'a> Meta<'a> {
             .unwrap_or("")
     }
 
-    /// The constant expression referenced at `at` of `r` (`None`: no expression).
+    /// The constant expression referenced at `at` of `r` (`None`: no expression); one
+    /// of several instructions is `Extended`, indexing the ops region.
     fn expr(&self, r: Rec<'_>, at: usize) -> Option<ConstExpr> {
-        if r.u32(at + layout::expr::COUNT) == 0 {
-            return None;
+        let first = r.u32(at + layout::expr::FIRST);
+        match r.u32(at + layout::expr::COUNT) {
+            0 => None,
+            1 => op_at(self.bytes, self.span(Region::Ops), first),
+            count => Some(ConstExpr::Extended { first, count }),
         }
-        op_at(
-            self.bytes,
-            self.span(Region::Ops),
-            r.u32(at + layout::expr::FIRST),
-        )
     }
 
     /// The section bytes.
@@ -726,6 +725,10 @@ impl crate::runtime::instance::Segments for Meta<'_> {
 
     fn data_count(&self) -> u32 {
         self.num_datas()
+    }
+
+    fn const_op(&self, index: u32) -> Option<ConstExpr> {
+        op_at(self.bytes, self.span(Region::Ops), index)
     }
 
     fn data(&self, index: u32) -> core::result::Result<(DataMode, &[u8]), crate::Trap> {

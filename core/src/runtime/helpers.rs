@@ -50,6 +50,14 @@ pub unsafe trait AotRuntime: 'static {
     /// # Safety
     /// As for [`AotRuntime::call_func`], with `cell` from the instance's tables.
     unsafe fn call_ref(ctx: *mut VmContext, cell: Cell, cells: *mut Cell) -> Result<(), Trap>;
+
+    /// The index among the module's defined functions of the function a non-null
+    /// reference cell refers to, when it is a function of this very instance (whose
+    /// generated code can then be entered directly, with the same context).
+    ///
+    /// # Safety
+    /// As for [`AotRuntime::call_ref`].
+    unsafe fn defined_callee(ctx: *mut VmContext, cell: Cell) -> Option<u32>;
 }
 
 /// Entries of a helper table: the largest helper number plus one (index 0 unused).
@@ -112,6 +120,7 @@ const fn address<R: AotRuntime>(h: Helper) -> *const () {
         Helper::CallImport => call_import::<R> as *const (),
         Helper::CallIndirect => call_indirect::<R> as *const (),
         Helper::RaiseTrap => raise_trap::<R> as *const (),
+        Helper::TailCallIndirect => tail_call_indirect::<R> as *const (),
     }
 }
 
@@ -291,6 +300,24 @@ extern "C" fn call_indirect<R: AotRuntime>(
         let callee = R::with_instance(ctx, |i| instance::call_indirect_target(i, table, ty, index));
         if let Err(trap) = callee.and_then(|cell| R::call_ref(ctx, cell, cells)) {
             R::set_trap(ctx, trap);
+        }
+    }
+}
+
+extern "C" fn tail_call_indirect<R: AotRuntime>(
+    ctx: *mut VmContext,
+    table: u32,
+    ty: u32,
+    index: u32,
+) -> u32 {
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
+    unsafe {
+        match R::with_instance(ctx, |i| instance::call_indirect_target(i, table, ty, index)) {
+            Ok(cell) => R::defined_callee(ctx, cell).unwrap_or(u32::MAX),
+            Err(trap) => {
+                R::set_trap(ctx, trap);
+                u32::MAX
+            }
         }
     }
 }

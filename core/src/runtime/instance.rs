@@ -131,8 +131,14 @@ pub fn call_indirect_target(
     indirect_callee(entry, expected, |cell| inst.ref_sig(cell))
 }
 
-/// The value of a constant expression in `inst`.
-pub fn eval_const(inst: &impl Instance, expr: &ConstExpr) -> Result<Cell, Trap> {
+/// The value of a constant expression in `inst`; an extended one's instructions come
+/// from `module`.
+#[cfg_attr(not(feature = "extended-const"), allow(unused_variables))]
+pub fn eval_const(
+    inst: &impl Instance,
+    module: &impl Segments,
+    expr: &ConstExpr,
+) -> Result<Cell, Trap> {
     Ok(match *expr {
         ConstExpr::I32(v) => v as u32 as Cell,
         ConstExpr::I64(v) => v as Cell,
@@ -143,8 +149,41 @@ pub fn eval_const(inst: &impl Instance, expr: &ConstExpr) -> Result<Cell, Trap> 
         ConstExpr::RefNull(_) => 0,
         ConstExpr::RefFunc(f) => inst.func_ref(f)?,
         ConstExpr::GlobalGet(g) => inst.global(g)?,
+        #[cfg(feature = "extended-const")]
+        ConstExpr::Extended { first, count } => {
+            // The validator and `Meta::parse` checked the instructions' types and depth;
+            // a list that breaks those rules is still evaluated without a panic.
+            let mut stack = [0 as Cell; crate::types::MAX_CONST_DEPTH + 1];
+            let mut depth = 0;
+            for index in first..first.saturating_add(count) {
+                let op = module.const_op(index).ok_or(MALFORMED_CONST)?;
+                let value = match op {
+                    ConstExpr::Binary(op) if depth >= 2 => {
+                        depth -= 2;
+                        op.apply(stack[depth], stack[depth + 1])
+                    }
+                    ConstExpr::Binary(_) | ConstExpr::Extended { .. } => {
+                        return Err(MALFORMED_CONST)
+                    }
+                    single => eval_const(inst, module, &single)?,
+                };
+                *stack.get_mut(depth).ok_or(MALFORMED_CONST)? = value;
+                depth += 1;
+            }
+            stack[0]
+        }
+        #[cfg(not(feature = "extended-const"))]
+        ConstExpr::Extended { .. } => {
+            // Refused at load (validator, `Meta::parse`) by such a build.
+            return Err(Trap::Host(
+                "extended constant expressions are not supported by this build",
+            ));
+        }
+        ConstExpr::Binary(_) => return Err(MALFORMED_CONST),
     })
 }
+
+const MALFORMED_CONST: Trap = Trap::Host("malformed extended constant expression");
 
 /// The segments of a module, as instantiation reads them (the module model and the
 /// `.aot` metadata both provide this).
@@ -163,6 +202,8 @@ pub trait Segments {
         Trap,
     >;
     fn data_count(&self) -> u32;
+    /// Instruction `index` of the module's extended constant expressions.
+    fn const_op(&self, index: u32) -> Option<ConstExpr>;
     /// Data segment `index`: its mode and bytes.
     fn data(&self, index: u32) -> Result<(DataMode, &[u8]), Trap>;
 }
@@ -176,13 +217,13 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
         let (mode, count, items) = module.element(index)?;
         match mode {
             ElemMode::Active { table, offset } => {
-                let dst = eval_const(inst, &offset)? as u32;
+                let dst = eval_const(inst, module, &offset)? as u32;
                 let end = u64::from(dst) + u64::from(count);
                 if end > u64::from(inst.table(table)?.size()) {
                     return Err(Trap::TableOutOfBounds);
                 }
                 for (k, item) in items.enumerate() {
-                    let cell = eval_const(inst, &item?)?;
+                    let cell = eval_const(inst, module, &item?)?;
                     inst.table(table)?.set(dst + k as u32, cell)?;
                 }
                 inst.drop_elements(index);
@@ -194,7 +235,7 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
     for index in 0..module.data_count() {
         let (mode, bytes) = module.data(index)?;
         if let DataMode::Active { memory, offset } = mode {
-            let dst = eval_const(inst, &offset)? as u32;
+            let dst = eval_const(inst, module, &offset)? as u32;
             inst.memory(memory)?
                 .init(u64::from(dst), bytes, 0, bytes.len() as u64)?;
             inst.drop_data(index);

@@ -300,7 +300,7 @@ impl Store {
         let trap = InstantiationError::Trap;
         for (i, init) in module.global_inits.iter().enumerate() {
             let ty = module.globals[module.num_imported_globals as usize + i];
-            let value = instance::eval_const(&self.instance(addr), init).map_err(trap)?;
+            let value = instance::eval_const(&self.instance(addr), &*module, init).map_err(trap)?;
             let g = self.add_global(ty, Value::from_cell(ty.content, value));
             self.instances[addr as usize].globals.push(g);
         }
@@ -320,7 +320,7 @@ impl Store {
                     let inst = self.instance(addr);
                     seg.items
                         .iter()
-                        .map(|e| instance::eval_const(&inst, e))
+                        .map(|e| instance::eval_const(&inst, &*module, e))
                         .collect::<Result<_, Trap>>()
                         .map_err(trap)?
                 }

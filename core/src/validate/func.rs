@@ -16,7 +16,7 @@ use super::sections::value_type;
 use super::{FuncSet, Proposal, Reason};
 use crate::module::{FuncBody, Module, ModuleError, ModuleErrorKind};
 use crate::operators::{Operator, OperatorReader};
-use crate::types::{TableType, ValType};
+use crate::types::{FuncType, TableType, ValType};
 
 /// Errors are boxed here so that the hot paths (`pop`, ...) return small `Result`s.
 type Result<T> = core::result::Result<T, Box<ModuleError>>;
@@ -446,6 +446,22 @@ impl FuncValidator {
         Ok(())
     }
 
+    /// A `return_call*` to a function of type `callee` (its table operand popped): the
+    /// arguments are popped, and the callee's results become the caller's, so they must
+    /// be the caller's result types.
+    fn tail_call(&mut self, cx: &Context<'_>, callee: &FuncType, offset: u64) -> Result<()> {
+        if !super::Features::SUPPORTED.tail_calls {
+            return Err(unsupported(Proposal::TailCalls, offset));
+        }
+        self.pop_all(&callee.params, offset)?;
+        let caller = self.frames.first().map_or(Sig::Empty, |f| f.sig);
+        if *cx.results(caller) != *callee.results {
+            return Err(invalid(Reason::TypeMismatch, offset));
+        }
+        self.unreachable();
+        Ok(())
+    }
+
     /// Validates one instruction at `offset`.
     fn operator(&mut self, cx: &Context<'_>, op: &Operator<'_>, offset: u64) -> Result<()> {
         use Operator as Op;
@@ -522,15 +538,23 @@ impl FuncValidator {
                 self.pop_all(cx.results(sig), offset)?;
                 self.unreachable();
             }
-            Op::Call { function_index } => {
+            Op::Call { function_index } | Op::ReturnCall { function_index } => {
                 let Some(&ty) = m.funcs.get(*function_index as usize) else {
                     return Err(invalid(Reason::UnknownFunction(*function_index), offset));
                 };
                 let ty = &m.types[ty as usize];
-                self.pop_all(&ty.params, offset)?;
-                self.push_all(&ty.results);
+                if matches!(op, Op::ReturnCall { .. }) {
+                    self.tail_call(cx, ty, offset)?;
+                } else {
+                    self.pop_all(&ty.params, offset)?;
+                    self.push_all(&ty.results);
+                }
             }
             Op::CallIndirect {
+                type_index,
+                table_index,
+            }
+            | Op::ReturnCallIndirect {
                 type_index,
                 table_index,
             } => {
@@ -541,8 +565,12 @@ impl FuncValidator {
                     return Err(invalid(Reason::UnknownType(*type_index), offset));
                 };
                 self.pop(I32, offset)?;
-                self.pop_all(&ty.params, offset)?;
-                self.push_all(&ty.results);
+                if matches!(op, Op::ReturnCallIndirect { .. }) {
+                    self.tail_call(cx, ty, offset)?;
+                } else {
+                    self.pop_all(&ty.params, offset)?;
+                    self.push_all(&ty.results);
+                }
             }
             // ---- parametric ----
             Op::Drop => {

@@ -62,7 +62,8 @@ pub struct Features {
     simd: bool,
     /// `return_call`, `return_call_indirect`.
     tail_calls: bool,
-    /// `i32/i64.add/sub/mul` in constant expressions.
+    /// `i32/i64.add/sub/mul` in constant expressions (cargo feature `extended-const`,
+    /// on with `std`).
     extended_const: bool,
     /// More than one memory, memory indices in instructions.
     multi_memory: bool,
@@ -73,13 +74,14 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD; f32/f64 only with the
-    /// `float` cargo feature.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls;
+    /// f32/f64 only with the `float` cargo feature, extended constant expressions only
+    /// with `extended-const`.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
-        tail_calls: false,
-        extended_const: false,
+        tail_calls: true,
+        extended_const: cfg!(feature = "extended-const"),
         multi_memory: false,
         memory64: false,
         custom_page_sizes: false,
@@ -112,6 +114,7 @@ impl Default for Features {
 pub(crate) enum Proposal {
     Simd,
     TailCalls,
+    ExtendedConst,
     Memory64,
     CustomPageSizes,
     Threads,
@@ -129,6 +132,9 @@ impl Proposal {
         match self {
             Proposal::Simd => "SIMD is not supported yet",
             Proposal::TailCalls => "tail calls are not supported yet",
+            Proposal::ExtendedConst => {
+                "extended constant expressions are not supported by this build (cargo feature `extended-const`)"
+            }
             Proposal::Memory64 => "64-bit memories and tables are not supported yet",
             Proposal::CustomPageSizes => "custom page sizes are not supported yet",
             Proposal::Threads => "threads (shared memories, atomics) are not supported",

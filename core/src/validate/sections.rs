@@ -10,13 +10,13 @@ use wasmparser::{BinaryReader, FunctionBody, RefType};
 
 use super::func::{Context, FuncValidator};
 use super::limits as max;
-use super::{check_count, invalid, unsupported, Features, FuncSet, Proposal, Reason, Usage};
+use super::{check_count, error, invalid, unsupported, Features, FuncSet, Proposal, Reason, Usage};
 use crate::module::{
     DataSegment, ElementSegment, Export, FuncBody, ImportDesc, Module, ModuleError, ModuleErrorKind,
 };
 use crate::types::{
-    ConstExpr, DataMode, ElemMode, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType,
-    ValType, MAX_PAGES,
+    ConstBinOp, ConstExpr, DataMode, ElemMode, ExternKind, FuncType, GlobalType, Limits,
+    MemoryType, TableType, ValType, MAX_CONST_DEPTH, MAX_PAGES,
 };
 
 type Result<T> = core::result::Result<T, ModuleError>;
@@ -76,6 +76,8 @@ pub(crate) struct ModuleValidator {
     floats: Usage,
     simd: Usage,
     func: FuncValidator,
+    /// The instructions of the extended constant expressions read so far.
+    const_ops: Vec<ConstExpr>,
 }
 
 impl ModuleValidator {
@@ -370,9 +372,17 @@ impl ModuleValidator {
         }
     }
 
+    /// The instructions of the module's extended constant expressions, in module order
+    /// (what `ConstExpr::Extended` indexes).
+    pub(crate) fn take_const_ops(&mut self) -> Vec<ConstExpr> {
+        core::mem::take(&mut self.const_ops)
+    }
+
     /// A constant expression that must produce one value of type `expected`. Wasm 2.0:
     /// one `t.const`, `ref.null`, `ref.func` or `global.get` of an immutable *imported*
-    /// global (the only globals a constant expression sees).
+    /// global (the only globals a constant expression sees). Extended constant
+    /// expressions add `i32/i64.add/sub/mul`: an expression of several instructions is
+    /// kept in `const_ops` and returned as `ConstExpr::Extended`.
     pub(crate) fn const_expr(
         &mut self,
         m: &Module,
@@ -381,11 +391,43 @@ impl ModuleValidator {
     ) -> Result<ConstExpr> {
         use crate::operators::{Operator as Op, OperatorReader};
         let mut reader = OperatorReader::new(entries.clone());
-        // The last value pushed, and how many there are: exactly one must remain.
-        let (mut last, mut values) = (None, 0usize);
+        // The instructions go to `const_ops` (taken back below if there is only one); the
+        // operand stack's types: exactly one must remain.
+        let first = self.const_ops.len();
+        let mut types = [ValType::I32; MAX_CONST_DEPTH];
+        let mut depth = 0;
         let end_offset = loop {
             let offset = reader.original_position();
-            let value = match reader.read().map_err(|e| *e)? {
+            let op = reader.read().map_err(|e| *e)?;
+            let binary = match op {
+                Op::I32Add => Some(ConstBinOp::I32Add),
+                Op::I32Sub => Some(ConstBinOp::I32Sub),
+                Op::I32Mul => Some(ConstBinOp::I32Mul),
+                Op::I64Add => Some(ConstBinOp::I64Add),
+                Op::I64Sub => Some(ConstBinOp::I64Sub),
+                Op::I64Mul => Some(ConstBinOp::I64Mul),
+                _ => None,
+            };
+            if let Some(binary) = binary {
+                if !self.features.extended_const {
+                    return Err(unsupported(Proposal::ExtendedConst, offset));
+                }
+                let ty = binary.ty();
+                for _ in 0..2 {
+                    if depth == 0 {
+                        return Err(invalid(Reason::Missing(ty), offset));
+                    }
+                    depth -= 1;
+                    if types[depth] != ty {
+                        return Err(invalid(Reason::Expected(ty, types[depth]), offset));
+                    }
+                }
+                types[depth] = ty;
+                depth += 1;
+                self.const_ops.push(ConstExpr::Binary(binary));
+                continue;
+            }
+            let value = match op {
                 Op::End => break offset,
                 Op::I32Const { value } => (ConstExpr::I32(value), ValType::I32),
                 Op::I64Const { value } => (ConstExpr::I64(value), ValType::I64),
@@ -423,14 +465,30 @@ impl ModuleValidator {
                 _ => return Err(invalid(Reason::ConstantRequired, offset)),
             };
             self.note(value.1);
-            last = Some(value);
-            values += 1;
+            if depth == MAX_CONST_DEPTH {
+                return Err(error(
+                    ModuleErrorKind::Unsupported,
+                    format!("constant expression deeper than {MAX_CONST_DEPTH} values"),
+                    offset,
+                ));
+            }
+            types[depth] = value.1;
+            depth += 1;
+            self.const_ops.push(value.0);
         };
         *entries = reader.into_binary_reader();
-        match last {
-            Some((value, ty)) if values == 1 && ty == expected => Ok(value),
-            _ => Err(invalid(Reason::TypeMismatch, end_offset)),
+        if depth != 1 || types[0] != expected {
+            return Err(invalid(Reason::TypeMismatch, end_offset));
         }
+        let count = self.const_ops.len() - first;
+        if count == 1 {
+            return Ok(self.const_ops.pop().expect("one instruction"));
+        }
+        // Both fit: the instructions come from a module of less than 4 GiB.
+        Ok(ConstExpr::Extended {
+            first: first as u32,
+            count: count as u32,
+        })
     }
 
     /// The next entry of the element section.

@@ -43,7 +43,7 @@ fn messages_are_the_specs() {
         ),
         ("(func (i32.load (i32.const 0)) drop)", "unknown memory 0"),
         (
-            "(global i32 (i32.add (i32.const 1) (i32.const 2)))",
+            "(global i32 (i32.div_s (i32.const 1) (i32.const 2)))",
             "constant expression required",
         ),
         ("(global i32 (i64.const 1))", "type mismatch"),
@@ -164,8 +164,17 @@ fn an_invalid_module_with_v128_is_invalid_not_unsupported() {
 #[test]
 fn later_proposals_are_unsupported() {
     let cases = [
-        ("(func (return_call 0))", "tail calls"),
         ("(memory i64 1)", "64-bit memories"),
+        (
+            "(type $t (func)) (func (return_call_ref $t (ref.null $t)))",
+            "typed function references and GC",
+        ),
+        (
+            "(type $t (func)) (func (param (ref null $t)) (call_ref $t (local.get 0)))",
+            "typed function references and GC",
+        ),
+        ("(func (try_table))", "exception handling"),
+        ("(func (throw 0)) (tag)", "exception handling"),
         ("(type (struct))", "typed function references and GC"),
         (
             "(func (local (ref func)))",
@@ -179,6 +188,50 @@ fn later_proposals_are_unsupported() {
         assert_eq!(err.kind, ModuleErrorKind::Unsupported, "{fields}: {err}");
         assert!(err.message.starts_with(expected), "{fields}: {err}");
     }
+}
+
+#[test]
+fn tail_calls_are_supported() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (table 1 funcref)
+          (func $f (param i32) (result i32) (return_call $f (local.get 0)))
+          (func (result i32) (return_call_indirect (param i32) (result i32)
+            (i32.const 1) (i32.const 0))))"#,
+    )
+    .unwrap();
+    Module::new(&wasm).unwrap();
+    // The callee's results must be the caller's.
+    let err = refuse("(module (func $f (result i64) (i64.const 0)) (func (return_call $f)))");
+    assert!(err.message.starts_with("type mismatch"), "{err}");
+}
+
+/// Extended constant expressions with the `extended-const` feature; refused as
+/// unsupported, naming it, by a build without.
+#[test]
+fn extended_constants_follow_the_build() {
+    let wat = r#"(module
+      (global $g (import "m" "g") i32)
+      (global i32 (i32.add (global.get $g) (i32.mul (i32.const 2) (i32.const 3)))))"#;
+    if !cfg!(feature = "extended-const") {
+        let err = refuse(wat);
+        assert_eq!(err.kind, ModuleErrorKind::Unsupported, "{err}");
+        assert!(err.message.contains("`extended-const`"), "{err}");
+        return;
+    }
+    let m = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    assert_eq!(m.const_ops.len(), 5);
+    // Deeper than the evaluator's fixed stack: refused, naming the limit.
+    let mut deep = alloc::string::String::from("(module (global i32 ");
+    for _ in 0..16 {
+        deep.push_str("(i32.add (i32.const 1) ");
+    }
+    deep.push_str("(i32.const 1)");
+    deep.push_str(&")".repeat(16));
+    deep.push_str("))");
+    let err = refuse(&deep);
+    assert_eq!(err.kind, ModuleErrorKind::Unsupported, "{err}");
+    assert!(err.message.contains("deeper than 16"), "{err}");
 }
 
 #[test]

@@ -17,13 +17,12 @@
 // What handler bodies name; the backends import it all from here.
 use core::ptr;
 
-use mote_core::runtime::instance::{self, indirect_callee, Instance};
-use mote_core::runtime::FuncKind;
+use mote_core::runtime::instance::{self, Instance};
 use mote_core::types::PAGE_SIZE;
-use mote_core::{Cell, FuncAddr, Trap};
+use mote_core::{Cell, Trap};
 
 use crate::code::{CompiledFunc, Op};
-use crate::exec::{from_imm, rd, wr, Machine, Stop};
+use crate::exec::{from_imm, rd, wr, Callee, Machine, Stop};
 #[allow(unused_imports)]
 use crate::numeric::*;
 
@@ -164,6 +163,15 @@ macro_rules! call_addr {
                 refresh_memory!($ctx, $m, $mem_base, $mem_len);
             }
         }
+    }};
+}
+
+/// Tail-calls a function of this instance (module-local defined index): its frame
+/// replaces the running one, so the frame records and the value stack stay as they are.
+macro_rules! tail_call_local {
+    ($pc:ident, $fp:ident, $ctx:ident, $m:ident; $defined:expr, $args:ident) => {{
+        let f = $m.tail_enter($ctx, $defined, $fp, $fp.add($args as usize))?;
+        $pc = code_start(&*f);
     }};
 }
 

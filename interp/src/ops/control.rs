@@ -56,20 +56,31 @@ macro_rules! control_ops {
             /// Calls the function in table `table` at the element index held in slot `index`;
             /// it must have type `type_index`. Arguments start at slot `args`, as for `Call`.
             CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot } => handler {
-                let table = &*(*$ctx).tables[table as usize];
                 let i = rd::<u32>($fp, index);
-                let cell = indirect_callee(
-                    table.cells().get(i as usize).copied(),
-                    (&(*$ctx).sigs).get(type_index as usize).copied(),
-                    |cell| $m.store.funcs.get((cell - 1) as usize).map(|f| f.sig),
-                )?;
-                let addr = (cell - 1) as FuncAddr;
-                let entity = &$m.store.funcs[addr as usize];
-                match entity.kind {
-                    FuncKind::Wasm { instance, index: callee } if instance == (*$ctx).addr => {
-                        call_local!($pc, $fp, $ctx, $m; callee - (*$ctx).num_imported, args);
+                match $m.indirect_target($ctx, table, type_index, i)? {
+                    Callee::Local(defined) => call_local!($pc, $fp, $ctx, $m; defined, args),
+                    Callee::Elsewhere(addr) => {
+                        call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args)
                     }
-                    _ => call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args),
+                }
+            };
+
+            /// Tail-calls function `func`, defined in this instance: its frame replaces
+            /// this one (no frame record is pushed). Arguments start at slot `args`.
+            ReturnCall { func: u32, args: Slot } => handler {
+                tail_call_local!($pc, $fp, $ctx, $m; func - (*$ctx).num_imported, args);
+            };
+            /// Tail-calls the function `CallIndirect` with the same operands would call
+            /// when it is one of this instance's; else calls it as `CallIndirect` does
+            /// (the translator puts the return after this instruction).
+            ReturnCallIndirect { type_index: u16, table: u16, args: Slot, index: Slot }
+                => handler {
+                let i = rd::<u32>($fp, index);
+                match $m.indirect_target($ctx, table, type_index, i)? {
+                    Callee::Local(defined) => tail_call_local!($pc, $fp, $ctx, $m; defined, args),
+                    Callee::Elsewhere(addr) => {
+                        call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args)
+                    }
                 }
             };
 

@@ -1,5 +1,5 @@
 //! A slice of the official spec suite on the no-heap runtime: the scripts about memory,
-//! tables, segments, calls, globals, start and traps. Every module whose imports the bare
+//! tables, segments, calls (tail calls too), globals, start and traps. Every module whose imports the bare
 //! runtime supports (functions only: `spectest.print*`) is compiled for this host with
 //! explicit bounds checks and instantiated in fresh buffers; `assert_return`,
 //! `assert_trap` (invocations and instantiation) and `assert_exhaustion` are checked
@@ -85,6 +85,9 @@ const SCRIPTS: &[&str] = &[
     "traps",
     "unreachable",
     "unwind",
+    // Tail calls (Wasm 3.0).
+    "proposals/wasm-3.0/return_call",
+    "proposals/wasm-3.0/return_call_indirect",
 ];
 
 /// Memory buffer for a memory without a declared maximum (untouched pages cost nothing).

@@ -1,14 +1,17 @@
 //! The official spec-suite runner: executes every top-level `.wast` script of the
 //! WebAssembly test suite on each engine and counts passed and failed directives; then
-//! the repository's own scripts (`tests/wast`) the same way.
+//! the proposal folders' scripts of the proposals mote runs, and the repository's own
+//! scripts (`tests/wast`), the same way.
 //!
 //! - [`suite`]: finding the scripts, running them on worker threads, the report.
+//! - [`proposals`]: the scripts of the proposal folders, by proposal, and which run.
 //! - [`script`]: one script's directives, in order, with its own store and linker.
 //! - [`values`]: arguments, expected-result patterns (NaN classes, references), messages.
 //! - [`spectest`]: the `spectest` host module.
 //! - [`panics`], [`watchdog`]: keeping one engine bug from stopping or hiding the run.
 
 mod panics;
+pub mod proposals;
 mod script;
 mod spectest;
 mod suite;
@@ -16,7 +19,7 @@ mod values;
 mod watchdog;
 
 pub use script::{run_script, Failure, ScriptOutcome};
-pub use suite::{run_all, run_engine, Config, EngineReport, FileReport, REPO_SCRIPTS};
+pub use suite::{run_all, run_engine, Config, EngineReport, FileReport, Skipped, REPO_SCRIPTS};
 
 use mote::aot::AotExecutor;
 use mote_core::runtime::Executor;
@@ -96,7 +99,7 @@ mod aot {
         let back = Module::from_aot(&file).map_err(|e| format!("metadata: {e}"))?;
         let model = |m: &Module| {
             format!(
-                "{:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+                "{:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                 m.types,
                 m.imports,
                 m.funcs,
@@ -105,6 +108,7 @@ mod aot {
                 m.memories,
                 m.globals,
                 m.global_inits,
+                m.const_ops,
                 m.exports,
                 m.start,
                 m.elements,

@@ -8,13 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use super::proposals::{self, Proposal, ProposalSuite};
 use super::script::{count_directives, run_script, Failure, ScriptOutcome};
 use super::watchdog::Watchdog;
 use super::Engine;
-
-/// Scripts with this prefix test SIMD, which mote does not support yet; they are counted
-/// apart instead of run.
-const SIMD_PREFIX: &str = "simd_";
 
 /// Native stack for the threads that run scripts. Engines keep their own value stack, so
 /// this only needs room for the runner and for engines that recurse natively while
@@ -42,6 +39,9 @@ pub struct Config {
     pub max_details: usize,
     /// Run only the engines named here (`SPEC_ENGINES=interp,aot-guard`); all if empty.
     pub engines: Vec<String>,
+    /// For a proposal folder, each script's proposal (`proposals.rs`); none for the core
+    /// suite and the repository's scripts.
+    pub proposals: Option<&'static [(&'static str, Proposal)]>,
 }
 
 impl Config {
@@ -78,6 +78,39 @@ impl Config {
             jobs,
             max_details,
             engines,
+            proposals: None,
+        }
+    }
+
+    /// The proposal folder `suite` of the suite at `self.dir`, with the same filter,
+    /// threads, details and engines.
+    pub fn proposal_suite(&self, suite: &ProposalSuite) -> Config {
+        Config {
+            dir: self.dir.join(suite.dir),
+            name: Some(suite.dir.to_string()),
+            proposals: Some(suite.scripts),
+            ..self.same_selection()
+        }
+    }
+
+    fn same_selection(&self) -> Config {
+        Config {
+            dir: self.dir.clone(),
+            name: None,
+            filter: self.filter.clone(),
+            jobs: self.jobs,
+            max_details: self.max_details,
+            engines: self.engines.clone(),
+            proposals: None,
+        }
+    }
+
+    /// The proposal a script belongs to: from the folder's table, or SIMD for the core
+    /// suite's `simd_*` scripts; `None` for core scripts.
+    fn proposal(&self, name: &str) -> Option<Proposal> {
+        match self.proposals {
+            Some(table) => table.iter().find(|(n, _)| *n == name).map(|&(_, p)| p),
+            None => proposals::core_script(name),
         }
     }
 
@@ -87,10 +120,7 @@ impl Config {
         Config {
             dir: repo_root.join(REPO_SCRIPTS),
             name: Some(REPO_SCRIPTS.to_string()),
-            filter: self.filter.clone(),
-            jobs: self.jobs,
-            max_details: self.max_details,
-            engines: self.engines.clone(),
+            ..self.same_selection()
         }
     }
 
@@ -101,12 +131,19 @@ impl Config {
             .map_or_else(String::new, |name| format!("{name}: "))
     }
 
-    /// The top-level `.wast` files that pass the filter, sorted by name.
+    /// The top-level `.wast` files that pass the filter, sorted by name. In a proposal
+    /// folder every script must be in its table, so that none is left out unnoticed.
     pub fn scripts(&self) -> io::Result<Vec<PathBuf>> {
         let mut scripts = Vec::new();
         for entry in std::fs::read_dir(&self.dir)? {
             let path = entry?.path();
             let is_wast = path.extension().is_some_and(|e| e == "wast");
+            if is_wast && self.proposals.is_some() && self.proposal(&file_name(&path)).is_none() {
+                return Err(io::Error::other(format!(
+                    "{} is not in the proposal table (tests/src/spec/proposals.rs)",
+                    path.display()
+                )));
+            }
             let wanted = match &self.filter {
                 Some(filter) => file_name(&path).contains(filter.as_str()),
                 None => true,
@@ -127,15 +164,25 @@ fn file_name(path: &Path) -> String {
 
 pub struct FileReport {
     pub name: String,
+    /// The proposal the script belongs to, if any.
+    pub proposal: Option<&'static str>,
     pub outcome: ScriptOutcome,
+}
+
+/// The scripts of one proposal that were counted, not run.
+#[derive(Default)]
+pub struct Skipped {
+    pub reason: &'static str,
+    pub files: usize,
+    pub directives: usize,
 }
 
 pub struct EngineReport {
     pub engine: &'static str,
     /// The scripts that ran, in file order.
     pub files: Vec<FileReport>,
-    pub simd_files: usize,
-    pub simd_directives: usize,
+    /// By proposal name.
+    pub skipped: BTreeMap<&'static str, Skipped>,
     pub elapsed: Duration,
 }
 
@@ -162,9 +209,9 @@ impl EngineReport {
 
 /// What a worker did with one script.
 enum Done {
-    Ran(ScriptOutcome),
-    /// A SIMD script, counted but not run.
-    Counted(Result<usize, String>),
+    Ran(Option<Proposal>, ScriptOutcome),
+    /// A script of a proposal mote does not run, counted.
+    Counted(Proposal, Result<usize, String>),
 }
 
 /// Runs the suite on each engine in turn, printing each engine's report as it goes.
@@ -196,38 +243,48 @@ pub fn run_engine(
     let mut report = EngineReport {
         engine: engine.name,
         files: Vec::new(),
-        simd_files: 0,
-        simd_directives: 0,
+        skipped: BTreeMap::new(),
         elapsed: Duration::ZERO,
     };
     let mut record = |path: &Path, done: Done| -> io::Result<()> {
         let name = file_name(path);
         match done {
-            Done::Ran(outcome) => {
+            Done::Ran(proposal, outcome) => {
                 print_file(out, &name, &outcome, config.max_details)?;
-                report.files.push(FileReport { name, outcome });
+                report.files.push(FileReport {
+                    name,
+                    proposal: proposal.map(|p| p.name),
+                    outcome,
+                });
             }
-            Done::Counted(Ok(directives)) => {
-                report.simd_files += 1;
-                report.simd_directives += directives;
-            }
-            Done::Counted(Err(e)) => {
-                report.simd_files += 1;
-                writeln!(
-                    out,
-                    "{name}: skipped (simd), cannot count its directives: {e}"
-                )?;
+            Done::Counted(proposal, counted) => {
+                let skipped = report.skipped.entry(proposal.name).or_default();
+                skipped.reason = proposal.skip.unwrap_or_default();
+                skipped.files += 1;
+                match counted {
+                    Ok(directives) => skipped.directives += directives,
+                    Err(e) => writeln!(
+                        out,
+                        "{name}: skipped ({}), cannot count its directives: {e}",
+                        proposal.name
+                    )?,
+                }
             }
         }
         Ok(())
     };
-    run_parallel(&scripts, engine, config.jobs, &mut record)?;
+    run_parallel(&scripts, engine, config, &mut record)?;
     report.elapsed = start.elapsed();
-    writeln!(
-        out,
-        "skipped: simd {} files, {} directives",
-        report.simd_files, report.simd_directives
-    )?;
+    if config.proposals.is_some() {
+        print_proposals(out, &report)?;
+    }
+    for (proposal, skipped) in &report.skipped {
+        writeln!(
+            out,
+            "skipped: {proposal} {} files, {} directives ({})",
+            skipped.files, skipped.directives, skipped.reason
+        )?;
+    }
     let (malformed, matching) = report.malformed();
     writeln!(
         out,
@@ -254,10 +311,10 @@ pub fn run_engine(
 fn run_parallel(
     scripts: &[PathBuf],
     engine: &Engine,
-    jobs: usize,
+    config: &Config,
     record: &mut dyn FnMut(&Path, Done) -> io::Result<()>,
 ) -> io::Result<()> {
-    let jobs = jobs.clamp(1, scripts.len().max(1));
+    let jobs = config.jobs.clamp(1, scripts.len().max(1));
     let next = AtomicUsize::new(0);
     let watchdog = Watchdog::new(jobs);
     std::thread::scope(|scope| -> io::Result<()> {
@@ -272,12 +329,12 @@ fn run_parallel(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = scripts.get(i) else { break };
                     let name = file_name(path);
-                    let done = if name.starts_with(SIMD_PREFIX) {
-                        Done::Counted(count_directives(path))
-                    } else {
-                        Done::Ran(run_script(path, engine, &|line| {
-                            watchdog.at(worker, &name, line)
-                        }))
+                    let done = match config.proposal(&name) {
+                        Some(p) if p.skip.is_some() => Done::Counted(p, count_directives(path)),
+                        proposal => Done::Ran(
+                            proposal,
+                            run_script(path, engine, &|line| watchdog.at(worker, &name, line)),
+                        ),
                     };
                     watchdog.idle(worker);
                     if tx.send((i, done)).is_err() {
@@ -303,7 +360,7 @@ fn run_parallel(
             for (i, path) in scripts.iter().enumerate().skip(printed) {
                 let done = waiting
                     .remove(&i)
-                    .unwrap_or_else(|| Done::Ran(worker_died()));
+                    .unwrap_or_else(|| Done::Ran(config.proposal(&file_name(path)), worker_died()));
                 record(path, done)?;
             }
             Ok(())
@@ -323,6 +380,25 @@ fn worker_died() -> ScriptOutcome {
         }],
         ..ScriptOutcome::default()
     }
+}
+
+/// One line per proposal whose scripts ran: `proposal NAME: N passed, M failed (K
+/// scripts)`.
+fn print_proposals(out: &mut dyn Write, report: &EngineReport) -> io::Result<()> {
+    let mut totals: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for file in &report.files {
+        let total = totals.entry(file.proposal.unwrap_or("core")).or_default();
+        total.0 += file.outcome.passed;
+        total.1 += file.outcome.failed;
+        total.2 += 1;
+    }
+    for (proposal, (passed, failed, scripts)) in totals {
+        writeln!(
+            out,
+            "proposal {proposal}: {passed} passed, {failed} failed ({scripts} scripts)"
+        )?;
+    }
+    Ok(())
 }
 
 fn print_file(

@@ -310,8 +310,8 @@ pub mod opcode {
     pub const REF_FUNC: u16 = 0xd2;
     /// Not produced yet (SIMD); refused.
     pub const V128_CONST: u16 = 0xfd0c;
-    /// The extended-constant-expression arithmetic (`i32.add` ...); refused for now.
-    pub const EXTENDED: [u16; 6] = [0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e];
+    // The extended-constant-expression arithmetic (`i32/i64.add/sub/mul`, immediate
+    // zero) uses its Wasm opcodes too: `types::ConstBinOp::opcode`.
 }
 
 /// Import and export kinds (Wasm's external-kind bytes).

@@ -10,7 +10,8 @@ use crate::module::{
     DataSegment, ElementSegment, EngineCache, Export, Import, ImportDesc, Module, ModuleError,
     ModuleErrorKind,
 };
-use crate::types::FuncType;
+use crate::runtime::instance::Segments;
+use crate::types::{ConstExpr, DataMode, ElemMode, FuncType};
 
 impl From<MetaError> for ModuleError {
     fn from(e: MetaError) -> ModuleError {
@@ -49,6 +50,51 @@ impl Module {
     pub fn from_meta(meta: &Meta<'_>, names: Option<&[u8]>) -> Module {
         let imported = meta.num_imported_globals() as usize;
         let globals: Vec<_> = meta.globals().collect();
+        // Extended expressions index the metadata's ops region; the module keeps their
+        // instructions in its own list, in module order (globals, elements, data), as
+        // the validator does.
+        let mut const_ops = Vec::new();
+        let mut own = |expr: ConstExpr| match expr {
+            ConstExpr::Extended { first, count } => {
+                let at = const_ops.len() as u32;
+                const_ops
+                    .extend((first..first.saturating_add(count)).filter_map(|i| meta.const_op(i)));
+                ConstExpr::Extended { first: at, count }
+            }
+            single => single,
+        };
+        let global_inits = globals[imported.min(globals.len())..]
+            .iter()
+            .filter_map(|g| g.init)
+            .map(&mut own)
+            .collect();
+        let elements = meta
+            .elements()
+            .map(|e| ElementSegment {
+                mode: match e.mode {
+                    ElemMode::Active { table, offset } => ElemMode::Active {
+                        table,
+                        offset: own(offset),
+                    },
+                    mode => mode,
+                },
+                ty: e.ty,
+                items: e.items.collect(),
+            })
+            .collect();
+        let datas = meta
+            .datas()
+            .map(|d| DataSegment {
+                mode: match d.mode {
+                    DataMode::Active { memory, offset } => DataMode::Active {
+                        memory,
+                        offset: own(offset),
+                    },
+                    mode => mode,
+                },
+                bytes: d.bytes.into(),
+            })
+            .collect();
         Module {
             bytes: Default::default(),
             types: meta
@@ -81,10 +127,8 @@ impl Module {
             num_imported_memories: meta.num_imported_memories(),
             globals: globals.iter().map(|g| g.ty).collect(),
             num_imported_globals: meta.num_imported_globals(),
-            global_inits: globals[imported.min(globals.len())..]
-                .iter()
-                .filter_map(|g| g.init)
-                .collect(),
+            global_inits,
+            const_ops,
             exports: meta
                 .exports()
                 .map(|e| Export {
@@ -94,21 +138,8 @@ impl Module {
                 })
                 .collect(),
             start: meta.start(),
-            elements: meta
-                .elements()
-                .map(|e| ElementSegment {
-                    mode: e.mode,
-                    ty: e.ty,
-                    items: e.items.collect(),
-                })
-                .collect(),
-            datas: meta
-                .datas()
-                .map(|d| DataSegment {
-                    mode: d.mode,
-                    bytes: d.bytes.into(),
-                })
-                .collect(),
+            elements,
+            datas,
             bodies: Vec::new(),
             func_names: names
                 .map(|n| func_names(n).map(|(i, s)| (i, String::from(s))).collect())

@@ -6,7 +6,7 @@ use super::layout::{self, Region};
 use super::{
     decode_op, extern_kind, record, val_type, ConstExpr, Meta, MetaError, Rec, Result, Span,
 };
-use crate::types::{ExternKind, ValType, MAX_PAGES};
+use crate::types::{ConstBinOp, ExternKind, ValType, MAX_CONST_DEPTH, MAX_PAGES};
 
 fn malformed(offset: usize, what: &'static str) -> MetaError {
     MetaError::Malformed { offset, what }
@@ -396,8 +396,9 @@ impl<'a> Meta<'a> {
         Ok(())
     }
 
-    /// The constant expression referenced at `field` of record `r` (at `at`): one
-    /// instruction today, of type `want`, reading only immutable globals below
+    /// The constant expression referenced at `field` of record `r` (at `at`), of type
+    /// `want`: its instructions (one, or an extended expression's several, whose stack
+    /// never holds more than `MAX_CONST_DEPTH` values) read only immutable globals below
     /// `globals_below` (earlier or imported ones in an initialiser, as the spec allows).
     fn check_expr(
         &self,
@@ -407,22 +408,64 @@ impl<'a> Meta<'a> {
         globals_below: u32,
         at: usize,
     ) -> Result<ConstExpr> {
-        use layout::opcode as o;
-        match r.u32(field + layout::expr::COUNT) {
-            0 => return Err(malformed(at, "missing constant expression")),
-            1 => {}
-            _ => return Err(MetaError::Unsupported("extended constant expressions")),
+        let first = r.u32(field + layout::expr::FIRST);
+        let count = r.u32(field + layout::expr::COUNT);
+        if count == 0 {
+            return Err(malformed(at, "missing constant expression"));
         }
-        let index = r.u32(field + layout::expr::FIRST);
+        if count > 1 && !cfg!(feature = "extended-const") {
+            return Err(MetaError::Unsupported(
+                "extended constant expressions (mote-core built without `extended-const`)",
+            ));
+        }
+        let mut stack = [ValType::I32; MAX_CONST_DEPTH];
+        let mut depth = 0;
+        let mut single = None;
+        for i in 0..count {
+            let index = first
+                .checked_add(i)
+                .ok_or(malformed(at, "constant expression outside the ops region"))?;
+            let (op, ty) = self.check_op(index, globals_below, at)?;
+            match op {
+                ConstExpr::Binary(bin) => {
+                    let ty = bin.ty();
+                    if depth < 2 || stack[depth - 1] != ty || stack[depth - 2] != ty {
+                        return Err(malformed(
+                            at,
+                            "constant expression operands of the wrong type",
+                        ));
+                    }
+                    depth -= 1;
+                }
+                _ if depth == MAX_CONST_DEPTH => {
+                    return Err(MetaError::Unsupported("constant expressions this deep"))
+                }
+                _ => {
+                    stack[depth] = ty;
+                    depth += 1;
+                }
+            }
+            single = Some(op);
+        }
+        if depth != 1 || stack[0] != want {
+            return Err(malformed(at, "constant expression of the wrong type"));
+        }
+        match (count, single) {
+            (1, Some(op)) => Ok(op),
+            _ => Ok(ConstExpr::Extended { first, count }),
+        }
+    }
+
+    /// Constant instruction `index` of the ops region, and the type it pushes (a binary
+    /// operator's result).
+    fn check_op(&self, index: u32, globals_below: u32, at: usize) -> Result<(ConstExpr, ValType)> {
+        use layout::opcode as o;
         let ops = self.span(Region::Ops);
         let Some(op) = record(self.bytes, ops, layout::op::SIZE, index) else {
             return Err(malformed(at, "constant expression outside the ops region"));
         };
         let op_at = ops.offset as usize + index as usize * layout::op::SIZE;
         let opcode = op.u16(layout::op::OPCODE);
-        if o::EXTENDED.contains(&opcode) {
-            return Err(MetaError::Unsupported("extended constant expressions"));
-        }
         if opcode == o::V128_CONST {
             return Err(MetaError::Unsupported("v128 constants (SIMD)"));
         }
@@ -431,6 +474,15 @@ impl<'a> Meta<'a> {
         }
         let imm = op.u64(layout::op::IMMEDIATE);
         let fits32 = imm >> 32 == 0;
+        if let Some(bin) = ConstBinOp::from_opcode(opcode) {
+            if imm != 0 {
+                return Err(malformed(
+                    op_at,
+                    "immediate of a constant arithmetic instruction",
+                ));
+            }
+            return Ok((ConstExpr::Binary(bin), bin.ty()));
+        }
         let ty = match opcode {
             o::I32_CONST if fits32 => ValType::I32,
             o::I64_CONST => ValType::I64,
@@ -456,10 +508,8 @@ impl<'a> Meta<'a> {
             }
             _ => return Err(malformed(op_at, "not a constant instruction")),
         };
-        if ty != want {
-            return Err(malformed(op_at, "constant expression of the wrong type"));
-        }
-        decode_op(op).ok_or(malformed(op_at, "not a constant instruction"))
+        let op = decode_op(op).ok_or(malformed(op_at, "not a constant instruction"))?;
+        Ok((op, ty))
     }
 }
 

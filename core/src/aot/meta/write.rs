@@ -72,7 +72,7 @@ pub fn metadata(module: &Module) -> Result<Vec<u8>> {
                         offset: 0,
                         what: "a defined global without an initialiser",
                     })?;
-                w.expr(init)?
+                w.expr(init, &module.const_ops)?
             }
             None => (0, 0),
         };
@@ -91,15 +91,17 @@ pub fn metadata(module: &Module) -> Result<Vec<u8>> {
         put32(r, e_::INDEX, e.index);
     }
     for seg in &module.elements {
-        w.element(seg.mode, seg.ty, &seg.items)?;
+        w.element(seg.mode, seg.ty, &seg.items, &module.const_ops)?;
     }
     for seg in &module.datas {
         use layout::data as d;
         let (mode, memory, offset) = match seg.mode {
             DataMode::Passive => (layout::seg_mode::PASSIVE, 0, (0, 0)),
-            DataMode::Active { memory, offset } => {
-                (layout::seg_mode::ACTIVE, memory, w.expr(&offset)?)
-            }
+            DataMode::Active { memory, offset } => (
+                layout::seg_mode::ACTIVE,
+                memory,
+                w.expr(&offset, &module.const_ops)?,
+            ),
         };
         let bytes = w.pool(Region::Data, &seg.bytes)?;
         let r = w.record(Region::Datas);
@@ -181,8 +183,28 @@ impl Writer {
         Ok(())
     }
 
-    /// One constant expression; (first instruction, instruction count).
-    fn expr(&mut self, e: &ConstExpr) -> Result<(u32, u32)> {
+    /// One constant expression, an extended one's instructions from `const_ops`; (first
+    /// instruction, instruction count).
+    fn expr(&mut self, e: &ConstExpr, const_ops: &[ConstExpr]) -> Result<(u32, u32)> {
+        let ConstExpr::Extended { first, count } = *e else {
+            return Ok((self.op(e)?, 1));
+        };
+        let ops = (first as usize)
+            .checked_add(count as usize)
+            .and_then(|end| const_ops.get(first as usize..end))
+            .ok_or(MetaError::Malformed {
+                offset: 0,
+                what: "an extended constant expression outside the module's list",
+            })?;
+        let at = self.count(Region::Ops)?;
+        for op in ops {
+            self.op(op)?;
+        }
+        Ok((at, count))
+    }
+
+    /// One constant instruction; its index in the ops region.
+    fn op(&mut self, e: &ConstExpr) -> Result<u32> {
         use layout::opcode as o;
         let (opcode, immediate) = match *e {
             ConstExpr::I32(v) => (o::I32_CONST, u64::from(v as u32)),
@@ -192,21 +214,36 @@ impl Writer {
             ConstExpr::GlobalGet(g) => (o::GLOBAL_GET, u64::from(g)),
             ConstExpr::RefFunc(f) => (o::REF_FUNC, u64::from(f)),
             ConstExpr::RefNull(t) => (o::REF_NULL, u64::from(val_type_byte(t))),
+            ConstExpr::Binary(op) => (op.opcode(), 0),
             ConstExpr::V128(_) => return Err(MetaError::Unsupported("v128 constants (SIMD)")),
+            ConstExpr::Extended { .. } => {
+                return Err(MetaError::Malformed {
+                    offset: 0,
+                    what: "an extended constant expression inside another",
+                })
+            }
         };
-        let first = self.count(Region::Ops)?;
+        let index = self.count(Region::Ops)?;
         let r = self.record(Region::Ops);
         r[layout::op::OPCODE..layout::op::OPCODE + 2].copy_from_slice(&opcode.to_le_bytes());
         put64(r, layout::op::IMMEDIATE, immediate);
-        Ok((first, 1))
+        Ok(index)
     }
 
-    fn element(&mut self, mode: ElemMode, ty: ValType, items: &[ConstExpr]) -> Result<()> {
+    fn element(
+        &mut self,
+        mode: ElemMode,
+        ty: ValType,
+        items: &[ConstExpr],
+        const_ops: &[ConstExpr],
+    ) -> Result<()> {
         use layout::{elem as e, items as form, seg_mode};
         let (mode, table, offset) = match mode {
             ElemMode::Passive => (seg_mode::PASSIVE, 0, (0, 0)),
             ElemMode::Declared => (seg_mode::DECLARED, 0, (0, 0)),
-            ElemMode::Active { table, offset } => (seg_mode::ACTIVE, table, self.expr(&offset)?),
+            ElemMode::Active { table, offset } => {
+                (seg_mode::ACTIVE, table, self.expr(&offset, const_ops)?)
+            }
         };
         // Plain function indices where every item is `ref.func` (the compact form).
         let funcs =
@@ -218,7 +255,7 @@ impl Writer {
                     put32(self.record(Region::Items), 0, *f);
                 }
                 _ => {
-                    let (op, count) = self.expr(item)?;
+                    let (op, count) = self.expr(item, const_ops)?;
                     put32(self.record(Region::Items), 0, op);
                     put32(self.record(Region::Items), 0, count);
                 }

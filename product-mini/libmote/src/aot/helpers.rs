@@ -88,4 +88,20 @@ unsafe impl AotRuntime for Hosted {
         // SAFETY: the trait's contract.
         unsafe { call((*ctx).runtime as *mut InstanceRt, addr, cells) }
     }
+
+    unsafe fn defined_callee(ctx: *mut VmContext, cell: Cell) -> Option<u32> {
+        let addr = usize::try_from(cell.checked_sub(1)?).ok()?;
+        // SAFETY: the trait's contract; the store is only read.
+        unsafe {
+            let rt = (*ctx).runtime as *mut InstanceRt;
+            let store = &*(*rt).store;
+            match store.funcs.get(addr)?.kind {
+                FuncKind::Wasm { instance, index } if instance == (*rt).instance => {
+                    let module = &store.instances[instance as usize].module;
+                    index.checked_sub(module.num_imported_funcs)
+                }
+                _ => None,
+            }
+        }
+    }
 }

@@ -273,7 +273,7 @@ impl<'a> Runtime<'a> {
             // are initialised, later ones read as 0 (the reader refuses a reference to
             // them).
             let v = match g.init {
-                Some(init) => eval_const(self, &init).map_err(BareError::Init)?,
+                Some(init) => eval_const(self, &meta, &init).map_err(BareError::Init)?,
                 None => 0,
             };
             // SAFETY: i < num_globals.
@@ -313,7 +313,7 @@ impl<'a> Runtime<'a> {
             };
             if e.mode == ElemMode::Passive {
                 for item in e.items {
-                    let cell = eval_const(self, &item).map_err(BareError::Init)?;
+                    let cell = eval_const(self, &meta, &item).map_err(BareError::Init)?;
                     // SAFETY: Σ passive item counts cells were laid out (`Layout::of`).
                     unsafe { *self.elem_cells.add((next + info.count) as usize) = cell };
                     info.count += 1;
@@ -484,6 +484,18 @@ unsafe impl AotRuntime for Bare {
         let index = u32::try_from(cell - 1).map_err(|_| Trap::UndefinedElement)?;
         // SAFETY: the trait's contract.
         unsafe { Self::call_func(ctx, index, cells) }
+    }
+
+    unsafe fn defined_callee(ctx: *mut VmContext, cell: Cell) -> Option<u32> {
+        // One instance per runtime: every function reference is one of its functions.
+        let index = u32::try_from(cell.checked_sub(1)?).ok()?;
+        // SAFETY: the trait's contract.
+        let nimp = unsafe {
+            (*((*ctx).runtime as *mut Runtime<'static>))
+                .meta
+                .num_imported_funcs()
+        };
+        index.checked_sub(nimp)
     }
 }
 
