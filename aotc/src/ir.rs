@@ -18,6 +18,7 @@ use mote_core::aot::context::{field, field_offset, memory_field};
 use mote_core::aot::helpers::{AbiType, Helper};
 use mote_core::aot::object::BoundsChecks;
 use mote_core::module::val_type;
+use mote_core::types::PAGE_SIZE_LOG2;
 use mote_core::{Module, Trap, ValType};
 use wasmparser::{BlockType, MemArg, Operator};
 
@@ -534,7 +535,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let m = self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
         let bp = self.def(format!("bitcast i8* {m} to i8**"));
         let base = self.def(format!("load i8*, i8** {bp}, align {ps}, !tbaa !3"));
-        let len = if self.g.opts.bounds_checks == BoundsChecks::Explicit {
+        let len = if self.explicit_checks() {
             let lo = field_offset(memory_field::LEN, ps);
             let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
             let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
@@ -588,6 +589,15 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         } else {
             self.def(format!("bitcast i8* {p} to {irty}*"))
         }
+    }
+
+    /// Whether accesses to memory 0 compare against its length before every access.
+    /// Guard pages protect whole OS pages, so they trap exactly at the end only of a
+    /// memory whose size is always a multiple of the OS page: a memory of one-byte pages
+    /// (custom page sizes) is checked explicitly even in guard mode.
+    fn explicit_checks(&self) -> bool {
+        self.g.opts.bounds_checks == BoundsChecks::Explicit
+            || self.g.module.memories[0].page_size_log2 != PAGE_SIZE_LOG2
     }
 
     /// `load` of `irty` (i8/i16/i32/i64/float/double), extended to `ty`.
@@ -1729,7 +1739,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
                 let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
                 let len = self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3"));
-                let pages = self.def(format!("lshr {isz} {len}, 16"));
+                let log2 = self.g.module.memories[0].page_size_log2;
+                let pages = self.def(format!("lshr {isz} {len}, {log2}"));
                 let r = if isz == "i64" {
                     self.def(format!("trunc i64 {pages} to i32"))
                 } else {

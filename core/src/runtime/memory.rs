@@ -10,7 +10,7 @@ use alloc::{
 use core::ptr::NonNull;
 
 use crate::trap::Trap;
-use crate::types::{MemoryType, MAX_PAGES, PAGE_SIZE};
+use crate::types::MemoryType;
 
 /// A linear memory. Engines keep raw pointers to it and must reload `base()` after
 /// anything that can grow memory (a call or `memory.grow`): heap storage moves on growth.
@@ -52,17 +52,22 @@ pub trait MemoryBacking {
     fn grow_to(&mut self, len: usize) -> bool;
 }
 
-/// Bytes of `pages` pages, if that fits the address space.
-fn pages_to_bytes(pages: u64) -> Option<usize> {
+/// Bytes of `pages` pages of `ty`, if that fits the address space.
+fn pages_to_bytes(ty: &MemoryType, pages: u64) -> Option<usize> {
     pages
-        .checked_mul(PAGE_SIZE)
+        .checked_mul(ty.page_size())
         .and_then(|b| usize::try_from(b).ok())
 }
 
-/// The byte limit the type allows on this host.
+/// The byte limit the type allows on this host (whole pages).
 fn type_limit(ty: &MemoryType) -> usize {
-    let pages = ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
-    pages_to_bytes(pages).unwrap_or(usize::MAX - (PAGE_SIZE as usize - 1))
+    let pages = ty.limits.max.unwrap_or(u64::MAX).min(ty.max_pages());
+    pages_to_bytes(ty, pages).unwrap_or(whole_pages(ty, usize::MAX))
+}
+
+/// `bytes` rounded down to whole pages of `ty`.
+fn whole_pages(ty: &MemoryType, bytes: usize) -> usize {
+    bytes - bytes % ty.page_size() as usize
 }
 
 impl Memory {
@@ -83,7 +88,8 @@ impl Memory {
     }
 
     /// A memory of `ty` in the embedder's buffer of `capacity` bytes at `buffer`: the
-    /// initial pages are zeroed, and growth stays within the buffer (whole pages).
+    /// initial pages are zeroed, and growth stays within the buffer (whole pages of the
+    /// memory's page size: with one-byte pages, every byte of the buffer).
     /// Fails if the initial size does not fit.
     ///
     /// # Safety
@@ -94,8 +100,8 @@ impl Memory {
         buffer: NonNull<u8>,
         capacity: usize,
     ) -> Result<Memory, Trap> {
-        let whole_pages = capacity - capacity % PAGE_SIZE as usize;
-        let min = pages_to_bytes(ty.limits.min)
+        let whole_pages = whole_pages(&ty, capacity);
+        let min = pages_to_bytes(&ty, ty.limits.min)
             .filter(|&min| min <= whole_pages)
             .ok_or(Trap::Host(
                 "the memory buffer is smaller than the initial memory",
@@ -118,11 +124,13 @@ impl Memory {
                 min: self.pages(),
                 max: self.ty.limits.max,
             },
+            ..self.ty
         }
     }
 
+    /// The size in pages of the memory's page size (`memory.size`).
     pub fn pages(&self) -> u64 {
-        self.len as u64 / PAGE_SIZE
+        self.len as u64 >> self.ty.page_size_log2
     }
 
     pub fn len(&self) -> usize {
@@ -153,7 +161,7 @@ impl Memory {
         let old = self.pages();
         let Some(new_len) = old
             .checked_add(delta)
-            .and_then(pages_to_bytes)
+            .and_then(|pages| pages_to_bytes(&self.ty, pages))
             .filter(|&n| n <= self.limit)
         else {
             return -1;
@@ -200,7 +208,7 @@ impl Memory {
 
     /// Caps growth below the type's maximum (an embedder's memory budget).
     pub fn set_limit_pages(&mut self, pages: u64) {
-        let bytes = pages_to_bytes(pages).unwrap_or(usize::MAX);
+        let bytes = pages_to_bytes(&self.ty, pages).unwrap_or(usize::MAX);
         self.limit = self.limit.min(bytes);
     }
 
@@ -315,9 +323,7 @@ mod tests {
     use crate::types::Limits;
 
     fn ty(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType {
-            limits: Limits { min, max },
-        }
+        MemoryType::new(Limits { min, max })
     }
 
     #[test]

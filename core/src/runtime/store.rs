@@ -359,10 +359,9 @@ impl Store {
                     let have = self.tables[t as usize].ty();
                     have.element == want.element && have.limits.satisfies(&want.limits)
                 }
-                (ImportDesc::Memory(want), Extern::Memory(m)) => self.memories[m as usize]
-                    .ty()
-                    .limits
-                    .satisfies(&want.limits),
+                (ImportDesc::Memory(want), Extern::Memory(m)) => {
+                    self.memories[m as usize].ty().satisfies(&want)
+                }
                 (ImportDesc::Global(want), Extern::Global(g)) => {
                     self.globals[g as usize].ty == want
                 }

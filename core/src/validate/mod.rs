@@ -73,8 +73,8 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD; f32/f64 only with the
-    /// `float` cargo feature.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus custom page
+    /// sizes; f32/f64 only with the `float` cargo feature.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
@@ -82,7 +82,7 @@ impl Features {
         extended_const: false,
         multi_memory: false,
         memory64: false,
-        custom_page_sizes: false,
+        custom_page_sizes: true,
     };
 
     /// How wasmparser's reader must decode for this set: the encodings of proposals that
@@ -182,6 +182,10 @@ pub(crate) enum Reason {
     ResultArity,
     MultipleMemories,
     MemorySize,
+    /// [`Reason::MemorySize`] of a memory with one-byte pages.
+    MemoryBytes,
+    /// A memory page size other than 1 or 65536 bytes.
+    PageSize,
     LimitsOrder,
     TooManyLocals,
     MalformedSectionId,
@@ -226,6 +230,10 @@ impl fmt::Display for Reason {
             Reason::ResultArity => f.write_str("invalid result arity"),
             Reason::MultipleMemories => f.write_str("multiple memories"),
             Reason::MemorySize => f.write_str("memory size must be at most 65536 pages (4GiB)"),
+            Reason::MemoryBytes => {
+                f.write_str("memory size must be at most 0xffffffff 1-byte pages (4GiB)")
+            }
+            Reason::PageSize => f.write_str("invalid custom page size"),
             Reason::LimitsOrder => f.write_str("size minimum must not be greater than maximum"),
             Reason::TooManyLocals => f.write_str("too many locals"),
             Reason::MalformedSectionId => f.write_str("malformed section id"),

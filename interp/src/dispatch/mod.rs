@@ -19,7 +19,6 @@ use core::ptr;
 
 use mote_core::runtime::instance::{self, indirect_callee, Instance};
 use mote_core::runtime::FuncKind;
-use mote_core::types::PAGE_SIZE;
 use mote_core::{Cell, FuncAddr, Trap};
 
 use crate::code::{CompiledFunc, Op};

@@ -62,9 +62,9 @@ macro_rules! memory_ops {
             I64Store16 { address: Slot, value: Slot, static_offset: u32 } => store(u16);
             /// Stores the low 4 bytes of `value` at `address + static_offset`.
             I64Store32 { address: Slot, value: Slot, static_offset: u32 } => store(u32);
-            /// `result = ` the memory's size in pages.
+            /// `result = ` the memory's size in pages (of its page size).
             MemorySize { result: Slot } writes result => handler {
-                wr($fp, result, ($mem_len / PAGE_SIZE) as u32)
+                wr($fp, result, (*(*$ctx).memory).pages() as u32)
             };
             /// Grows the memory by `delta` pages; `result = ` the old size in pages, or -1.
             MemoryGrow { result: Slot, delta: Slot } writes result => handler {

@@ -123,7 +123,7 @@ use core::ptr::NonNull;
 
 use mote_core::aot::format::{BoundsMode, FormatError};
 use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
-use mote_core::types::{ExternKind, PAGE_SIZE};
+use mote_core::types::ExternKind;
 use mote_core::{Cell, Trap, ValType, Value};
 
 use mote_loader::{host_arch, requirements};
@@ -153,7 +153,8 @@ pub struct InstanceRequirements {
     pub state_bytes: usize,
     /// Alignment of the state buffer's first byte.
     pub state_align: usize,
-    /// Initial size of linear memory 0 in bytes (pages × 65536), 0 if there is none.
+    /// Initial size of linear memory 0 in bytes (pages × its page size: 65536, or 1 for
+    /// a memory that declares one-byte pages), 0 if there is none.
     pub memory_min_bytes: usize,
     /// The declared maximum in bytes; `None` = unbounded (4 GiB, or the address space).
     pub memory_max_bytes: Option<usize>,
@@ -224,12 +225,12 @@ fn memory_bytes(meta: &Meta<'_>) -> Result<(usize, Option<usize>), BareError> {
     let limits = memory.limits;
     let min = limits
         .min
-        .checked_mul(PAGE_SIZE)
+        .checked_mul(memory.page_size())
         .and_then(|b| usize::try_from(b).ok())
         .ok_or(BareError::TooLarge("the initial linear memory"))?;
     let max = limits
         .max
-        .map(|m| usize::try_from(m.saturating_mul(PAGE_SIZE)).unwrap_or(usize::MAX));
+        .map(|m| usize::try_from(m.saturating_mul(memory.page_size())).unwrap_or(usize::MAX));
     Ok((min, max))
 }
 
