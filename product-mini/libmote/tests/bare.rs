@@ -402,6 +402,52 @@ fn memory_grow_stops_at_the_declared_maximum() {
     assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(-1)));
 }
 
+/// Custom page sizes: a memory of 2048 one-byte pages needs exactly 2 KiB, traps at its
+/// byte size, and grows byte by byte within the buffer.
+#[test]
+fn a_2_kib_memory_of_one_byte_pages() {
+    let bytes = aot(&GROW.replace("1 10", "2048 (pagesize 1)"));
+    let file = AotFile::parse(&bytes).unwrap();
+    let req = instance_requirements(&file).unwrap();
+    assert_eq!((req.memory_min_bytes, req.memory_max_bytes), (2048, None));
+    let i = Value::I32;
+    {
+        let mut b = Buffers::new(&file, None);
+        assert_eq!(b.memory.len(), 2048);
+        let mut inst = b.instance(&file, &[]).unwrap();
+        assert_eq!(inst.memory().len(), 2048);
+        assert_eq!(call1(&mut inst, "size", &[]), Ok(i(2048)));
+        assert_eq!(call0(&mut inst, "store", &[i(2044), i(7)]), Ok(()));
+        assert_eq!(call1(&mut inst, "load", &[i(2044)]), Ok(i(7)));
+        assert_eq!(
+            call1(&mut inst, "load", &[i(2045)]),
+            Err(CallError::Trap(Trap::MemoryOutOfBounds))
+        );
+        assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(-1)), "buffer full");
+    }
+    // Three bytes more in the buffer: the memory may grow by exactly three.
+    let mut b = Buffers::new(&file, Some(2051));
+    let mut inst = b.instance(&file, &[]).unwrap();
+    assert_eq!(call1(&mut inst, "grow", &[i(2)]), Ok(i(2048)));
+    assert_eq!(call1(&mut inst, "grow", &[i(2)]), Ok(i(-1)));
+    assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(2050)));
+    assert_eq!(call1(&mut inst, "size", &[]), Ok(i(2051)));
+    assert_eq!(call1(&mut inst, "load", &[i(2047)]), Ok(i(0)));
+    assert_eq!(
+        call1(&mut inst, "load", &[i(2048)]),
+        Err(CallError::Trap(Trap::MemoryOutOfBounds))
+    );
+    let _ = inst;
+    let mut small = Buffers::new(&file, Some(2047));
+    assert_eq!(
+        small.instance(&file, &[]).err(),
+        Some(BareError::MemoryTooSmall {
+            need: 2048,
+            have: 2047
+        })
+    );
+}
+
 const TABLES: &str = r#"(module
   (import "env" "triple" (func $triple (param i32) (result i32)))
   (type $ii (func (param i32) (result i32)))
