@@ -9,6 +9,7 @@
 
 extern crate alloc;
 
+mod access;
 pub mod code;
 mod dispatch;
 mod exec;

@@ -9,10 +9,11 @@
 use alloc::vec::Vec;
 
 use mote_core::module::Module;
-use mote_core::operators::{BrTable, Operator};
+use mote_core::operators::{memory_of, BrTable, Operator};
 use mote_core::FuncType;
 use wasmparser::BlockType;
 
+use crate::access;
 use crate::code::{CompiledFunc, Offset, Op, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -636,15 +637,40 @@ impl Translator<'_> {
         Ok(slots)
     }
 
+    /// A load: `make` builds the memory-0 instruction; another memory gets `LoadMem`
+    /// with the same access.
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address] = self.pop_slots::<1>()?;
         let result = self.home(self.stack.len())?;
-        self.emit_producer(make(result, address, memarg.offset as u32))
+        let static_offset = memarg.offset as u32;
+        let mut op = make(result, address, static_offset);
+        if memory_of(&memarg) != 0 {
+            op = Op::LoadMem {
+                result,
+                address,
+                static_offset,
+                memory: memory8(memory_of(&memarg))?,
+                kind: access::Load::of(&op).expect("a load instruction") as u8,
+            };
+        }
+        self.emit_producer(op)
     }
 
+    /// A store: as [`Translator::load`], with `StoreMem` for another memory.
     fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address, value] = self.pop_slots::<2>()?;
-        self.emit(make(address, value, memarg.offset as u32));
+        let static_offset = memarg.offset as u32;
+        let mut op = make(address, value, static_offset);
+        if memory_of(&memarg) != 0 {
+            op = Op::StoreMem {
+                address,
+                value,
+                static_offset,
+                memory: memory8(memory_of(&memarg))?,
+                width: access::store_width(&op).expect("a store instruction"),
+            };
+        }
+        self.emit(op);
         Ok(())
     }
 
@@ -857,30 +883,49 @@ impl Translator<'_> {
             O::I64Store8 { memarg } => store!(I64Store8, memarg)?,
             O::I64Store16 { memarg } => store!(I64Store16, memarg)?,
             O::I64Store32 { memarg } => store!(I64Store32, memarg)?,
-            O::MemorySize { .. } => {
+            O::MemorySize { mem } => {
                 let result = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemorySize { result })?;
+                self.emit_producer(Op::MemorySize {
+                    result,
+                    memory: memory8(mem)?,
+                })?;
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
                 let [delta] = self.pop_slots::<1>()?;
                 let result = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemoryGrow { result, delta })?;
+                self.emit_producer(Op::MemoryGrow {
+                    result,
+                    delta,
+                    memory: memory8(mem)?,
+                })?;
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
                 let [dst, value, len] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryFill { dst, value, len });
+                self.emit(Op::MemoryFill {
+                    dst,
+                    value,
+                    len,
+                    memory: memory8(mem)?,
+                });
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
                 let [dst, src, len] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryCopy { dst, src, len });
+                self.emit(Op::MemoryCopy {
+                    dst,
+                    src,
+                    len,
+                    dst_memory: memory8(dst_mem)?,
+                    src_memory: memory8(src_mem)?,
+                });
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
                 let [dst, src, len] = self.pop_slots::<3>()?;
                 self.emit(Op::MemoryInit {
                     segment: data_index,
                     dst,
                     src,
                     len,
+                    memory: memory8(mem)?,
                 });
             }
             O::DataDrop { data_index } => {
@@ -1191,6 +1236,11 @@ impl Translator<'_> {
         }
         Ok(())
     }
+}
+
+/// A memory index as instructions hold it (validation allows at most 100 memories).
+fn memory8(m: u32) -> Result<u8> {
+    u8::try_from(m).map_err(|_| TranslateError("memory index beyond the interpreter's limit"))
 }
 
 fn table16(t: u32) -> Result<u16> {

@@ -296,6 +296,20 @@ impl Memory {
         Ok(())
     }
 
+    /// `memory.copy` from another memory (multi-memory): both ranges are checked
+    /// before anything is written.
+    pub fn copy_from(
+        &mut self,
+        dst: u64,
+        src_memory: &Memory,
+        src: u64,
+        len: u64,
+    ) -> Result<(), Trap> {
+        let bytes = src_memory.slice(src, len)?;
+        self.slice_mut(dst, len)?.copy_from_slice(bytes);
+        Ok(())
+    }
+
     /// `memory.init` / active data: copy `len` bytes of `data` from `src` to `dst`;
     /// both ranges are checked before anything is written.
     pub fn init(&mut self, dst: u64, data: &[u8], src: u64, len: u64) -> Result<(), Trap> {

@@ -73,14 +73,14 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus custom page
-    /// sizes; f32/f64 only with the `float` cargo feature.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus multi-memory
+    /// and custom page sizes; f32/f64 only with the `float` cargo feature.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
         tail_calls: false,
         extended_const: false,
-        multi_memory: false,
+        multi_memory: true,
         memory64: false,
         custom_page_sizes: true,
     };
