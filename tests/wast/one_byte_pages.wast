@@ -64,7 +64,10 @@
 (module (import "small" "mem" (memory 1 (pagesize 1))))
 (assert_unlinkable
   (module (import "small" "mem" (memory 1)))
-  "incompatible import type")
+  "memory types incompatible")
 (assert_unlinkable
   (module (import "small" "mem" (memory 0 (pagesize 65536))))
+  "memory types incompatible")
+(assert_unlinkable
+  (module (import "small" "mem" (memory 2 (pagesize 1))))
   "incompatible import type")

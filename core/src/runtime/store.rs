@@ -360,7 +360,15 @@ impl Store {
                     have.element == want.element && have.limits.satisfies(&want.limits)
                 }
                 (ImportDesc::Memory(want), Extern::Memory(m)) => {
-                    self.memories[m as usize].ty().satisfies(&want)
+                    let have = self.memories[m as usize].ty();
+                    if have.page_size_log2 != want.page_size_log2 {
+                        // The custom page sizes proposal's words for this case.
+                        return Err(InstantiationError::Unlinkable(format!(
+                            "memory types incompatible for `{}.{}`: page sizes differ",
+                            import.module, import.name
+                        )));
+                    }
+                    have.satisfies(&want)
                 }
                 (ImportDesc::Global(want), Extern::Global(g)) => {
                     self.globals[g as usize].ty == want

@@ -561,7 +561,7 @@ impl<'a> Instance<'a> {
         for (i, ty) in meta.memories().enumerate() {
             let (min, _) = memory_bytes(&ty)?;
             let buffer = given.next().ok_or(BareError::Unsupported(
-                "a buffer for each memory is needed (Instance::with_memories)",
+                "a buffer is needed for each memory (multi-memory: Instance::with_memories, mote_aot_instantiate_memories)",
             ))?;
             if buffer.len() < min {
                 return Err(BareError::MemoryTooSmall {
