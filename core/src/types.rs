@@ -126,6 +126,16 @@ impl MemoryType {
         1 << self.page_size_log2
     }
 
+    /// Bytes in `pages` pages of this memory, `None` past 2^64 (a shift, not a
+    /// multiplication: page sizes are powers of two).
+    pub const fn bytes(&self, pages: u64) -> Option<u64> {
+        if pages > u64::MAX >> self.page_size_log2 {
+            None
+        } else {
+            Some(pages << self.page_size_log2)
+        }
+    }
+
     /// The most pages a 32-bit memory of this page size may have (4 GiB in bytes, at
     /// most 2^32 - 1 one-byte pages).
     pub const fn max_pages(&self) -> u64 {

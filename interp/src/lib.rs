@@ -9,6 +9,7 @@
 
 extern crate alloc;
 
+#[cfg(feature = "multi-memory")]
 mod access;
 pub mod code;
 mod dispatch;

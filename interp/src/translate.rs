@@ -9,10 +9,13 @@
 use alloc::vec::Vec;
 
 use mote_core::module::Module;
-use mote_core::operators::{memory_of, BrTable, Operator};
+#[cfg(feature = "multi-memory")]
+use mote_core::operators::memory_of;
+use mote_core::operators::{BrTable, Operator};
 use mote_core::FuncType;
 use wasmparser::BlockType;
 
+#[cfg(feature = "multi-memory")]
 use crate::access;
 use crate::code::{CompiledFunc, Offset, Op, Slot};
 
@@ -643,7 +646,10 @@ impl Translator<'_> {
         let [address] = self.pop_slots::<1>()?;
         let result = self.home(self.stack.len())?;
         let static_offset = memarg.offset as u32;
+        #[allow(unused_mut)]
         let mut op = make(result, address, static_offset);
+        // Without multi-memory, validation allows memory 0 only.
+        #[cfg(feature = "multi-memory")]
         if memory_of(&memarg) != 0 {
             op = Op::LoadMem {
                 result,
@@ -660,7 +666,9 @@ impl Translator<'_> {
     fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address, value] = self.pop_slots::<2>()?;
         let static_offset = memarg.offset as u32;
+        #[allow(unused_mut)]
         let mut op = make(address, value, static_offset);
+        #[cfg(feature = "multi-memory")]
         if memory_of(&memarg) != 0 {
             op = Op::StoreMem {
                 address,

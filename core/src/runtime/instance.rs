@@ -98,6 +98,11 @@ pub fn memory_copy(
     src: u64,
     len: u64,
 ) -> Result<(), Trap> {
+    // Without the `multi-memory` feature every module has at most one memory, and the
+    // pair code is left out of the build.
+    if !cfg!(feature = "multi-memory") || dst_memory == src_memory {
+        return inst.memory(dst_memory)?.copy_within(dst, src, len);
+    }
     match inst.memory_pair(dst_memory, src_memory)? {
         Pair::Same(memory) => memory.copy_within(dst, src, len),
         Pair::Distinct(dst_memory, src_memory) => dst_memory.copy_from(dst, src_memory, src, len),

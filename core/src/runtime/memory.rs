@@ -54,9 +54,7 @@ pub trait MemoryBacking {
 
 /// Bytes of `pages` pages of `ty`, if that fits the address space.
 fn pages_to_bytes(ty: &MemoryType, pages: u64) -> Option<usize> {
-    pages
-        .checked_mul(ty.page_size())
-        .and_then(|b| usize::try_from(b).ok())
+    ty.bytes(pages).and_then(|b| usize::try_from(b).ok())
 }
 
 /// The byte limit the type allows on this host (whole pages).
@@ -67,7 +65,8 @@ fn type_limit(ty: &MemoryType) -> usize {
 
 /// `bytes` rounded down to whole pages of `ty`.
 fn whole_pages(ty: &MemoryType, bytes: usize) -> usize {
-    bytes - bytes % ty.page_size() as usize
+    // Page sizes are powers of two.
+    bytes & !(ty.page_size() as usize - 1)
 }
 
 impl Memory {

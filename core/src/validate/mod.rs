@@ -73,14 +73,15 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus multi-memory
-    /// and custom page sizes; f32/f64 only with the `float` cargo feature.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus custom page
+    /// sizes; f32/f64 only with the `float` cargo feature, multi-memory only
+    /// with `multi-memory`.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
         tail_calls: false,
         extended_const: false,
-        multi_memory: true,
+        multi_memory: cfg!(feature = "multi-memory"),
         memory64: false,
         custom_page_sizes: true,
     };
@@ -114,6 +115,7 @@ pub(crate) enum Proposal {
     TailCalls,
     Memory64,
     CustomPageSizes,
+    MultiMemory,
     Threads,
     Exceptions,
     /// Typed function references and GC (non-null and concrete reference types, rec
@@ -131,6 +133,9 @@ impl Proposal {
             Proposal::TailCalls => "tail calls are not supported yet",
             Proposal::Memory64 => "64-bit memories and tables are not supported yet",
             Proposal::CustomPageSizes => "custom page sizes are not supported yet",
+            Proposal::MultiMemory => {
+                "multiple memories (multi-memory) are not in this build (cargo feature `multi-memory`)"
+            }
             Proposal::Threads => "threads (shared memories, atomics) are not supported",
             Proposal::Exceptions => "exception handling is not supported yet",
             Proposal::Gc => "typed function references and GC are not supported yet",
@@ -180,7 +185,6 @@ pub(crate) enum Reason {
     GlobalImmutable,
     StartFunction,
     ResultArity,
-    MultipleMemories,
     MemorySize,
     /// [`Reason::MemorySize`] of a memory with one-byte pages.
     MemoryBytes,
@@ -228,7 +232,6 @@ impl fmt::Display for Reason {
             Reason::GlobalImmutable => f.write_str("global is immutable"),
             Reason::StartFunction => f.write_str("start function must have type [] -> []"),
             Reason::ResultArity => f.write_str("invalid result arity"),
-            Reason::MultipleMemories => f.write_str("multiple memories"),
             Reason::MemorySize => f.write_str("memory size must be at most 65536 pages (4GiB)"),
             Reason::MemoryBytes => {
                 f.write_str("memory size must be at most 0xffffffff 1-byte pages (4GiB)")
@@ -279,7 +282,8 @@ pub(crate) fn check_count(
     if current.saturating_add(added as usize) <= max {
         Ok(())
     } else if max == 1 && what == "memories" {
-        Err(invalid(Reason::MultipleMemories, offset))
+        // Valid WebAssembly 3.0, left out of this build.
+        Err(unsupported(Proposal::MultiMemory, offset))
     } else {
         Err(invalid(Reason::Limit(what, max), offset))
     }

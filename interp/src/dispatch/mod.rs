@@ -21,6 +21,7 @@ use mote_core::runtime::instance::{self, indirect_callee, Instance};
 use mote_core::runtime::FuncKind;
 use mote_core::{Cell, FuncAddr, Trap};
 
+#[cfg(feature = "multi-memory")]
 use crate::access;
 use crate::code::{CompiledFunc, Op};
 use crate::exec::{from_imm, rd, wr, Machine, Stop};

@@ -62,27 +62,6 @@ macro_rules! memory_ops {
             I64Store16 { address: Slot, value: Slot, static_offset: u32 } => store(u16);
             /// Stores the low 4 bytes of `value` at `address + static_offset`.
             I64Store32 { address: Slot, value: Slot, static_offset: u32 } => store(u32);
-            /// `result = ` the access `kind` (`access::Load`) at `address + static_offset`
-            /// of memory `memory` (multi-memory).
-            LoadMem { result: Slot, address: Slot, static_offset: u32, memory: u8, kind: u8 }
-                writes result => handler {
-                let mem = &*(*$ctx).memories[memory as usize];
-                let v = access::load(mem, kind, rd::<u32>($fp, address) as u64, static_offset)?;
-                wr($fp, result, v);
-            };
-            /// Stores the low `width` bytes of `value` at `address + static_offset` of
-            /// memory `memory` (multi-memory).
-            StoreMem { address: Slot, value: Slot, static_offset: u32, memory: u8, width: u8 }
-                => handler {
-                let mem = &mut *(*$ctx).memories[memory as usize];
-                access::store(
-                    mem,
-                    width,
-                    rd::<u32>($fp, address) as u64,
-                    static_offset,
-                    rd($fp, value),
-                )?;
-            };
             /// `result = ` the size of memory `memory` in pages (of its page size).
             MemorySize { result: Slot, memory: u8 } writes result => handler {
                 wr($fp, result, (*(*$ctx).memories[memory as usize]).pages() as u32)
@@ -200,3 +179,49 @@ macro_rules! memory_ops {
     };
 }
 pub(crate) use memory_ops;
+
+/// Loads and stores on memories other than memory 0: with the `multi-memory` feature only,
+/// so that a build without it has neither the instructions nor their handlers.
+#[cfg(feature = "multi-memory")]
+macro_rules! multi_memory_ops {
+    (
+        $tables:tt $callback:ident
+        [$pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident]
+        $($entries:tt)*
+    ) => {
+        $crate::ops::next_table! {
+            $tables $callback [$pc, $fp, $ctx, $m, $mem_base, $mem_len] $($entries)*
+
+            /// `result = ` the access `kind` (`access::Load`) at `address + static_offset`
+            /// of memory `memory` (multi-memory).
+            LoadMem { result: Slot, address: Slot, static_offset: u32, memory: u8, kind: u8 }
+                writes result => handler {
+                let mem = &*(*$ctx).memories[memory as usize];
+                let v = access::load(mem, kind, rd::<u32>($fp, address) as u64, static_offset)?;
+                wr($fp, result, v);
+            };
+            /// Stores the low `width` bytes of `value` at `address + static_offset` of
+            /// memory `memory` (multi-memory).
+            StoreMem { address: Slot, value: Slot, static_offset: u32, memory: u8, width: u8 }
+                => handler {
+                let mem = &mut *(*$ctx).memories[memory as usize];
+                access::store(
+                    mem,
+                    width,
+                    rd::<u32>($fp, address) as u64,
+                    static_offset,
+                    rd($fp, value),
+                )?;
+            };
+        }
+    };
+}
+
+#[cfg(not(feature = "multi-memory"))]
+macro_rules! multi_memory_ops {
+    ($tables:tt $callback:ident $state:tt $($entries:tt)*) => {
+        $crate::ops::next_table! { $tables $callback $state $($entries)* }
+    };
+}
+
+pub(crate) use multi_memory_ops;

@@ -451,6 +451,7 @@ fn a_2_kib_memory_of_one_byte_pages() {
 /// Multi-memory: two memories, each in its own buffer sized from the file; loads,
 /// stores, `memory.size`/`grow`, data segments, `memory.init` and `memory.copy`
 /// between them.
+#[cfg(feature = "multi-memory")]
 #[test]
 fn two_memories_in_two_buffers() {
     let bytes = aot(r#"(module

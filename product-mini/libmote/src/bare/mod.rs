@@ -141,8 +141,20 @@ pub const TABLE_ROOM: u64 = 256;
 /// may have; the outermost call has no limit.
 pub const NESTED_CALL_CELLS: usize = 16;
 
-/// Memories a module may have on this runtime: the validator's limit (wasmparser's).
-pub const MAX_MEMORIES: usize = 100;
+/// Memories a module may have on this runtime: the validator's limit (wasmparser's), or
+/// one without the `multi-memory` feature.
+pub const MAX_MEMORIES: usize = if cfg!(feature = "multi-memory") {
+    100
+} else {
+    1
+};
+
+/// Why a module with more memories than [`MAX_MEMORIES`] is refused.
+const TOO_MANY_MEMORIES: &str = if cfg!(feature = "multi-memory") {
+    "more than 100 memories"
+} else {
+    "more than one memory (multi-memory): not in this build (cargo feature `multi-memory`)"
+};
 
 /// Alignment of the state buffer.
 pub const STATE_ALIGN: usize = runtime::STATE_ALIGN;
@@ -203,6 +215,9 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
         ));
     }
     let meta = Meta::parse(file.metadata()).map_err(BareError::Meta)?;
+    if meta.num_memories() as usize > MAX_MEMORIES {
+        return Err(BareError::Unsupported(TOO_MANY_MEMORIES));
+    }
     meta.check_build().map_err(BareError::Meta)?;
     for import in meta.imports() {
         if !matches!(import.desc, ImportDesc::Func(_)) {
@@ -240,14 +255,9 @@ pub fn memory_requirements(
 /// A memory's initial and maximum size in bytes.
 pub(crate) fn memory_bytes(memory: &MemoryType) -> Result<(usize, Option<usize>), BareError> {
     let limits = memory.limits;
-    let min = limits
-        .min
-        .checked_mul(memory.page_size())
-        .and_then(|b| usize::try_from(b).ok())
-        .ok_or(BareError::TooLarge("the initial linear memory"))?;
-    let max = limits
-        .max
-        .map(|m| usize::try_from(m.saturating_mul(memory.page_size())).unwrap_or(usize::MAX));
+    let bytes = |pages| memory.bytes(pages).and_then(|b| usize::try_from(b).ok());
+    let min = bytes(limits.min).ok_or(BareError::TooLarge("the initial linear memory"))?;
+    let max = limits.max.map(|m| bytes(m).unwrap_or(usize::MAX));
     Ok((min, max))
 }
 
@@ -569,9 +579,9 @@ impl<'a> Instance<'a> {
                     have: buffer.len(),
                 });
             }
-            let slot = buffers.get_mut(i).ok_or(BareError::Unsupported(
-                "more memories than mote::bare holds",
-            ))?;
+            let slot = buffers
+                .get_mut(i)
+                .ok_or(BareError::Unsupported(TOO_MANY_MEMORIES))?;
             *slot = (
                 NonNull::new(buffer.as_mut_ptr()).unwrap_or(NonNull::dangling()),
                 buffer.len(),

@@ -88,10 +88,17 @@ struct Cursor(usize);
 impl Cursor {
     /// Reserves `count` items of `T`; the offset of the first.
     fn take<T>(&mut self, count: usize) -> Result<usize, BareError> {
+        self.take_bytes(count, size_of::<T>(), align_of::<T>())
+    }
+
+    /// [`Cursor::take`] for items of `size` bytes aligned to `align`: one copy of the
+    /// checks for every array (firmware size).
+    #[inline(never)]
+    fn take_bytes(&mut self, count: usize, size: usize, align: usize) -> Result<usize, BareError> {
         let too_large = BareError::TooLarge("the instance state");
-        let a = align_of::<T>().max(1);
+        let a = align.max(1);
         let start = self.0.checked_add(a - 1).ok_or(too_large.clone())? & !(a - 1);
-        let bytes = count.checked_mul(size_of::<T>()).ok_or(too_large.clone())?;
+        let bytes = count.checked_mul(size).ok_or(too_large.clone())?;
         self.0 = start.checked_add(bytes).ok_or(too_large)?;
         Ok(start)
     }

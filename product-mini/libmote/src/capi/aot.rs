@@ -136,6 +136,7 @@ mod imp {
         })
     }
 
+    #[cfg(feature = "multi-memory")]
     pub(crate) fn memory_requirements(
         bytes: &'static [u8],
         index: u32,
@@ -301,6 +302,17 @@ fn missing() -> i32 {
     )
 }
 
+/// The multi-memory functions in a build without the AOT engine or `multi-memory`.
+#[cfg(not(all(feature = "aot", feature = "multi-memory")))]
+fn missing_multi_memory() -> i32 {
+    fail(
+        MOTE_ERR_UNSUPPORTED,
+        format_args!(
+            "this build of mote has no multi-memory AOT support (features `aot`, `multi-memory`)"
+        ),
+    )
+}
+
 /// Sizes of the buffers `mote_aot_instantiate` needs for `file`.
 ///
 /// # Safety
@@ -419,7 +431,7 @@ pub unsafe extern "C" fn mote_aot_memory_requirements(
             format_args!("mote_aot_memory_requirements: file, min_bytes or max_bytes is NULL"),
         );
     }
-    #[cfg(feature = "aot")]
+    #[cfg(all(feature = "aot", feature = "multi-memory"))]
     {
         // SAFETY: see the contract; only read during this call.
         let bytes: &'static [u8] = unsafe { core::slice::from_raw_parts(file, len) };
@@ -435,10 +447,10 @@ pub unsafe extern "C" fn mote_aot_memory_requirements(
             Err(code) => code,
         }
     }
-    #[cfg(not(feature = "aot"))]
+    #[cfg(not(all(feature = "aot", feature = "multi-memory")))]
     {
         let _ = (len, index);
-        missing()
+        missing_multi_memory()
     }
 }
 
@@ -474,7 +486,7 @@ pub unsafe extern "C" fn mote_aot_instantiate_memories(
             format_args!("mote_aot_instantiate_memories: memories or memory_lens is NULL"),
         );
     }
-    #[cfg(feature = "aot")]
+    #[cfg(all(feature = "aot", feature = "multi-memory"))]
     {
         use core::slice::from_raw_parts_mut;
         for i in 0..count as usize {
@@ -517,9 +529,9 @@ pub unsafe extern "C" fn mote_aot_instantiate_memories(
             Err(code) => code,
         }
     }
-    #[cfg(not(feature = "aot"))]
+    #[cfg(not(all(feature = "aot", feature = "multi-memory")))]
     {
         let _ = (len, code_len, state_len, memories, memory_lens, count);
-        missing()
+        missing_multi_memory()
     }
 }

@@ -773,6 +773,7 @@ mod aot {
     /// Custom page sizes and multi-memory through the C API: memory 0 declares 2048
     /// one-byte pages (a 2 KiB buffer), memory 1 one 64 KiB page; each is sized by
     /// `mote_aot_memory_requirements` and lent by `mote_aot_instantiate_memories`.
+    #[cfg(feature = "multi-memory")]
     #[test]
     fn a_2_kib_memory_and_a_second_memory() {
         let wasm = wat::parse_str(
