@@ -9,9 +9,7 @@
 use alloc::vec::Vec;
 
 use mote_core::module::Module;
-#[cfg(feature = "multi-memory")]
-use mote_core::operators::memory_of;
-use mote_core::operators::{BrTable, Operator};
+use mote_core::operators::{memory_of, BrTable, Operator};
 use mote_core::FuncType;
 use wasmparser::BlockType;
 
@@ -648,16 +646,19 @@ impl Translator<'_> {
         let static_offset = memarg.offset as u32;
         #[allow(unused_mut)]
         let mut op = make(result, address, static_offset);
-        // Without multi-memory, validation allows memory 0 only.
-        #[cfg(feature = "multi-memory")]
         if memory_of(&memarg) != 0 {
-            op = Op::LoadMem {
-                result,
-                address,
-                static_offset,
-                memory: memory8(memory_of(&memarg))?,
-                kind: access::Load::of(&op).expect("a load instruction") as u8,
-            };
+            #[cfg(not(feature = "multi-memory"))]
+            return Err(NO_MULTI_MEMORY);
+            #[cfg(feature = "multi-memory")]
+            {
+                op = Op::LoadMem {
+                    result,
+                    address,
+                    static_offset,
+                    memory: memory8(memory_of(&memarg))?,
+                    kind: access::Load::of(&op).expect("a load instruction") as u8,
+                };
+            }
         }
         self.emit_producer(op)
     }
@@ -668,15 +669,19 @@ impl Translator<'_> {
         let static_offset = memarg.offset as u32;
         #[allow(unused_mut)]
         let mut op = make(address, value, static_offset);
-        #[cfg(feature = "multi-memory")]
         if memory_of(&memarg) != 0 {
-            op = Op::StoreMem {
-                address,
-                value,
-                static_offset,
-                memory: memory8(memory_of(&memarg))?,
-                width: access::store_width(&op).expect("a store instruction"),
-            };
+            #[cfg(not(feature = "multi-memory"))]
+            return Err(NO_MULTI_MEMORY);
+            #[cfg(feature = "multi-memory")]
+            {
+                op = Op::StoreMem {
+                    address,
+                    value,
+                    static_offset,
+                    memory: memory8(memory_of(&memarg))?,
+                    width: access::store_width(&op).expect("a store instruction"),
+                };
+            }
         }
         self.emit(op);
         Ok(())
@@ -1245,6 +1250,13 @@ impl Translator<'_> {
         Ok(())
     }
 }
+
+/// A load or store on another memory than 0 in an interpreter built without multi-memory
+/// (a validator built with it accepted the module: cargo feature unification).
+#[cfg(not(feature = "multi-memory"))]
+const NO_MULTI_MEMORY: TranslateError = TranslateError(
+    "multi-memory is not in this build of the interpreter (cargo feature `multi-memory`)",
+);
 
 /// A memory index as instructions hold it (validation allows at most 100 memories).
 fn memory8(m: u32) -> Result<u8> {
