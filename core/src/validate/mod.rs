@@ -131,7 +131,7 @@ impl Proposal {
         match self {
             Proposal::Simd => "SIMD is not supported yet",
             Proposal::TailCalls => "tail calls are not supported yet",
-            Proposal::Memory64 => "64-bit memories and tables are not supported yet",
+            Proposal::Memory64 => "64-bit memories and tables (memory64) are not supported yet",
             Proposal::CustomPageSizes => "custom page sizes are not supported yet",
             Proposal::MultiMemory => {
                 "multiple memories (multi-memory) are not in this build (cargo feature `multi-memory`)"
