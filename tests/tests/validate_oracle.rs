@@ -28,6 +28,7 @@ const DEFAULT_SEED: u64 = 0x6d6f_7465_7761_736d;
 fn oracle_features() -> WasmFeatures {
     let mut features = WasmFeatures::WASM2;
     features.remove(WasmFeatures::SIMD);
+    features.insert(WasmFeatures::MULTI_MEMORY | WasmFeatures::CUSTOM_PAGE_SIZES);
     features
 }
 
