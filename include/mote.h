@@ -168,13 +168,18 @@ typedef struct mote_aot_reqs {
     size_t code_align;
     size_t state_bytes; /* instance state: context, globals, tables, import bindings */
     size_t state_align;
-    size_t memory_min_bytes; /* linear memory's initial size (0: no memory) */
+    size_t memory_min_bytes; /* linear memory 0's initial size (0: no memory); with
+                                one-byte pages (custom page sizes) exactly the declared
+                                bytes, e.g. 2048 */
     size_t memory_max_bytes; /* its declared maximum, SIZE_MAX if none */
     uint32_t imports;        /* imported functions */
-    uint32_t reserved;
+    uint32_t memories;       /* linear memories (more than 1: multi-memory) */
 } mote_aot_reqs;
 
 mote_result mote_aot_requirements(const uint8_t *file, size_t len, mote_aot_reqs *out);
+/* Memory `index`'s initial size and declared maximum (SIZE_MAX if none) in bytes. */
+mote_result mote_aot_memory_requirements(const uint8_t *file, size_t len, uint32_t index,
+                                         size_t *min_bytes, size_t *max_bytes);
 
 /* Loads `file` into `code`, lays out the instance in `state`, links imports against the
  * registered natives, initialises memory (whose length bounds memory.grow), runs the start
@@ -186,6 +191,12 @@ mote_result mote_aot_requirements(const uint8_t *file, size_t len, mote_aot_reqs
 mote_result mote_aot_instantiate(const uint8_t *file, size_t len, void *code, size_t code_len,
                                  void *state, size_t state_len, void *memory,
                                  size_t memory_len, mote_instance **out);
+/* As mote_aot_instantiate with one buffer per memory (multi-memory): memories[i] of
+ * memory_lens[i] bytes holds memory i; `count` must cover every memory of the module. */
+mote_result mote_aot_instantiate_memories(const uint8_t *file, size_t len, void *code,
+                                          size_t code_len, void *state, size_t state_len,
+                                          void *const *memories, const size_t *memory_lens,
+                                          uint32_t count, mote_instance **out);
 
 /* ---- interpreter: arena ------------------------------------------------------------- */
 

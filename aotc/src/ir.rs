@@ -22,6 +22,8 @@ use mote_core::aot::context::{field, field_offset, memory_field};
 use mote_core::aot::helpers::{AbiType, Helper};
 use mote_core::aot::object::BoundsChecks;
 use mote_core::module::val_type;
+use mote_core::operators::memory_of;
+use mote_core::types::PAGE_SIZE_LOG2;
 use mote_core::{Module, Trap, ValType};
 use wasmparser::{BlockType, MemArg, Operator};
 
@@ -579,15 +581,29 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     // ---- memory ---------------------------------------------------------------------
 
-    /// Returns an `irty*` pointer to `addr + offset` after the bounds check for `size`.
-    fn mem_ptr(&mut self, addr: &str, offset: u64, size: u64, irty: &str) -> String {
+    /// The `VmMemory` header of memory `memory` (an `i8*`): memory 0 straight from the
+    /// context, another through `VmContext::memories`.
+    fn memory_header(&mut self, memory: u32) -> String {
+        let ps = self.g.opts.pointer_size;
+        if memory == 0 {
+            let mp = self.ctx_field_ptr(field::MEMORY, "i8*");
+            return self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
+        }
+        let mpp = self.ctx_field_ptr(field::MEMORIES, "i8**");
+        let ms = self.def(format!("load i8**, i8*** {mpp}, align {ps}, !tbaa !3"));
+        let e = self.def(format!("getelementptr i8*, i8** {ms}, i32 {memory}"));
+        self.def(format!("load i8*, i8** {e}, align {ps}, !tbaa !3"))
+    }
+
+    /// Returns an `irty*` pointer to `addr + offset` of memory `memory` after the bounds
+    /// check for `size`.
+    fn mem_ptr(&mut self, memory: u32, addr: &str, offset: u64, size: u64, irty: &str) -> String {
         let ps = self.g.opts.pointer_size;
         let isz = self.isz;
-        let mp = self.ctx_field_ptr(field::MEMORY, "i8*");
-        let m = self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
+        let m = self.memory_header(memory);
         let bp = self.def(format!("bitcast i8* {m} to i8**"));
         let base = self.def(format!("load i8*, i8** {bp}, align {ps}, !tbaa !3"));
-        let len = if self.g.opts.bounds_checks == BoundsChecks::Explicit {
+        let len = if self.explicit_checks(memory) {
             let lo = field_offset(memory_field::LEN, ps);
             let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
             let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
@@ -643,6 +659,18 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
     }
 
+    /// Whether accesses to `memory` compare against its length before every access.
+    /// Guard mode reserves address space for memory 0 only, so other memories
+    /// (multi-memory) are checked explicitly. And guard pages protect whole OS pages,
+    /// so they trap exactly at the end only of a memory whose size is always a multiple
+    /// of the OS page: a memory of one-byte pages (custom page sizes) is checked
+    /// explicitly even in guard mode.
+    fn explicit_checks(&self, memory: u32) -> bool {
+        self.g.opts.bounds_checks == BoundsChecks::Explicit
+            || memory != 0
+            || self.g.module.memories[0].page_size_log2 != PAGE_SIZE_LOG2
+    }
+
     /// `load` of `irty` (i8/i16/i32/i64/float/double), extended to `ty`.
     ///
     /// With guard pages the access itself is the bounds check: out of bounds, it faults
@@ -655,7 +683,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// `tests/wast/dropped_loads.wast` checks each of these cases on every engine.
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
-        let p = self.mem_ptr(&a.s, m.offset, size, irty);
+        let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
         let volatile = self.guard_volatile();
         let v = self.def(format!(
             "load {volatile}{irty}, {irty}* {p}, align 1, !tbaa !5"
@@ -684,7 +712,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
         let v = self.pop();
         let a = self.pop();
-        let p = self.mem_ptr(&a.s, m.offset, size, irty);
+        let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
         let val = if irty != v.ty.ir() {
             self.def(format!("trunc {} {} to {irty}", v.ty.ir(), v.s))
         } else {
@@ -1892,16 +1920,16 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, "i16", 2),
             O::I64Store32 { memarg } => self.store(&memarg, "i32", 4),
 
-            O::MemorySize { .. } => {
+            O::MemorySize { mem } => {
                 let ps = self.g.opts.pointer_size;
                 let isz = self.isz;
-                let mp = self.ctx_field_ptr(field::MEMORY, "i8*");
-                let m = self.def(format!("load i8*, i8** {mp}, align {ps}, !tbaa !3"));
+                let m = self.memory_header(mem);
                 let lo = field_offset(memory_field::LEN, ps);
                 let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
                 let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
                 let len = self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3"));
-                let pages = self.def(format!("lshr {isz} {len}, 16"));
+                let log2 = self.g.module.memories[mem as usize].page_size_log2;
+                let pages = self.def(format!("lshr {isz} {len}, {log2}"));
                 let r = if isz == "i64" {
                     self.def(format!("trunc i64 {pages} to i32"))
                 } else {
@@ -1909,30 +1937,44 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 };
                 self.push(Ty::I32, r);
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
                 let n = self.pop();
-                let r = self.call_helper(Helper::MemoryGrow, &[n.s]).unwrap();
+                let r = self
+                    .call_helper(Helper::MemoryGrow, &[mem.to_string(), n.s])
+                    .unwrap();
                 self.push(Ty::I32, r);
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
                 let v = self.popn(3);
                 self.call_helper(
                     Helper::MemoryFill,
-                    &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                    &[
+                        mem.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
                 );
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
                 let v = self.popn(3);
                 self.call_helper(
                     Helper::MemoryCopy,
-                    &[v[0].s.clone(), v[1].s.clone(), v[2].s.clone()],
+                    &[
+                        dst_mem.to_string(),
+                        src_mem.to_string(),
+                        v[0].s.clone(),
+                        v[1].s.clone(),
+                        v[2].s.clone(),
+                    ],
                 );
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
                 let v = self.popn(3);
                 self.call_helper(
                     Helper::MemoryInit,
                     &[
+                        mem.to_string(),
                         data_index.to_string(),
                         v[0].s.clone(),
                         v[1].s.clone(),

@@ -410,6 +410,15 @@ pub enum Operator<'a> {
     },
 }
 
+/// The memory a load or store accesses (multi-memory). Array targets (GC) are never
+/// decoded by mote and refused by validation.
+pub fn memory_of(memarg: &MemArg) -> u32 {
+    match memarg.target {
+        MemArgTarget::Memory(index) => index,
+        MemArgTarget::Array(_) => 0,
+    }
+}
+
 /// Reads instructions one at a time from an expression or a function body.
 #[derive(Clone)]
 pub struct OperatorReader<'a> {
@@ -519,11 +528,12 @@ impl<'a> OperatorReader<'a> {
                 table: r.read_var_u32()?,
             },
             0x28..=0x3e => self.memory_access(opcode)?,
+            // Multi-memory: a memory index where 2.0 had a zero byte.
             0x3f => O::MemorySize {
-                mem: self.zero_byte()?,
+                mem: r.read_var_u32()?,
             },
             0x40 => O::MemoryGrow {
-                mem: self.zero_byte()?,
+                mem: r.read_var_u32()?,
             },
             0x41 => O::I32Const {
                 value: r.read_var_i32()?,
@@ -592,16 +602,6 @@ impl<'a> OperatorReader<'a> {
         })
     }
 
-    /// The memory index of `memory.size`/`memory.grow`: one zero byte (a LEB128 number
-    /// with multiple memories).
-    fn zero_byte(&mut self) -> Result<u32> {
-        let offset = self.reader.original_position();
-        match self.reader.read_u8()? {
-            0 => Ok(0),
-            _ => Err(malformed("zero byte expected", offset)),
-        }
-    }
-
     /// The loads and stores, 0x28..=0x3e.
     fn memory_access(&mut self, opcode: u8) -> Result<Operator<'a>> {
         use Operator as O;
@@ -612,20 +612,25 @@ impl<'a> OperatorReader<'a> {
         let max_align = MAX_ALIGN[usize::from(opcode - 0x28)];
         let flags_offset = self.reader.original_position();
         let flags = self.reader.read_var_u32()?;
-        // Bits 0-5 are the alignment; the bits above are flags of later proposals
-        // (bit 6: a memory index follows, multi-memory), reserved here.
-        if flags >> 6 != 0 {
+        // Bits 0-5 are the alignment; bit 6 says a memory index follows (multi-memory);
+        // the bits above are reserved.
+        if flags >> 7 != 0 {
             return Err(malformed(
                 "malformed memop: reserved flags bits set",
                 flags_offset,
             ));
         }
+        let memory = if flags & 0x40 != 0 {
+            self.reader.read_var_u32()?
+        } else {
+            0
+        };
         let memarg = MemArg {
-            align: flags as u8,
+            align: (flags & 0x3f) as u8,
             max_align,
             // 32-bit memories only (memory64 would read a u64 here).
             offset: u64::from(self.reader.read_var_u32()?),
-            target: MemArgTarget::Memory(0),
+            target: MemArgTarget::Memory(memory),
             ordering: None,
         };
         Ok(match opcode {

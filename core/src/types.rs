@@ -105,7 +105,51 @@ impl Limits {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryType {
+    /// In pages of `1 << page_size_log2` bytes.
     pub limits: Limits,
+    /// log2 of the page size: [`PAGE_SIZE_LOG2`] (64 KiB) or 0 (one byte, the custom
+    /// page sizes proposal, which lets a module declare exactly the bytes it needs).
+    pub page_size_log2: u8,
+}
+
+impl MemoryType {
+    /// A memory of 64 KiB pages.
+    pub const fn new(limits: Limits) -> MemoryType {
+        MemoryType {
+            limits,
+            page_size_log2: PAGE_SIZE_LOG2,
+        }
+    }
+
+    /// Bytes in one page of this memory.
+    pub const fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// Bytes in `pages` pages of this memory, `None` past 2^64 (a shift, not a
+    /// multiplication: page sizes are powers of two).
+    pub const fn bytes(&self, pages: u64) -> Option<u64> {
+        if pages > u64::MAX >> self.page_size_log2 {
+            None
+        } else {
+            Some(pages << self.page_size_log2)
+        }
+    }
+
+    /// The most pages a 32-bit memory of this page size may have (4 GiB in bytes, at
+    /// most 2^32 - 1 one-byte pages).
+    pub const fn max_pages(&self) -> u64 {
+        if self.page_size_log2 == PAGE_SIZE_LOG2 {
+            MAX_PAGES
+        } else {
+            (1 << 32 >> self.page_size_log2) - 1
+        }
+    }
+
+    /// Import matching: limits within the required ones and the same page size.
+    pub fn satisfies(&self, required: &MemoryType) -> bool {
+        self.page_size_log2 == required.page_size_log2 && self.limits.satisfies(&required.limits)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,9 +205,11 @@ impl ExternKind {
     }
 }
 
-/// Bytes in one linear-memory page.
+/// Bytes in one (default) linear-memory page.
 pub const PAGE_SIZE: u64 = 65536;
-/// Largest number of pages a 32-bit memory may have.
+/// log2 of [`PAGE_SIZE`].
+pub const PAGE_SIZE_LOG2: u8 = 16;
+/// Largest number of 64 KiB pages a 32-bit memory may have.
 pub const MAX_PAGES: u64 = 65536;
 
 /// A constant expression (Wasm 2.0: one constant, `ref.null`, `ref.func` or `global.get`;

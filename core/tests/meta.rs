@@ -143,12 +143,10 @@ fn the_reader_answers_in_place() {
     assert_eq!(imports[0].desc, ImportDesc::Func(0));
     assert_eq!(
         imports[1].desc,
-        ImportDesc::Memory(mote_core::MemoryType {
-            limits: Limits {
-                min: 1,
-                max: Some(2)
-            }
-        })
+        ImportDesc::Memory(mote_core::MemoryType::new(Limits {
+            min: 1,
+            max: Some(2)
+        }))
     );
     assert_eq!(imports[3].desc.kind(), ExternKind::Table);
     assert_eq!(
@@ -302,7 +300,10 @@ fn unsupported_constructs_are_named() {
             patched(&mem, mem_flags, &[layout::limits::INDEX64]),
             "64-bit memories",
         ),
-        (patched(&mem, page, &[12]), "custom page sizes"),
+        (
+            patched(&mem, page, &[12]),
+            "page sizes other than 1 byte and 64 KiB",
+        ),
         (
             patched(&mem, table_flags, &[layout::limits::INDEX64]),
             "64-bit tables",

@@ -81,7 +81,10 @@ pub(crate) struct InstCtx {
     pub(crate) addr: InstanceAddr,
     pub(crate) module: *const Module,
     pub(crate) code: *const ModuleCode,
+    /// Memory 0, null without memories (what the dispatch loop keeps in registers).
     pub(crate) memory: *mut Memory,
+    /// Every memory, imported first (multi-memory).
+    pub(crate) memories: Box<[*mut Memory]>,
     pub(crate) globals: Box<[*mut Cell]>,
     pub(crate) funcs: Box<[FuncAddr]>,
     pub(crate) num_imported: u32,
@@ -185,10 +188,12 @@ impl<'s> Machine<'s> {
         if self.ctxs[i].is_none() {
             let store = &mut *self.store;
             let data = &store.instances[i];
-            let memory = match data.memories.first() {
-                Some(&m) => &mut *store.memories[m as usize] as *mut Memory,
-                None => ptr::null_mut(),
-            };
+            let memories: Box<[*mut Memory]> = data
+                .memories
+                .iter()
+                .map(|&m| &mut *store.memories[m as usize] as *mut Memory)
+                .collect();
+            let memory = memories.first().copied().unwrap_or(ptr::null_mut());
             let globals = data
                 .globals
                 .iter()
@@ -205,6 +210,7 @@ impl<'s> Machine<'s> {
                 module: &*data.module as *const Module,
                 code,
                 memory,
+                memories,
                 globals,
                 funcs: data.funcs.clone().into(),
                 num_imported: data.module.num_imported_funcs,

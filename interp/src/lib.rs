@@ -9,6 +9,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "multi-memory")]
+mod access;
 pub mod code;
 mod dispatch;
 mod exec;

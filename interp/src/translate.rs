@@ -9,10 +9,12 @@
 use alloc::vec::Vec;
 
 use mote_core::module::Module;
-use mote_core::operators::{BrTable, Operator};
+use mote_core::operators::{memory_of, BrTable, Operator};
 use mote_core::FuncType;
 use wasmparser::BlockType;
 
+#[cfg(feature = "multi-memory")]
+use crate::access;
 use crate::code::{CompiledFunc, Offset, Op, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -636,15 +638,52 @@ impl Translator<'_> {
         Ok(slots)
     }
 
+    /// A load: `make` builds the memory-0 instruction; another memory gets `LoadMem`
+    /// with the same access.
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address] = self.pop_slots::<1>()?;
         let result = self.home(self.stack.len())?;
-        self.emit_producer(make(result, address, memarg.offset as u32))
+        let static_offset = memarg.offset as u32;
+        #[allow(unused_mut)]
+        let mut op = make(result, address, static_offset);
+        if memory_of(&memarg) != 0 {
+            #[cfg(not(feature = "multi-memory"))]
+            return Err(NO_MULTI_MEMORY);
+            #[cfg(feature = "multi-memory")]
+            {
+                op = Op::LoadMem {
+                    result,
+                    address,
+                    static_offset,
+                    memory: memory8(memory_of(&memarg))?,
+                    kind: access::Load::of(&op).expect("a load instruction") as u8,
+                };
+            }
+        }
+        self.emit_producer(op)
     }
 
+    /// A store: as [`Translator::load`], with `StoreMem` for another memory.
     fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address, value] = self.pop_slots::<2>()?;
-        self.emit(make(address, value, memarg.offset as u32));
+        let static_offset = memarg.offset as u32;
+        #[allow(unused_mut)]
+        let mut op = make(address, value, static_offset);
+        if memory_of(&memarg) != 0 {
+            #[cfg(not(feature = "multi-memory"))]
+            return Err(NO_MULTI_MEMORY);
+            #[cfg(feature = "multi-memory")]
+            {
+                op = Op::StoreMem {
+                    address,
+                    value,
+                    static_offset,
+                    memory: memory8(memory_of(&memarg))?,
+                    width: access::store_width(&op).expect("a store instruction"),
+                };
+            }
+        }
+        self.emit(op);
         Ok(())
     }
 
@@ -894,30 +933,49 @@ impl Translator<'_> {
             O::I64Store8 { memarg } => store!(I64Store8, memarg)?,
             O::I64Store16 { memarg } => store!(I64Store16, memarg)?,
             O::I64Store32 { memarg } => store!(I64Store32, memarg)?,
-            O::MemorySize { .. } => {
+            O::MemorySize { mem } => {
                 let result = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemorySize { result })?;
+                self.emit_producer(Op::MemorySize {
+                    result,
+                    memory: memory8(mem)?,
+                })?;
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
                 let [delta] = self.pop_slots::<1>()?;
                 let result = self.home(self.stack.len())?;
-                self.emit_producer(Op::MemoryGrow { result, delta })?;
+                self.emit_producer(Op::MemoryGrow {
+                    result,
+                    delta,
+                    memory: memory8(mem)?,
+                })?;
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
                 let [dst, value, len] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryFill { dst, value, len });
+                self.emit(Op::MemoryFill {
+                    dst,
+                    value,
+                    len,
+                    memory: memory8(mem)?,
+                });
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
                 let [dst, src, len] = self.pop_slots::<3>()?;
-                self.emit(Op::MemoryCopy { dst, src, len });
+                self.emit(Op::MemoryCopy {
+                    dst,
+                    src,
+                    len,
+                    dst_memory: memory8(dst_mem)?,
+                    src_memory: memory8(src_mem)?,
+                });
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
                 let [dst, src, len] = self.pop_slots::<3>()?;
                 self.emit(Op::MemoryInit {
                     segment: data_index,
                     dst,
                     src,
                     len,
+                    memory: memory8(mem)?,
                 });
             }
             O::DataDrop { data_index } => {
@@ -1228,6 +1286,18 @@ impl Translator<'_> {
         }
         Ok(())
     }
+}
+
+/// A load or store on another memory than 0 in an interpreter built without multi-memory
+/// (a validator built with it accepted the module: cargo feature unification).
+#[cfg(not(feature = "multi-memory"))]
+const NO_MULTI_MEMORY: TranslateError = TranslateError(
+    "multi-memory is not in this build of the interpreter (cargo feature `multi-memory`)",
+);
+
+/// A memory index as instructions hold it (validation allows at most 100 memories).
+fn memory8(m: u32) -> Result<u8> {
+    u8::try_from(m).map_err(|_| TranslateError("memory index beyond the interpreter's limit"))
 }
 
 fn table16(t: u32) -> Result<u16> {

@@ -27,6 +27,10 @@ pub struct VmContext {
     pub helpers: *const usize,
     /// The runtime's own per-instance data; opaque to generated code.
     pub runtime: *mut c_void,
+    /// Every memory of the instance (multi-memory), imported first: one pointer per
+    /// memory to its header; null without memories. Memory 0 is also in `memory`, which
+    /// saves accesses to it the extra load.
+    pub memories: *const *mut VmMemory,
 }
 
 impl VmContext {
@@ -65,8 +69,9 @@ pub mod field {
     pub const TRAP: usize = 3;
     pub const HELPERS: usize = 4;
     pub const RUNTIME: usize = 5;
+    pub const MEMORIES: usize = 6;
     /// Number of fields.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 }
 
 /// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
@@ -117,6 +122,10 @@ mod tests {
         assert_eq!(
             offset_of!(VmContext, runtime),
             field_offset(field::RUNTIME, p)
+        );
+        assert_eq!(
+            offset_of!(VmContext, memories),
+            field_offset(field::MEMORIES, p)
         );
         assert_eq!(size_of::<VmContext>(), field::COUNT * p);
         assert_eq!(

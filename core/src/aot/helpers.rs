@@ -20,7 +20,7 @@ pub enum AbiType {
 
 /// Changes whenever a helper is added, removed or changes signature; written into the
 /// `.aot` header so a file built against other helpers is refused.
-pub const HELPER_ABI_VERSION: u32 = 1;
+pub const HELPER_ABI_VERSION: u32 = 2;
 
 macro_rules! helpers {
     ($( $(#[$doc:meta])* $name:ident = $num:expr, trap: $trap:expr, ($($p:ident),*) -> $ret:tt ; )*) => {
@@ -78,14 +78,14 @@ macro_rules! helpers {
 }
 
 helpers! {
-    /// `memory.grow`: (delta pages) -> old size in pages or -1.
-    MemoryGrow = 1, trap: false, (I32) -> I32;
-    /// `memory.fill`: (dst, value, len).
-    MemoryFill = 2, trap: true, (I32, I32, I32) -> void;
-    /// `memory.copy`: (dst, src, len).
-    MemoryCopy = 3, trap: true, (I32, I32, I32) -> void;
-    /// `memory.init`: (data segment, dst, src, len).
-    MemoryInit = 4, trap: true, (I32, I32, I32, I32) -> void;
+    /// `memory.grow`: (memory, delta pages) -> old size in pages or -1.
+    MemoryGrow = 1, trap: false, (I32, I32) -> I32;
+    /// `memory.fill`: (memory, dst, value, len).
+    MemoryFill = 2, trap: true, (I32, I32, I32, I32) -> void;
+    /// `memory.copy`: (dst memory, src memory, dst, src, len).
+    MemoryCopy = 3, trap: true, (I32, I32, I32, I32, I32) -> void;
+    /// `memory.init`: (memory, data segment, dst, src, len).
+    MemoryInit = 4, trap: true, (I32, I32, I32, I32, I32) -> void;
     /// `data.drop`: (data segment).
     DataDrop = 5, trap: false, (I32) -> void;
     /// `table.get`: (table, index) -> reference cell.

@@ -575,6 +575,7 @@ impl<'a> Meta<'a> {
         let r = self.record(Region::Memories, index)?;
         Some(MemoryType {
             limits: limits(r, mem::FLAGS, mem::MIN, mem::MAX),
+            page_size_log2: r.u8(mem::PAGE_SIZE_LOG2),
         })
     }
 

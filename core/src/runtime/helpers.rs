@@ -149,35 +149,56 @@ unsafe fn run<R: AotRuntime, T>(
 // during a call its runtime made (the `AotRuntime` contract), and with the arguments of
 // the signature `Helper::params` declares.
 
-extern "C" fn memory_grow<R: AotRuntime>(ctx: *mut VmContext, delta: u32) -> u32 {
+extern "C" fn memory_grow<R: AotRuntime>(ctx: *mut VmContext, memory: u32, delta: u32) -> u32 {
     // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, u32::MAX, |i| {
-            Ok(i.memory(0)?.grow(u64::from(delta)) as u32)
+            Ok(i.memory(memory)?.grow(u64::from(delta)) as u32)
         })
     }
 }
 
-extern "C" fn memory_fill<R: AotRuntime>(ctx: *mut VmContext, dst: u32, value: u32, len: u32) {
+extern "C" fn memory_fill<R: AotRuntime>(
+    ctx: *mut VmContext,
+    memory: u32,
+    dst: u32,
+    value: u32,
+    len: u32,
+) {
     // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
-            i.memory(0)?.fill(dst.into(), value as u8, len.into())
+            i.memory(memory)?.fill(dst.into(), value as u8, len.into())
         })
     }
 }
 
-extern "C" fn memory_copy<R: AotRuntime>(ctx: *mut VmContext, dst: u32, src: u32, len: u32) {
+extern "C" fn memory_copy<R: AotRuntime>(
+    ctx: *mut VmContext,
+    dst_memory: u32,
+    src_memory: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
-            i.memory(0)?.copy_within(dst.into(), src.into(), len.into())
+            instance::memory_copy(
+                i,
+                dst_memory,
+                src_memory,
+                dst.into(),
+                src.into(),
+                len.into(),
+            )
         })
     }
 }
 
 extern "C" fn memory_init<R: AotRuntime>(
     ctx: *mut VmContext,
+    memory: u32,
     segment: u32,
     dst: u32,
     src: u32,
@@ -186,7 +207,7 @@ extern "C" fn memory_init<R: AotRuntime>(
     // SAFETY: the helper contract above (`ctx` is the calling code's live context).
     unsafe {
         run::<R, _>(ctx, (), |i| {
-            instance::memory_init(i, 0, segment, dst.into(), src.into(), len.into())
+            instance::memory_init(i, memory, segment, dst.into(), src.into(), len.into())
         })
     }
 }

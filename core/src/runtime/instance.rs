@@ -28,6 +28,8 @@ pub trait Instance {
     fn table(&mut self, index: u32) -> Result<&mut Table, Trap>;
     /// Tables `dst` and `src` at once (two indices may name one imported table).
     fn table_pair(&mut self, dst: u32, src: u32) -> Result<TablePair<'_>, Trap>;
+    /// Memories `dst` and `src` at once (two indices may name one imported memory).
+    fn memory_pair(&mut self, dst: u32, src: u32) -> Result<MemoryPair<'_>, Trap>;
     /// Memory `memory` and the bytes of data segment `segment` (empty once dropped).
     fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap>;
     /// Table `table` and the references of element segment `segment` (empty once dropped).
@@ -50,13 +52,16 @@ pub trait Instance {
     fn ref_sig(&self, cell: Cell) -> Option<SigId>;
 }
 
-/// Two table indices of one instance, resolved.
-pub enum TablePair<'a> {
-    /// Both name the same table.
-    Same(&'a mut Table),
+/// Two table or memory indices of one instance, resolved.
+pub enum Pair<'a, T> {
+    /// Both name the same table or memory.
+    Same(&'a mut T),
     /// Destination and source.
-    Distinct(&'a mut Table, &'a Table),
+    Distinct(&'a mut T, &'a T),
 }
+
+pub type TablePair<'a> = Pair<'a, Table>;
+pub type MemoryPair<'a> = Pair<'a, Memory>;
 
 /// `memory.init`: `len` bytes of data segment `segment` from `src` to `dst` of `memory`.
 pub fn memory_init(
@@ -84,6 +89,26 @@ pub fn table_init(
     table.init(dst, items, src, len)
 }
 
+/// `memory.copy`, within one memory or between two (multi-memory).
+pub fn memory_copy(
+    inst: &mut impl Instance,
+    dst_memory: u32,
+    src_memory: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) -> Result<(), Trap> {
+    // Without the `multi-memory` feature every module has at most one memory, and the
+    // pair code is left out of the build.
+    if !cfg!(feature = "multi-memory") || dst_memory == src_memory {
+        return inst.memory(dst_memory)?.copy_within(dst, src, len);
+    }
+    match inst.memory_pair(dst_memory, src_memory)? {
+        Pair::Same(memory) => memory.copy_within(dst, src, len),
+        Pair::Distinct(dst_memory, src_memory) => dst_memory.copy_from(dst, src_memory, src, len),
+    }
+}
+
 /// `table.copy`, within one table or between two.
 pub fn table_copy(
     inst: &mut impl Instance,
@@ -94,8 +119,8 @@ pub fn table_copy(
     len: u32,
 ) -> Result<(), Trap> {
     match inst.table_pair(dst_table, src_table)? {
-        TablePair::Same(table) => table.copy_within(dst, src, len),
-        TablePair::Distinct(dst_table, src_table) => dst_table.copy_from(dst, src_table, src, len),
+        Pair::Same(table) => table.copy_within(dst, src, len),
+        Pair::Distinct(dst_table, src_table) => dst_table.copy_from(dst, src_table, src, len),
     }
 }
 

@@ -10,7 +10,7 @@ use alloc::{
 use core::ptr::NonNull;
 
 use crate::trap::Trap;
-use crate::types::{MemoryType, MAX_PAGES, PAGE_SIZE};
+use crate::types::MemoryType;
 
 /// A linear memory. Engines keep raw pointers to it and must reload `base()` after
 /// anything that can grow memory (a call or `memory.grow`): heap storage moves on growth.
@@ -52,17 +52,21 @@ pub trait MemoryBacking {
     fn grow_to(&mut self, len: usize) -> bool;
 }
 
-/// Bytes of `pages` pages, if that fits the address space.
-fn pages_to_bytes(pages: u64) -> Option<usize> {
-    pages
-        .checked_mul(PAGE_SIZE)
-        .and_then(|b| usize::try_from(b).ok())
+/// Bytes of `pages` pages of `ty`, if that fits the address space.
+fn pages_to_bytes(ty: &MemoryType, pages: u64) -> Option<usize> {
+    ty.bytes(pages).and_then(|b| usize::try_from(b).ok())
 }
 
-/// The byte limit the type allows on this host.
+/// The byte limit the type allows on this host (whole pages).
 fn type_limit(ty: &MemoryType) -> usize {
-    let pages = ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES);
-    pages_to_bytes(pages).unwrap_or(usize::MAX - (PAGE_SIZE as usize - 1))
+    let pages = ty.limits.max.unwrap_or(u64::MAX).min(ty.max_pages());
+    pages_to_bytes(ty, pages).unwrap_or(whole_pages(ty, usize::MAX))
+}
+
+/// `bytes` rounded down to whole pages of `ty`.
+fn whole_pages(ty: &MemoryType, bytes: usize) -> usize {
+    // Page sizes are powers of two.
+    bytes & !(ty.page_size() as usize - 1)
 }
 
 impl Memory {
@@ -83,7 +87,8 @@ impl Memory {
     }
 
     /// A memory of `ty` in the embedder's buffer of `capacity` bytes at `buffer`: the
-    /// initial pages are zeroed, and growth stays within the buffer (whole pages).
+    /// initial pages are zeroed, and growth stays within the buffer (whole pages of the
+    /// memory's page size: with one-byte pages, every byte of the buffer).
     /// Fails if the initial size does not fit.
     ///
     /// # Safety
@@ -94,8 +99,8 @@ impl Memory {
         buffer: NonNull<u8>,
         capacity: usize,
     ) -> Result<Memory, Trap> {
-        let whole_pages = capacity - capacity % PAGE_SIZE as usize;
-        let min = pages_to_bytes(ty.limits.min)
+        let whole_pages = whole_pages(&ty, capacity);
+        let min = pages_to_bytes(&ty, ty.limits.min)
             .filter(|&min| min <= whole_pages)
             .ok_or(Trap::Host(
                 "the memory buffer is smaller than the initial memory",
@@ -118,11 +123,13 @@ impl Memory {
                 min: self.pages(),
                 max: self.ty.limits.max,
             },
+            ..self.ty
         }
     }
 
+    /// The size in pages of the memory's page size (`memory.size`).
     pub fn pages(&self) -> u64 {
-        self.len as u64 / PAGE_SIZE
+        self.len as u64 >> self.ty.page_size_log2
     }
 
     pub fn len(&self) -> usize {
@@ -153,7 +160,7 @@ impl Memory {
         let old = self.pages();
         let Some(new_len) = old
             .checked_add(delta)
-            .and_then(pages_to_bytes)
+            .and_then(|pages| pages_to_bytes(&self.ty, pages))
             .filter(|&n| n <= self.limit)
         else {
             return -1;
@@ -200,7 +207,7 @@ impl Memory {
 
     /// Caps growth below the type's maximum (an embedder's memory budget).
     pub fn set_limit_pages(&mut self, pages: u64) {
-        let bytes = pages_to_bytes(pages).unwrap_or(usize::MAX);
+        let bytes = pages_to_bytes(&self.ty, pages).unwrap_or(usize::MAX);
         self.limit = self.limit.min(bytes);
     }
 
@@ -288,6 +295,20 @@ impl Memory {
         Ok(())
     }
 
+    /// `memory.copy` from another memory (multi-memory): both ranges are checked
+    /// before anything is written.
+    pub fn copy_from(
+        &mut self,
+        dst: u64,
+        src_memory: &Memory,
+        src: u64,
+        len: u64,
+    ) -> Result<(), Trap> {
+        let bytes = src_memory.slice(src, len)?;
+        self.slice_mut(dst, len)?.copy_from_slice(bytes);
+        Ok(())
+    }
+
     /// `memory.init` / active data: copy `len` bytes of `data` from `src` to `dst`;
     /// both ranges are checked before anything is written.
     pub fn init(&mut self, dst: u64, data: &[u8], src: u64, len: u64) -> Result<(), Trap> {
@@ -315,9 +336,7 @@ mod tests {
     use crate::types::Limits;
 
     fn ty(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType {
-            limits: Limits { min, max },
-        }
+        MemoryType::new(Limits { min, max })
     }
 
     #[test]

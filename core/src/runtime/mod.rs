@@ -12,7 +12,7 @@ mod linker;
 #[cfg(feature = "alloc")]
 mod store;
 
-pub use instance::{Instance, SigId, TablePair};
+pub use instance::{Instance, MemoryPair, Pair, SigId, TablePair};
 pub use memory::Memory;
 #[cfg(feature = "alloc")]
 pub use memory::MemoryBacking;

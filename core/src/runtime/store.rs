@@ -2,7 +2,7 @@
 
 use alloc::{boxed::Box, format, rc::Rc, string::String, sync::Arc, vec, vec::Vec};
 
-use super::instance::{self, Instance, TablePair};
+use super::instance::{self, Instance, MemoryPair, TablePair};
 use super::{Memory, Table};
 use crate::module::{ImportDesc, Module};
 use crate::trap::Trap;
@@ -359,10 +359,17 @@ impl Store {
                     let have = self.tables[t as usize].ty();
                     have.element == want.element && have.limits.satisfies(&want.limits)
                 }
-                (ImportDesc::Memory(want), Extern::Memory(m)) => self.memories[m as usize]
-                    .ty()
-                    .limits
-                    .satisfies(&want.limits),
+                (ImportDesc::Memory(want), Extern::Memory(m)) => {
+                    let have = self.memories[m as usize].ty();
+                    if have.page_size_log2 != want.page_size_log2 {
+                        // The custom page sizes proposal's words for this case.
+                        return Err(InstantiationError::Unlinkable(format!(
+                            "memory types incompatible for `{}.{}`: page sizes differ",
+                            import.module, import.name
+                        )));
+                    }
+                    have.satisfies(&want)
+                }
                 (ImportDesc::Global(want), Extern::Global(g)) => {
                     self.globals[g as usize].ty == want
                 }
@@ -429,6 +436,19 @@ impl Instance for StoreInstance<'_> {
             .get_disjoint_mut([d as usize, s as usize])
             .map_err(|_| Trap::TableOutOfBounds)?;
         Ok(TablePair::Distinct(dst, src))
+    }
+
+    fn memory_pair(&mut self, dst: u32, src: u32) -> Result<MemoryPair<'_>, Trap> {
+        let (d, s) = (self.memory_addr(dst)?, self.memory_addr(src)?);
+        if d == s {
+            return Ok(MemoryPair::Same(&mut self.store.memories[d as usize]));
+        }
+        let [dst, src] = self
+            .store
+            .memories
+            .get_disjoint_mut([d as usize, s as usize])
+            .map_err(|_| Trap::MemoryOutOfBounds)?;
+        Ok(MemoryPair::Distinct(dst, src))
     }
 
     fn memory_and_data(&mut self, memory: u32, segment: u32) -> Result<(&mut Memory, &[u8]), Trap> {

@@ -74,17 +74,17 @@ pub struct Features {
 }
 
 impl Features {
-    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls;
-    /// f32/f64 only with the `float` cargo feature, extended constant expressions only
-    /// with `extended-const`.
+    /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls and
+    /// custom page sizes; f32/f64 only with the `float` cargo feature, extended constant
+    /// expressions only with `extended-const`, multi-memory only with `multi-memory`.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
         tail_calls: true,
         extended_const: cfg!(feature = "extended-const"),
-        multi_memory: false,
+        multi_memory: cfg!(feature = "multi-memory"),
         memory64: false,
-        custom_page_sizes: false,
+        custom_page_sizes: true,
     };
 
     /// How wasmparser's reader must decode for this set: the encodings of proposals that
@@ -117,6 +117,7 @@ pub(crate) enum Proposal {
     ExtendedConst,
     Memory64,
     CustomPageSizes,
+    MultiMemory,
     Threads,
     Exceptions,
     /// Typed function references and GC (non-null and concrete reference types, rec
@@ -135,8 +136,11 @@ impl Proposal {
             Proposal::ExtendedConst => {
                 "extended constant expressions are not supported by this build (cargo feature `extended-const`)"
             }
-            Proposal::Memory64 => "64-bit memories and tables are not supported yet",
+            Proposal::Memory64 => "64-bit memories and tables (memory64) are not supported yet",
             Proposal::CustomPageSizes => "custom page sizes are not supported yet",
+            Proposal::MultiMemory => {
+                "multiple memories (multi-memory) are not in this build (cargo feature `multi-memory`)"
+            }
             Proposal::Threads => "threads (shared memories, atomics) are not supported",
             Proposal::Exceptions => "exception handling is not supported yet",
             Proposal::Gc => "typed function references and GC are not supported yet",
@@ -186,8 +190,11 @@ pub(crate) enum Reason {
     GlobalImmutable,
     StartFunction,
     ResultArity,
-    MultipleMemories,
     MemorySize,
+    /// [`Reason::MemorySize`] of a memory with one-byte pages.
+    MemoryBytes,
+    /// A memory page size other than 1 or 65536 bytes.
+    PageSize,
     LimitsOrder,
     TooManyLocals,
     MalformedSectionId,
@@ -230,8 +237,11 @@ impl fmt::Display for Reason {
             Reason::GlobalImmutable => f.write_str("global is immutable"),
             Reason::StartFunction => f.write_str("start function must have type [] -> []"),
             Reason::ResultArity => f.write_str("invalid result arity"),
-            Reason::MultipleMemories => f.write_str("multiple memories"),
             Reason::MemorySize => f.write_str("memory size must be at most 65536 pages (4GiB)"),
+            Reason::MemoryBytes => {
+                f.write_str("memory size must be at most 0xffffffff 1-byte pages (4GiB)")
+            }
+            Reason::PageSize => f.write_str("invalid custom page size"),
             Reason::LimitsOrder => f.write_str("size minimum must not be greater than maximum"),
             Reason::TooManyLocals => f.write_str("too many locals"),
             Reason::MalformedSectionId => f.write_str("malformed section id"),
@@ -277,7 +287,8 @@ pub(crate) fn check_count(
     if current.saturating_add(added as usize) <= max {
         Ok(())
     } else if max == 1 && what == "memories" {
-        Err(invalid(Reason::MultipleMemories, offset))
+        // Valid WebAssembly 3.0, left out of this build.
+        Err(unsupported(Proposal::MultiMemory, offset))
     } else {
         Err(invalid(Reason::Limit(what, max), offset))
     }

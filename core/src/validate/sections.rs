@@ -16,7 +16,7 @@ use crate::module::{
 };
 use crate::types::{
     ConstBinOp, ConstExpr, DataMode, ElemMode, ExternKind, FuncType, GlobalType, Limits,
-    MemoryType, TableType, ValType, MAX_CONST_DEPTH, MAX_PAGES,
+    MemoryType, TableType, ValType, MAX_CONST_DEPTH, MAX_PAGES, PAGE_SIZE_LOG2,
 };
 
 type Result<T> = core::result::Result<T, ModuleError>;
@@ -274,13 +274,31 @@ impl ModuleValidator {
         if t.shared {
             return Err(unsupported(Proposal::Threads, offset));
         }
-        if t.page_size_log2.is_some() {
-            return Err(unsupported(Proposal::CustomPageSizes, offset));
+        let page_size_log2 = match t.page_size_log2 {
+            None => PAGE_SIZE_LOG2,
+            Some(_) if !self.features.custom_page_sizes => {
+                return Err(unsupported(Proposal::CustomPageSizes, offset))
+            }
+            // 1 and 65536 bytes are the proposal's only page sizes.
+            Some(log2 @ (0 | 16)) => log2 as u8,
+            Some(_) => return Err(invalid(Reason::PageSize, offset)),
+        };
+        let ty = MemoryType {
+            limits,
+            page_size_log2,
+        };
+        let max = ty.max_pages();
+        if limits.min > max || limits.max.is_some_and(|m| m > max) {
+            return Err(invalid(
+                if page_size_log2 == PAGE_SIZE_LOG2 {
+                    Reason::MemorySize
+                } else {
+                    Reason::MemoryBytes
+                },
+                offset,
+            ));
         }
-        if limits.min > MAX_PAGES || limits.max.is_some_and(|max| max > MAX_PAGES) {
-            return Err(invalid(Reason::MemorySize, offset));
-        }
-        Ok(MemoryType { limits })
+        Ok(ty)
     }
 
     pub(crate) fn global_type(

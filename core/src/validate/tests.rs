@@ -57,7 +57,6 @@ fn messages_are_the_specs() {
             "global is immutable",
         ),
         ("(func (param i32)) (start 0)", "start function"),
-        ("(memory 0) (memory 0)", "multiple memories"),
         (
             "(memory 65537)",
             "memory size must be at most 65536 pages (4GiB)",

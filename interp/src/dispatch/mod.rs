@@ -17,10 +17,13 @@
 // What handler bodies name; the backends import it all from here.
 use core::ptr;
 
-use mote_core::runtime::instance::{self, Instance};
+use mote_core::runtime::instance::{self, indirect_callee, Instance};
+use mote_core::runtime::FuncKind;
 use mote_core::types::PAGE_SIZE;
-use mote_core::{Cell, Trap};
+use mote_core::{Cell, FuncAddr, Trap};
 
+#[cfg(feature = "multi-memory")]
+use crate::access;
 use crate::code::{CompiledFunc, Op};
 use crate::exec::{from_imm, rd, wr, Callee, Machine, Stop};
 #[allow(unused_imports)]

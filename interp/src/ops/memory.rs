@@ -1,6 +1,6 @@
-//! Linear memory and tables (grammar in `ops/mod.rs`). Accesses address memory 0; the
-//! effective address is `address + static_offset` (the memarg offset), checked against
-//! the memory's length.
+//! Linear memory and tables (grammar in `ops/mod.rs`). Loads and stores address memory
+//! 0, except `LoadMem`/`StoreMem` (any memory, `access.rs`); the effective address is
+//! `address + static_offset` (the memarg offset), checked against the memory's length.
 
 macro_rules! memory_ops {
     (
@@ -62,39 +62,54 @@ macro_rules! memory_ops {
             I64Store16 { address: Slot, value: Slot, static_offset: u32 } => store(u16);
             /// Stores the low 4 bytes of `value` at `address + static_offset`.
             I64Store32 { address: Slot, value: Slot, static_offset: u32 } => store(u32);
-            /// `result = ` the memory's size in pages.
-            MemorySize { result: Slot } writes result => handler {
-                wr($fp, result, ($mem_len / PAGE_SIZE) as u32)
+            /// `result = ` the size of memory `memory` in pages (of its page size).
+            MemorySize { result: Slot, memory: u8 } writes result => handler {
+                wr($fp, result, (*(*$ctx).memories[memory as usize]).pages() as u32)
             };
-            /// Grows the memory by `delta` pages; `result = ` the old size in pages, or -1.
-            MemoryGrow { result: Slot, delta: Slot } writes result => handler {
-                let r = (*(*$ctx).memory).grow(rd::<u32>($fp, delta) as u64);
+            /// Grows memory `memory` by `delta` pages; `result = ` the old size in pages,
+            /// or -1.
+            MemoryGrow { result: Slot, delta: Slot, memory: u8 } writes result => handler {
+                let r = (*(*$ctx).memories[memory as usize]).grow(rd::<u32>($fp, delta) as u64);
                 wr($fp, result, r as i32);
                 refresh_memory!($ctx, $m, $mem_base, $mem_len);
             };
-            /// Sets `len` bytes from `dst` to the low byte of `value`.
-            MemoryFill { dst: Slot, value: Slot, len: Slot } => handler {
-                let memory = &mut *(*$ctx).memory;
-                memory.fill(
+            /// Sets `len` bytes of memory `memory` from `dst` to the low byte of `value`.
+            MemoryFill { dst: Slot, value: Slot, len: Slot, memory: u8 } => handler {
+                let mem = &mut *(*$ctx).memories[memory as usize];
+                mem.fill(
                     rd::<u32>($fp, dst) as u64,
                     rd::<u32>($fp, value) as u8,
                     rd::<u32>($fp, len) as u64,
                 )?;
             };
-            /// Copies `len` bytes from `src` to `dst` (the ranges may overlap).
-            MemoryCopy { dst: Slot, src: Slot, len: Slot } => handler {
-                let memory = &mut *(*$ctx).memory;
-                memory.copy_within(
+            /// Copies `len` bytes from `src` of memory `src_memory` to `dst` of
+            /// `dst_memory` (the ranges may overlap).
+            MemoryCopy { dst: Slot, src: Slot, len: Slot, dst_memory: u8, src_memory: u8 }
+                => handler {
+                let (dst, src, len) = (
                     rd::<u32>($fp, dst) as u64,
                     rd::<u32>($fp, src) as u64,
                     rd::<u32>($fp, len) as u64,
-                )?;
+                );
+                if dst_memory == src_memory {
+                    (*(*$ctx).memories[dst_memory as usize]).copy_within(dst, src, len)?;
+                } else {
+                    instance::memory_copy(
+                        &mut $m.store.instance((*$ctx).addr),
+                        u32::from(dst_memory),
+                        u32::from(src_memory),
+                        dst,
+                        src,
+                        len,
+                    )?;
+                }
             };
-            /// Copies `len` bytes from offset `src` of data segment `segment` to `dst`.
-            MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot } => handler {
+            /// Copies `len` bytes from offset `src` of data segment `segment` to `dst` of
+            /// memory `memory`.
+            MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot, memory: u8 } => handler {
                 instance::memory_init(
                     &mut $m.store.instance((*$ctx).addr),
-                    0,
+                    u32::from(memory),
                     segment,
                     rd::<u32>($fp, dst) as u64,
                     rd::<u32>($fp, src) as u64,
@@ -164,3 +179,49 @@ macro_rules! memory_ops {
     };
 }
 pub(crate) use memory_ops;
+
+/// Loads and stores on memories other than memory 0: with the `multi-memory` feature only,
+/// so that a build without it has neither the instructions nor their handlers.
+#[cfg(feature = "multi-memory")]
+macro_rules! multi_memory_ops {
+    (
+        $tables:tt $callback:ident
+        [$pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident]
+        $($entries:tt)*
+    ) => {
+        $crate::ops::next_table! {
+            $tables $callback [$pc, $fp, $ctx, $m, $mem_base, $mem_len] $($entries)*
+
+            /// `result = ` the access `kind` (`access::Load`) at `address + static_offset`
+            /// of memory `memory` (multi-memory).
+            LoadMem { result: Slot, address: Slot, static_offset: u32, memory: u8, kind: u8 }
+                writes result => handler {
+                let mem = &*(*$ctx).memories[memory as usize];
+                let v = access::load(mem, kind, rd::<u32>($fp, address) as u64, static_offset)?;
+                wr($fp, result, v);
+            };
+            /// Stores the low `width` bytes of `value` at `address + static_offset` of
+            /// memory `memory` (multi-memory).
+            StoreMem { address: Slot, value: Slot, static_offset: u32, memory: u8, width: u8 }
+                => handler {
+                let mem = &mut *(*$ctx).memories[memory as usize];
+                access::store(
+                    mem,
+                    width,
+                    rd::<u32>($fp, address) as u64,
+                    static_offset,
+                    rd($fp, value),
+                )?;
+            };
+        }
+    };
+}
+
+#[cfg(not(feature = "multi-memory"))]
+macro_rules! multi_memory_ops {
+    ($tables:tt $callback:ident $state:tt $($entries:tt)*) => {
+        $crate::ops::next_table! { $tables $callback $state $($entries)* }
+    };
+}
+
+pub(crate) use multi_memory_ops;

@@ -3,11 +3,12 @@
 //! metadata and printer (`code.rs`) and both dispatch backends (`dispatch/`).
 //!
 //! `for_each_op!(callback)` expands to `callback! { [STATE] ENTRY* }`, in the style of
-//! wasmi's `for_each_op!`. The entries come from four sub-tables, appended in order:
+//! wasmi's `for_each_op!`. The entries come from five sub-tables, appended in order:
 //! `control` (branches, calls, moves, globals), `memory` (linear memory and tables),
-//! `int` (i32 and i64) and `float` (f32, f64 and the conversions that involve floats).
-//! The float sub-table is the one place where float support is gated: built without the
-//! `float` feature it adds no entries, so no float instruction exists anywhere.
+//! `multi_memory` (loads and stores on other memories), `int` (i32 and i64) and `float`
+//! (f32, f64 and the conversions that involve floats). The float and multi-memory
+//! sub-tables are where those features are gated: built without the feature they add
+//! no entries, so no such instruction exists anywhere.
 //!
 //! An entry:
 //!
@@ -44,13 +45,13 @@ mod memory;
 pub(crate) use control::control_ops;
 pub(crate) use float::float_ops;
 pub(crate) use int::int_ops;
-pub(crate) use memory::memory_ops;
+pub(crate) use memory::{memory_ops, multi_memory_ops};
 
 /// Calls `$callback! { [STATE] ENTRY* }` with every instruction's entry (module docs).
 macro_rules! for_each_op {
     ($callback:ident) => {
         $crate::ops::next_table! {
-            [control_ops memory_ops int_ops float_ops]
+            [control_ops memory_ops multi_memory_ops int_ops float_ops]
             $callback [pc, fp, ctx, m, mem_base, mem_len]
         }
     };

@@ -11,8 +11,8 @@ use std::ffi::c_void;
 
 use mote::aot::HostCode as Code;
 use mote::bare::{
-    instance_requirements, BareError, CallError, Config, HostCall, HostFn, HostFunc, Instance,
-    STATE_ALIGN, TABLE_ROOM,
+    instance_requirements, memory_requirements, BareError, CallError, Config, HostCall, HostFn,
+    HostFunc, Instance, STATE_ALIGN, TABLE_ROOM,
 };
 use mote_core::aot::format::write;
 use mote_core::aot::object::BoundsChecks;
@@ -400,6 +400,146 @@ fn memory_grow_stops_at_the_declared_maximum() {
     assert_eq!(call1(&mut inst, "grow", &[i(2)]), Ok(i(-1)));
     assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(1)));
     assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(-1)));
+}
+
+/// Custom page sizes: a memory of 2048 one-byte pages needs exactly 2 KiB, traps at its
+/// byte size, and grows byte by byte within the buffer.
+#[test]
+fn a_2_kib_memory_of_one_byte_pages() {
+    let bytes = aot(&GROW.replace("1 10", "2048 (pagesize 1)"));
+    let file = AotFile::parse(&bytes).unwrap();
+    let req = instance_requirements(&file).unwrap();
+    assert_eq!((req.memory_min_bytes, req.memory_max_bytes), (2048, None));
+    let i = Value::I32;
+    {
+        let mut b = Buffers::new(&file, None);
+        assert_eq!(b.memory.len(), 2048);
+        let mut inst = b.instance(&file, &[]).unwrap();
+        assert_eq!(inst.memory().len(), 2048);
+        assert_eq!(call1(&mut inst, "size", &[]), Ok(i(2048)));
+        assert_eq!(call0(&mut inst, "store", &[i(2044), i(7)]), Ok(()));
+        assert_eq!(call1(&mut inst, "load", &[i(2044)]), Ok(i(7)));
+        assert_eq!(
+            call1(&mut inst, "load", &[i(2045)]),
+            Err(CallError::Trap(Trap::MemoryOutOfBounds))
+        );
+        assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(-1)), "buffer full");
+    }
+    // Three bytes more in the buffer: the memory may grow by exactly three.
+    let mut b = Buffers::new(&file, Some(2051));
+    let mut inst = b.instance(&file, &[]).unwrap();
+    assert_eq!(call1(&mut inst, "grow", &[i(2)]), Ok(i(2048)));
+    assert_eq!(call1(&mut inst, "grow", &[i(2)]), Ok(i(-1)));
+    assert_eq!(call1(&mut inst, "grow", &[i(1)]), Ok(i(2050)));
+    assert_eq!(call1(&mut inst, "size", &[]), Ok(i(2051)));
+    assert_eq!(call1(&mut inst, "load", &[i(2047)]), Ok(i(0)));
+    assert_eq!(
+        call1(&mut inst, "load", &[i(2048)]),
+        Err(CallError::Trap(Trap::MemoryOutOfBounds))
+    );
+    let _ = inst;
+    let mut small = Buffers::new(&file, Some(2047));
+    assert_eq!(
+        small.instance(&file, &[]).err(),
+        Some(BareError::MemoryTooSmall {
+            need: 2048,
+            have: 2047
+        })
+    );
+}
+
+/// Multi-memory: two memories, each in its own buffer sized from the file; loads,
+/// stores, `memory.size`/`grow`, data segments, `memory.init` and `memory.copy`
+/// between them.
+#[cfg(feature = "multi-memory")]
+#[test]
+fn two_memories_in_two_buffers() {
+    let bytes = aot(r#"(module
+      (memory $a 1 2)
+      (memory $b 100 200 (pagesize 1))
+      (data (memory $b) (i32.const 96) "\01\02\03\04")
+      (data $later "\aa\bb")
+      (func (export "load_b") (param i32) (result i32) (i32.load $b (local.get 0)))
+      (func (export "store_b8") (param i32 i32) (i32.store8 $b (local.get 0) (local.get 1)))
+      (func (export "load_a") (param i32) (result i32) (i32.load $a (local.get 0)))
+      (func (export "size_b") (result i32) (memory.size $b))
+      (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+      (func (export "init_b") (param i32) (memory.init $b $later (local.get 0) (i32.const 0) (i32.const 2)))
+      (func (export "copy_b_to_a") (param i32 i32 i32)
+        (memory.copy $a $b (local.get 0) (local.get 1) (local.get 2))))"#);
+    let file = AotFile::parse(&bytes).unwrap();
+    let req = instance_requirements(&file).unwrap();
+    assert_eq!(req.memories, 2);
+    assert_eq!(
+        (req.memory_min_bytes, req.memory_max_bytes),
+        (65536, Some(2 * 65536))
+    );
+    assert_eq!(memory_requirements(&file, 1), Ok((100, Some(200))));
+    assert!(memory_requirements(&file, 2).is_err());
+
+    let mut code = Code(ExecRegion::new(req.code.region_bytes).unwrap());
+    let mut state = vec![0u64; req.state_bytes.div_ceil(8)];
+    let (mut mem_a, mut mem_b) = (vec![0xa5u8; 65536], vec![0xa5u8; 110]);
+    // One buffer for two memories is an error, not a crash.
+    {
+        let mut one = vec![0u8; 65536];
+        let mut code1 = Code(ExecRegion::new(req.code.region_bytes).unwrap());
+        let mut state1 = vec![0u64; req.state_bytes.div_ceil(8)];
+        let e = Instance::new(
+            &file,
+            &mut code1,
+            as_bytes(&mut state1),
+            &mut one,
+            &[],
+            &Config::default(),
+        );
+        assert!(matches!(e, Err(BareError::Unsupported(_))), "{:?}", e.err());
+    }
+    let mut inst = Instance::with_memories(
+        &file,
+        &mut code,
+        as_bytes(&mut state),
+        [&mut mem_a[..], &mut mem_b[..]],
+        &[],
+        &Config::default(),
+    )
+    .unwrap();
+    let i = Value::I32;
+    assert_eq!(inst.memory_at(1).len(), 100);
+    assert_eq!(call1(&mut inst, "load_b", &[i(96)]), Ok(i(0x0403_0201)));
+    assert_eq!(
+        call1(&mut inst, "load_b", &[i(97)]),
+        Err(CallError::Trap(Trap::MemoryOutOfBounds))
+    );
+    assert_eq!(
+        call1(&mut inst, "load_a", &[i(96)]),
+        Ok(i(0)),
+        "memory 0 untouched"
+    );
+    assert_eq!(call1(&mut inst, "size_b", &[]), Ok(i(100)));
+    // The buffer holds 110 bytes, the type allows 200.
+    assert_eq!(call1(&mut inst, "grow_b", &[i(11)]), Ok(i(-1)));
+    assert_eq!(call1(&mut inst, "grow_b", &[i(10)]), Ok(i(100)));
+    assert_eq!(call0(&mut inst, "store_b8", &[i(109), i(0x77)]), Ok(()));
+    assert_eq!(call0(&mut inst, "init_b", &[i(0)]), Ok(()));
+    assert_eq!(
+        call0(&mut inst, "copy_b_to_a", &[i(65532), i(0), i(4)]),
+        Ok(())
+    );
+    assert_eq!(call1(&mut inst, "load_a", &[i(65532)]), Ok(i(0x0000_bbaa)));
+    assert_eq!(
+        call0(&mut inst, "copy_b_to_a", &[i(0), i(107), i(4)]),
+        Err(CallError::Trap(Trap::MemoryOutOfBounds))
+    );
+    assert_eq!(
+        call0(&mut inst, "copy_b_to_a", &[i(0), i(106), i(4)]),
+        Ok(())
+    );
+    assert_eq!(call1(&mut inst, "load_a", &[i(0)]), Ok(i(0x7700_0000)));
+    assert_eq!(inst.memory_at(1)[109], 0x77);
+    assert!(inst.memory_at(2).is_empty());
+    let _ = inst;
+    assert_eq!(mem_b[109], 0x77, "memory 1 lives in its buffer");
 }
 
 const TABLES: &str = r#"(module

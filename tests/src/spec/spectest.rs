@@ -51,12 +51,10 @@ pub fn define(store: &mut Store, linker: &mut Linker) -> Result<(), String> {
     let table = Table::new(table_ty, 0).map_err(|t| format!("spectest table: {t}"))?;
     linker.define(MODULE, "table", Extern::Table(store.add_table(table)));
 
-    let memory_ty = MemoryType {
-        limits: Limits {
-            min: 1,
-            max: Some(2),
-        },
-    };
+    let memory_ty = MemoryType::new(Limits {
+        min: 1,
+        max: Some(2),
+    });
     let memory = Memory::new(memory_ty).map_err(|t| format!("spectest memory: {t}"))?;
     linker.define(MODULE, "memory", Extern::Memory(store.add_memory(memory)));
     Ok(())

@@ -67,7 +67,7 @@ fn round_trip() {
     assert_eq!(h.float_abi, FloatAbi::Hard);
     assert_eq!(h.code_model, CodeModel::Relocatable);
     assert_eq!(h.helper_abi, HELPER_ABI_VERSION);
-    assert_eq!(h.vmctx_size, 48);
+    assert_eq!(h.vmctx_size, 56);
     assert_eq!(h.got_size, 16);
     assert_eq!(h.veneer_size, 16);
     assert_eq!(h.imported_funcs, 1);

@@ -182,7 +182,8 @@ pub mod memory {
     pub const SIZE: usize = 24;
     /// `u8` [`limits`](super::limits) flags.
     pub const FLAGS: usize = 0;
-    /// `u8` log2 of the page size (16 for 64 KiB pages).
+    /// `u8` log2 of the page size: 16 for 64 KiB pages, 0 for one-byte pages (custom
+    /// page sizes); `MemoryType::page_size_log2`.
     pub const PAGE_SIZE_LOG2: usize = 1;
     /// 6 reserved bytes.
     pub const RESERVED: usize = 2;
@@ -201,9 +202,6 @@ pub mod limits {
     /// 64-bit index type (memory64, table64).
     pub const INDEX64: u8 = 1 << 2;
 }
-
-/// Log2 of the Wasm page size.
-pub const PAGE_SIZE_LOG2: u8 = 16;
 
 /// A global.
 pub mod global {

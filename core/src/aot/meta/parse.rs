@@ -6,7 +6,9 @@ use super::layout::{self, Region};
 use super::{
     decode_op, extern_kind, record, val_type, ConstExpr, Meta, MetaError, Rec, Result, Span,
 };
-use crate::types::{ConstBinOp, ExternKind, ValType, MAX_CONST_DEPTH, MAX_PAGES};
+use crate::types::{
+    ConstBinOp, ExternKind, Limits, MemoryType, ValType, MAX_CONST_DEPTH, MAX_PAGES, PAGE_SIZE_LOG2,
+};
 
 fn malformed(offset: usize, what: &'static str) -> MetaError {
     MetaError::Malformed { offset, what }
@@ -222,8 +224,15 @@ impl<'a> Meta<'a> {
             if flags & limits::INDEX64 != 0 {
                 return Err(MetaError::Unsupported("64-bit memories"));
             }
-            if r.u8(mem::PAGE_SIZE_LOG2) != layout::PAGE_SIZE_LOG2 {
-                return Err(MetaError::Unsupported("custom page sizes"));
+            // Custom page sizes: 1-byte or 64 KiB pages.
+            let ty = MemoryType {
+                limits: Limits { min: 0, max: None },
+                page_size_log2: r.u8(mem::PAGE_SIZE_LOG2),
+            };
+            if !matches!(ty.page_size_log2, 0 | PAGE_SIZE_LOG2) {
+                return Err(MetaError::Unsupported(
+                    "page sizes other than 1 byte and 64 KiB",
+                ));
             }
             if flags & !limits::HAS_MAX != 0 || !r.zero(mem::RESERVED, 6) {
                 return Err(malformed(at, "memory flags or reserved bytes"));
@@ -232,8 +241,8 @@ impl<'a> Meta<'a> {
                 r,
                 flags,
                 (mem::MIN, mem::MAX),
-                MAX_PAGES,
-                "memory size must be at most 65536 pages (4 GiB)",
+                ty.max_pages(),
+                "memory size must be at most 4 GiB",
                 at,
             )?;
         }

@@ -57,7 +57,7 @@ pub fn metadata(module: &Module) -> Result<Vec<u8>> {
     for m in &module.memories {
         use layout::memory as m_;
         let r = w.record(Region::Memories);
-        r[m_::PAGE_SIZE_LOG2] = layout::PAGE_SIZE_LOG2;
+        r[m_::PAGE_SIZE_LOG2] = m.page_size_log2;
         put_limits(r, m_::FLAGS, (m_::MIN, m_::MAX), &m.limits);
     }
     let imported_globals = module.num_imported_globals as usize;

@@ -159,6 +159,8 @@ pub type Compiler = fn(&Module) -> Result<Vec<u8>, String>;
 pub(crate) struct InstanceRt {
     pub(crate) ctx: VmContext,
     globals: Vec<*mut u64>,
+    /// Every memory's header (`VmContext::memories` points here).
+    memories: Vec<*mut VmMemory>,
     pub(crate) instance: InstanceAddr,
     pub(crate) store: *mut Store,
     pub(crate) exec: *mut AotExecutor,
@@ -243,7 +245,8 @@ impl AotExecutor {
         let inst = &store.instances[instance as usize];
         let memory = inst.memories.first().copied();
         let globals = inst.globals.clone();
-        let mut memory_ptr: *mut VmMemory = core::ptr::null_mut();
+        // Guard pages protect memory 0 only; generated code checks the others (and any
+        // memory of one-byte pages) explicitly.
         if let Some(m) = memory {
             let mem = &mut *store.memories[m as usize];
             if bounds == BoundsMode::Guard && !mem.has_backing() {
@@ -251,8 +254,9 @@ impl AotExecutor {
                     .map_err(|_| Trap::Host("cannot reserve guard memory"))?;
                 mem.set_backing(Box::new(Backing(res)))?;
             }
-            memory_ptr = mem as *mut _ as *mut VmMemory;
         }
+        let memories = memory_headers(store, instance);
+        let memory_ptr = memories.first().copied().unwrap_or(core::ptr::null_mut());
         let globals: Vec<*mut u64> = globals
             .iter()
             .map(|&g| &mut store.globals[g as usize].value as *mut u64)
@@ -265,14 +269,17 @@ impl AotExecutor {
                 trap: 0,
                 helpers: core::ptr::null(),
                 runtime: core::ptr::null_mut(),
+                memories: core::ptr::null(),
             },
             globals,
+            memories,
             instance,
             store: core::ptr::null_mut(),
             exec: core::ptr::null_mut(),
             pending: None,
         });
         rt.ctx.globals = rt.globals.as_ptr();
+        rt.ctx.memories = rt.memories.as_ptr();
         rt.ctx.helpers = helpers::HELPERS.0.as_ptr().cast();
         let p: *mut InstanceRt = &mut *rt;
         rt.ctx.runtime = p as *mut c_void;
@@ -328,12 +335,18 @@ impl AotExecutor {
     }
 }
 
-fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {
+/// The header of each memory of `instance` (a `Memory` starts with its `VmMemory`).
+fn memory_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmMemory> {
     let inst = &store.instances[instance as usize];
-    let memory = match inst.memories.first() {
-        Some(&m) => &mut *store.memories[m as usize] as *mut _ as *mut VmMemory,
-        None => core::ptr::null_mut(),
-    };
+    inst.memories
+        .iter()
+        .map(|&m| &mut *store.memories[m as usize] as *mut _ as *mut VmMemory)
+        .collect()
+}
+
+fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {
+    let memories = memory_headers(store, instance);
+    let inst = &store.instances[instance as usize];
     let globals_match = rt.globals.len() == inst.globals.len()
         && inst.globals.iter().zip(&rt.globals).all(|(&g, &p)| {
             core::ptr::eq(
@@ -341,7 +354,7 @@ fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> boo
                 p as *const u64,
             )
         });
-    rt.ctx.memory == memory && globals_match
+    rt.memories == memories && globals_match
 }
 
 /// Trap messages from the compiler or loader live as long as the process (they are

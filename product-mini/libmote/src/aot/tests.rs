@@ -112,15 +112,15 @@ fn runs_code_and_reports_traps() {
     );
 }
 
-/// push rbx; mov rbx, rsi; mov esi, [rbx]; call MemoryGrow; mov eax, eax; mov [rbx], rax;
-/// pop rbx; ret
+/// push rbx; mov rbx, rsi; mov edx, [rbx] (delta); xor esi, esi (memory 0);
+/// call MemoryGrow; mov eax, eax; mov [rbx], rax; pop rbx; ret
 fn grow_code() -> (Vec<u8>, RelocRecord) {
     (
         vec![
-            0x53, 0x48, 0x89, 0xf3, 0x8b, 0x33, 0xe8, 0, 0, 0, 0, 0x89, 0xc0, 0x48, 0x89, 0x03,
-            0x5b, 0xc3,
+            0x53, 0x48, 0x89, 0xf3, 0x8b, 0x13, 0x31, 0xf6, 0xe8, 0, 0, 0, 0, 0x89, 0xc0, 0x48,
+            0x89, 0x03, 0x5b, 0xc3,
         ],
-        call_helper(7, Helper::MemoryGrow),
+        call_helper(9, Helper::MemoryGrow),
     )
 }
 

@@ -123,7 +123,7 @@ use core::ptr::NonNull;
 
 use mote_core::aot::format::{BoundsMode, CodeModel, FormatError};
 use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
-use mote_core::types::{ExternKind, PAGE_SIZE};
+use mote_core::types::{ExternKind, MemoryType};
 use mote_core::{Cell, Trap, ValType, Value};
 
 use mote_loader::{host_arch, requirements};
@@ -141,6 +141,21 @@ pub const TABLE_ROOM: u64 = 256;
 /// may have; the outermost call has no limit.
 pub const NESTED_CALL_CELLS: usize = 16;
 
+/// Memories a module may have on this runtime: the validator's limit (wasmparser's), or
+/// one without the `multi-memory` feature.
+pub const MAX_MEMORIES: usize = if cfg!(feature = "multi-memory") {
+    100
+} else {
+    1
+};
+
+/// Why a module with more memories than [`MAX_MEMORIES`] is refused.
+const TOO_MANY_MEMORIES: &str = if cfg!(feature = "multi-memory") {
+    "more than 100 memories"
+} else {
+    "more than one memory (multi-memory): not in this build (cargo feature `multi-memory`)"
+};
+
 /// Alignment of the state buffer.
 pub const STATE_ALIGN: usize = runtime::STATE_ALIGN;
 
@@ -155,10 +170,14 @@ pub struct InstanceRequirements {
     pub state_bytes: usize,
     /// Alignment of the state buffer's first byte.
     pub state_align: usize,
-    /// Initial size of linear memory 0 in bytes (pages × 65536), 0 if there is none.
+    /// Initial size of linear memory 0 in bytes (pages × its page size: 65536, or 1 for
+    /// a memory that declares one-byte pages), 0 if there is none.
     pub memory_min_bytes: usize,
     /// The declared maximum in bytes; `None` = unbounded (4 GiB, or the address space).
     pub memory_max_bytes: Option<usize>,
+    /// Linear memories (multi-memory): each needs its own buffer, sized by
+    /// [`memory_requirements`]; memory 0's sizes are the two fields above.
+    pub memories: u32,
     /// Imported functions, each to be provided as a [`HostFunc`].
     pub imports: usize,
 }
@@ -167,7 +186,10 @@ pub struct InstanceRequirements {
 pub fn instance_requirements(file: &AotFile<'_>) -> Result<InstanceRequirements, BareError> {
     let meta = check_file(file)?;
     let layout = Layout::of(&meta)?;
-    let (min, max) = memory_bytes(&meta)?;
+    let (min, max) = match meta.memory(0) {
+        Some(ty) => memory_bytes(&ty)?,
+        None => (0, None),
+    };
     let mut code = requirements(file);
     if file.header().code_model == CodeModel::Xip {
         code.region_bytes = 0;
@@ -178,6 +200,7 @@ pub fn instance_requirements(file: &AotFile<'_>) -> Result<InstanceRequirements,
         state_align: STATE_ALIGN,
         memory_min_bytes: min,
         memory_max_bytes: max,
+        memories: meta.num_memories(),
         imports: meta.num_imported_funcs() as usize,
     })
 }
@@ -198,6 +221,9 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
         ));
     }
     let meta = Meta::parse(file.metadata()).map_err(BareError::Meta)?;
+    if meta.num_memories() as usize > MAX_MEMORIES {
+        return Err(BareError::Unsupported(TOO_MANY_MEMORIES));
+    }
     meta.check_build().map_err(BareError::Meta)?;
     for import in meta.imports() {
         if !matches!(import.desc, ImportDesc::Func(_)) {
@@ -207,9 +233,6 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
                 kind: import.desc.kind(),
             });
         }
-    }
-    if meta.num_memories() > 1 {
-        return Err(BareError::Unsupported("more than one memory"));
     }
     let defined = meta.num_funcs() - meta.num_imported_funcs();
     if defined as usize != file.func_count()
@@ -222,20 +245,25 @@ fn check_file<'a>(file: &AotFile<'a>) -> Result<Meta<'a>, BareError> {
     Ok(meta)
 }
 
-/// Memory 0's initial and maximum size in bytes.
-fn memory_bytes(meta: &Meta<'_>) -> Result<(usize, Option<usize>), BareError> {
-    let Some(memory) = meta.memory(0) else {
-        return Ok((0, None));
-    };
+/// The buffer memory `index` of `file` needs: its initial and its declared maximum size
+/// in bytes (`None`: no maximum).
+pub fn memory_requirements(
+    file: &AotFile<'_>,
+    index: u32,
+) -> Result<(usize, Option<usize>), BareError> {
+    let meta = check_file(file)?;
+    let ty = meta
+        .memory(index)
+        .ok_or(BareError::Unsupported("no memory of that index"))?;
+    memory_bytes(&ty)
+}
+
+/// A memory's initial and maximum size in bytes.
+pub(crate) fn memory_bytes(memory: &MemoryType) -> Result<(usize, Option<usize>), BareError> {
     let limits = memory.limits;
-    let min = limits
-        .min
-        .checked_mul(PAGE_SIZE)
-        .and_then(|b| usize::try_from(b).ok())
-        .ok_or(BareError::TooLarge("the initial linear memory"))?;
-    let max = limits
-        .max
-        .map(|m| usize::try_from(m.saturating_mul(PAGE_SIZE)).unwrap_or(usize::MAX));
+    let bytes = |pages| memory.bytes(pages).and_then(|b| usize::try_from(b).ok());
+    let min = bytes(limits.min).ok_or(BareError::TooLarge("the initial linear memory"))?;
+    let max = limits.max.map(|m| bytes(m).unwrap_or(usize::MAX));
     Ok((min, max))
 }
 
@@ -508,12 +536,27 @@ impl<'a> Instance<'a> {
     /// `file`'s bytes lie: pass an empty region), lays out `state`, links the imports against `hosts`,
     /// initialises globals, tables (element segments) and memory (data segments; the
     /// initial pages are zeroed first), and runs the start function. `memory.len()`
-    /// bounds `memory.grow`, as does the declared maximum.
+    /// bounds `memory.grow`, as does the declared maximum. A module with more than one
+    /// memory needs [`Instance::with_memories`].
     pub fn new(
         file: &AotFile<'a>,
         code: &'a mut dyn ExecMemory,
         state: &'a mut [u8],
         memory: &'a mut [u8],
+        hosts: &'a [HostFunc<'a>],
+        config: &Config,
+    ) -> Result<Instance<'a>, BareError> {
+        Instance::with_memories(file, code, state, [memory], hosts, config)
+    }
+
+    /// As [`Instance::new`] with one buffer per memory (multi-memory), in memory order:
+    /// buffer `i` holds memory `i` and bounds its growth. Buffers beyond the module's
+    /// memories are not used.
+    pub fn with_memories(
+        file: &AotFile<'a>,
+        code: &'a mut dyn ExecMemory,
+        state: &'a mut [u8],
+        memories: impl IntoIterator<Item = &'a mut [u8]>,
         hosts: &'a [HostFunc<'a>],
         config: &Config,
     ) -> Result<Instance<'a>, BareError> {
@@ -528,15 +571,38 @@ impl<'a> Instance<'a> {
         if !(state.as_ptr() as usize).is_multiple_of(STATE_ALIGN) {
             return Err(BareError::StateMisaligned);
         }
-        let (min, _) = memory_bytes(&meta)?;
-        if memory.len() < min {
-            return Err(BareError::MemoryTooSmall {
-                need: min,
-                have: memory.len(),
-            });
+        // The buffers, checked against their memories' initial sizes; the references
+        // are consumed, so each buffer is the instance's alone for 'a.
+        let mut buffers = [(NonNull::<u8>::dangling(), 0usize); MAX_MEMORIES];
+        let mut given = memories.into_iter();
+        for (i, ty) in meta.memories().enumerate() {
+            let (min, _) = memory_bytes(&ty)?;
+            let buffer = given.next().ok_or(BareError::Unsupported(
+                "a buffer is needed for each memory (multi-memory: Instance::with_memories, mote_aot_instantiate_memories)",
+            ))?;
+            if buffer.len() < min {
+                return Err(BareError::MemoryTooSmall {
+                    need: min,
+                    have: buffer.len(),
+                });
+            }
+            let slot = buffers
+                .get_mut(i)
+                .ok_or(BareError::Unsupported(TOO_MANY_MEMORIES))?;
+            *slot = (
+                NonNull::new(buffer.as_mut_ptr()).unwrap_or(NonNull::dangling()),
+                buffer.len(),
+            );
         }
         let rt = Runtime::init(
-            file, &meta, &layout, code, state, memory, min, hosts, config,
+            file,
+            &meta,
+            &layout,
+            code,
+            state,
+            &mut buffers,
+            hosts,
+            config,
         )?;
         let inst = Instance {
             rt,
@@ -635,14 +701,32 @@ impl<'a> Instance<'a> {
 
     /// Linear memory 0 at its current size (empty if there is none).
     pub fn memory(&self) -> &[u8] {
-        self.rt().memory.as_ref().map_or(&[], |m| m.data())
+        self.memory_at(0)
     }
 
     pub fn memory_mut(&mut self) -> &mut [u8] {
+        self.memory_at_mut(0)
+    }
+
+    /// Linear memory `index` at its current size (empty if there is none).
+    pub fn memory_at(&self, index: u32) -> &[u8] {
+        let rt = self.rt();
+        if index >= rt.num_memories {
+            return &[];
+        }
+        // SAFETY: index < num_memories: an initialised memory in the state buffer.
+        unsafe { (*rt.memories.add(index as usize)).data() }
+    }
+
+    pub fn memory_at_mut(&mut self, index: u32) -> &mut [u8] {
         // SAFETY: points into the state buffer this instance borrows; `&mut self` makes
         // the access unique.
         let rt = unsafe { self.rt.as_mut() };
-        rt.memory.as_mut().map_or(&mut [], |m| m.data_mut())
+        if index >= rt.num_memories {
+            return &mut [];
+        }
+        // SAFETY: as in `memory_at`.
+        unsafe { (*rt.memories.add(index as usize)).data_mut() }
     }
 
     /// The value of the exported global `export`.

@@ -5,16 +5,16 @@ use core::ffi::c_void;
 use core::mem::{align_of, size_of};
 use core::ptr::{self, NonNull};
 
-use mote_core::aot::context::VmContext;
+use mote_core::aot::context::{VmContext, VmMemory};
 use mote_core::aot::format::AotFile;
 use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
 use mote_core::runtime::helpers::{AotRuntime, HelperFns};
-use mote_core::runtime::instance::{self, eval_const, Instance, SigId, TablePair};
+use mote_core::runtime::instance::{self, eval_const, Instance, MemoryPair, SigId, TablePair};
 use mote_core::runtime::{Memory, Table};
 use mote_core::types::ElemMode;
 use mote_core::{Cell, Trap, Value};
 
-use super::{BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
+use super::{memory_bytes, BareError, Config, HostCall, HostFn, HostFunc, Name, TABLE_ROOM};
 use mote_core::aot::format::CodeModel;
 use mote_loader::{load_in_place, load_into, ExecMemory, HelperTable, LoadedCode};
 
@@ -40,9 +40,12 @@ struct ElemInfo {
 #[repr(C)]
 pub(crate) struct Runtime<'a> {
     pub(crate) ctx: VmContext,
-    /// Memory 0 in the caller's memory buffer, if the module has one; `ctx.memory`
-    /// points here.
-    pub(crate) memory: Option<Memory>,
+    /// The memories (multi-memory), each in its own caller buffer: `num_memories`
+    /// objects in the state buffer; `ctx.memory` points to the first, `ctx.memories` to
+    /// `memory_ptrs`, one pointer to each.
+    pub(crate) memories: *mut Memory,
+    pub(crate) num_memories: u32,
+    memory_ptrs: *mut *mut VmMemory,
     code: LoadedCode<'a>,
     pub(crate) meta: Meta<'a>,
     hosts: &'a [HostFunc<'a>],
@@ -66,6 +69,8 @@ pub(crate) struct Runtime<'a> {
 
 /// Offsets of the arrays in the state buffer.
 pub(crate) struct Layout {
+    memories: usize,
+    memory_ptrs: usize,
     globals: usize,
     global_ptrs: usize,
     tables: usize,
@@ -84,10 +89,17 @@ struct Cursor(usize);
 impl Cursor {
     /// Reserves `count` items of `T`; the offset of the first.
     fn take<T>(&mut self, count: usize) -> Result<usize, BareError> {
+        self.take_bytes(count, size_of::<T>(), align_of::<T>())
+    }
+
+    /// [`Cursor::take`] for items of `size` bytes aligned to `align`: one copy of the
+    /// checks for every array (firmware size).
+    #[inline(never)]
+    fn take_bytes(&mut self, count: usize, size: usize, align: usize) -> Result<usize, BareError> {
         let too_large = BareError::TooLarge("the instance state");
-        let a = align_of::<T>().max(1);
+        let a = align.max(1);
         let start = self.0.checked_add(a - 1).ok_or(too_large.clone())? & !(a - 1);
-        let bytes = count.checked_mul(size_of::<T>()).ok_or(too_large.clone())?;
+        let bytes = count.checked_mul(size).ok_or(too_large.clone())?;
         self.0 = start.checked_add(bytes).ok_or(too_large)?;
         Ok(start)
     }
@@ -124,6 +136,8 @@ impl Layout {
         let mut c = Cursor(0);
         c.take::<Runtime<'static>>(1)?;
         Ok(Layout {
+            memories: c.take::<Memory>(n(meta.num_memories()))?,
+            memory_ptrs: c.take::<*mut VmMemory>(n(meta.num_memories()))?,
             globals: c.take::<Cell>(n(meta.num_globals()))?,
             global_ptrs: c.take::<*mut Cell>(n(meta.num_globals()))?,
             tables: c.take::<Table>(n(meta.num_tables()))?,
@@ -150,8 +164,7 @@ impl<'a> Runtime<'a> {
         layout: &Layout,
         code: &'a mut dyn ExecMemory,
         state: &'a mut [u8],
-        memory: &'a mut [u8],
-        mem_min: usize,
+        memories: &mut [(NonNull<u8>, usize)],
         hosts: &'a [HostFunc<'a>],
         config: &Config,
     ) -> Result<NonNull<Runtime<'a>>, BareError> {
@@ -202,23 +215,21 @@ impl<'a> Runtime<'a> {
             load_into(file, code, &HelperTable::new(&helpers))?
         };
 
-        let memory = match meta.memory(0) {
-            None => None,
-            Some(ty) => {
-                let base = NonNull::new(memory.as_mut_ptr()).ok_or(BareError::MemoryTooSmall {
-                    need: mem_min,
-                    have: 0,
-                })?;
-                // SAFETY: the buffer is borrowed for 'a, as long as the instance lives.
-                let m = unsafe { Memory::in_buffer(ty, base, memory.len()) }.map_err(|_| {
-                    BareError::MemoryTooSmall {
-                        need: mem_min,
-                        have: memory.len(),
-                    }
-                })?;
-                Some(m)
+        // Memory `i` in buffer `i` (checked against the requirements by the caller).
+        let memory_objs = at(layout.memories) as *mut Memory;
+        let memory_ptrs = at(layout.memory_ptrs) as *mut *mut VmMemory;
+        for (i, (ty, &mut (buffer, len))) in meta.memories().zip(memories.iter_mut()).enumerate() {
+            let need = memory_bytes(&ty).map_or(usize::MAX, |(min, _)| min);
+            // SAFETY: each buffer is borrowed for 'a, as long as the instance lives, and
+            // is the only one of its memory (`Instance::with_memories`).
+            let m = unsafe { Memory::in_buffer(ty, buffer, len) }
+                .map_err(|_| BareError::MemoryTooSmall { need, have: len })?;
+            // SAFETY: i < num_memories (the zip stops there): both arrays have room.
+            unsafe {
+                ptr::write(memory_objs.add(i), m);
+                *memory_ptrs.add(i) = memory_objs.add(i).cast();
             }
-        };
+        }
         let rt = base as *mut Runtime<'a>;
         // SAFETY: `rt` is the aligned start of the zeroed state buffer.
         unsafe {
@@ -234,8 +245,11 @@ impl<'a> Runtime<'a> {
                         // (relocated code has their addresses patched in).
                         helpers: HELPERS.0.as_ptr().cast(),
                         runtime: ptr::null_mut(),
+                        memories: ptr::null(),
                     },
-                    memory,
+                    memories: memory_objs,
+                    num_memories: meta.num_memories(),
+                    memory_ptrs,
                     code: loaded,
                     meta: *meta,
                     hosts,
@@ -256,8 +270,9 @@ impl<'a> Runtime<'a> {
             (*rt).ctx.runtime = rt as *mut c_void;
             (*rt).ctx.helpers = HELPERS.0.as_ptr().cast();
             (*rt).ctx.globals = (*rt).global_ptrs;
-            if let Some(m) = &mut (*rt).memory {
-                (*rt).ctx.memory = (m as *mut Memory).cast();
+            if (*rt).num_memories > 0 {
+                (*rt).ctx.memory = *memory_ptrs;
+                (*rt).ctx.memories = memory_ptrs;
             }
             (*rt).init_globals()?;
             (*rt).init_tables(at(layout.table_cells) as *mut Cell)?;
@@ -347,9 +362,27 @@ fn canon(rt: &Runtime<'_>, ti: u32) -> Option<SigId> {
 
 impl Instance for Runtime<'_> {
     fn memory(&mut self, index: u32) -> Result<&mut Memory, Trap> {
-        match &mut self.memory {
-            Some(m) if index == 0 => Ok(m),
-            _ => Err(Trap::MemoryOutOfBounds),
+        if index >= self.num_memories {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        // SAFETY: index < num_memories, initialised by `init`.
+        Ok(unsafe { &mut *self.memories.add(index as usize) })
+    }
+
+    fn memory_pair(&mut self, dst: u32, src: u32) -> Result<MemoryPair<'_>, Trap> {
+        if dst >= self.num_memories || src >= self.num_memories {
+            return Err(Trap::MemoryOutOfBounds);
+        }
+        // SAFETY: both < num_memories; distinct indices are distinct memories (no
+        // imports in this runtime).
+        unsafe {
+            if dst == src {
+                return Ok(MemoryPair::Same(&mut *self.memories.add(dst as usize)));
+            }
+            Ok(MemoryPair::Distinct(
+                &mut *self.memories.add(dst as usize),
+                &*self.memories.add(src as usize),
+            ))
         }
     }
 

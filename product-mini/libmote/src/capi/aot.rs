@@ -134,8 +134,19 @@ mod imp {
             memory_min_bytes: r.memory_min_bytes,
             memory_max_bytes: r.memory_max_bytes.unwrap_or(usize::MAX),
             imports: r.imports as u32,
-            reserved: 0,
+            memories: r.memories,
         })
+    }
+
+    #[cfg(feature = "multi-memory")]
+    pub(crate) fn memory_requirements(
+        bytes: &'static [u8],
+        index: u32,
+    ) -> Result<(usize, usize), i32> {
+        let f = file(bytes)?;
+        let (min, max) =
+            crate::bare::memory_requirements(&f, index).map_err(|e| bare_error(e, 0))?;
+        Ok((min, max.unwrap_or(usize::MAX)))
     }
 
     /// The natives as the loader's host functions; entry `i` is native `i` and points
@@ -182,7 +193,7 @@ mod imp {
         bytes: &'static [u8],
         code: &'static mut [u8],
         state: &'static mut [u8],
-        memory: &'static mut [u8],
+        memories: impl IntoIterator<Item = &'static mut [u8]>,
     ) -> Result<*mut mote_instance, i32> {
         let rt = runtime()?;
         let f = file(bytes)?;
@@ -227,8 +238,8 @@ mod imp {
         };
         // SAFETY: single-threaded API.
         unsafe { *natives::LAST_FAILURE.get() = None };
-        let inst =
-            Instance::new(&f, code_mem, bare_state, memory, hosts, &config).map_err(|e| {
+        let inst = Instance::with_memories(&f, code_mem, bare_state, memories, hosts, &config)
+            .map_err(|e| {
                 // SAFETY: the failed `Instance::new` no longer borrows the code region.
                 bare_error(e, unsafe { (*slot).code.refused })
             })?;
@@ -290,6 +301,17 @@ fn missing() -> i32 {
     fail(
         MOTE_ERR_UNSUPPORTED,
         format_args!("this build of mote has no AOT engine (feature `aot`)"),
+    )
+}
+
+/// The multi-memory functions in a build without the AOT engine or `multi-memory`.
+#[cfg(not(all(feature = "aot", feature = "multi-memory")))]
+fn missing_multi_memory() -> i32 {
+    fail(
+        MOTE_ERR_UNSUPPORTED,
+        format_args!(
+            "this build of mote has no multi-memory AOT support (features `aot`, `multi-memory`)"
+        ),
     )
 }
 
@@ -378,7 +400,7 @@ pub unsafe extern "C" fn mote_aot_instantiate(
                     from_raw_parts_mut(code.cast(), code_len)
                 },
                 from_raw_parts_mut(state.cast(), state_len),
-                memory,
+                [memory],
             )
         };
         match r {
@@ -394,5 +416,129 @@ pub unsafe extern "C" fn mote_aot_instantiate(
     {
         let _ = (len, code_len, state_len, memory_len);
         missing()
+    }
+}
+
+/// Memory `index`'s buffer size for `file`: its initial size and declared maximum
+/// (`SIZE_MAX` if none), in bytes.
+///
+/// # Safety
+/// `file` points to `len` readable bytes; `min_bytes` and `max_bytes` are writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_aot_memory_requirements(
+    file: *const u8,
+    len: usize,
+    index: u32,
+    min_bytes: *mut usize,
+    max_bytes: *mut usize,
+) -> i32 {
+    if file.is_null() || min_bytes.is_null() || max_bytes.is_null() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_aot_memory_requirements: file, min_bytes or max_bytes is NULL"),
+        );
+    }
+    #[cfg(all(feature = "aot", feature = "multi-memory"))]
+    {
+        // SAFETY: see the contract; only read during this call.
+        let bytes: &'static [u8] = unsafe { core::slice::from_raw_parts(file, len) };
+        match memory_requirements(bytes, index) {
+            Ok((min, max)) => {
+                // SAFETY: both are non-NULL (checked above) and writable (the contract).
+                unsafe {
+                    *min_bytes = min;
+                    *max_bytes = max;
+                }
+                MOTE_OK
+            }
+            Err(code) => code,
+        }
+    }
+    #[cfg(not(all(feature = "aot", feature = "multi-memory")))]
+    {
+        let _ = (len, index);
+        missing_multi_memory()
+    }
+}
+
+/// Instantiates an `.aot` file in caller buffers, one per memory (multi-memory).
+///
+/// # Safety
+/// As for [`mote_aot_instantiate`]; `memories` and `memory_lens` hold `count` entries,
+/// each memory buffer valid for its length (NULL only with length 0) and distinct from
+/// the others.
+#[allow(clippy::too_many_arguments)]
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_aot_instantiate_memories(
+    file: *const u8,
+    len: usize,
+    code: *mut c_void,
+    code_len: usize,
+    state: *mut c_void,
+    state_len: usize,
+    memories: *const *mut c_void,
+    memory_lens: *const usize,
+    count: u32,
+    out: *mut *mut mote_instance,
+) -> i32 {
+    if file.is_null() || code.is_null() || state.is_null() || out.is_null() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_aot_instantiate_memories: file, code, state or out is NULL"),
+        );
+    }
+    if count > 0 && (memories.is_null() || memory_lens.is_null()) {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_aot_instantiate_memories: memories or memory_lens is NULL"),
+        );
+    }
+    #[cfg(all(feature = "aot", feature = "multi-memory"))]
+    {
+        use core::slice::from_raw_parts_mut;
+        for i in 0..count as usize {
+            // SAFETY: both arrays hold `count` entries (the contract).
+            let (p, n) = unsafe { (*memories.add(i), *memory_lens.add(i)) };
+            if p.is_null() && n != 0 {
+                return fail(
+                    MOTE_ERR_ARGUMENT,
+                    format_args!("mote_aot_instantiate_memories: memory {i} is NULL"),
+                );
+            }
+        }
+        let buffers = (0..count as usize).map(|i| -> &'static mut [u8] {
+            // SAFETY: checked above; each buffer is valid for its length and distinct
+            // (the contract).
+            unsafe {
+                let (p, n) = (*memories.add(i), *memory_lens.add(i));
+                if n == 0 {
+                    &mut []
+                } else {
+                    from_raw_parts_mut(p.cast(), n)
+                }
+            }
+        });
+        // SAFETY: see the contract.
+        let r = unsafe {
+            instantiate(
+                core::slice::from_raw_parts(file, len),
+                from_raw_parts_mut(code.cast(), code_len),
+                from_raw_parts_mut(state.cast(), state_len),
+                buffers,
+            )
+        };
+        match r {
+            Ok(i) => {
+                // SAFETY: `out` is non-NULL (checked above) and writable (the contract).
+                unsafe { *out = i };
+                MOTE_OK
+            }
+            Err(code) => code,
+        }
+    }
+    #[cfg(not(all(feature = "aot", feature = "multi-memory")))]
+    {
+        let _ = (len, code_len, state_len, memories, memory_lens, count);
+        missing_multi_memory()
     }
 }

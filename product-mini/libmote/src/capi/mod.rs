@@ -28,7 +28,10 @@ mod tests;
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
 
-pub use aot::{mote_aot_instantiate, mote_aot_requirements};
+pub use aot::{
+    mote_aot_instantiate, mote_aot_instantiate_memories, mote_aot_memory_requirements,
+    mote_aot_requirements,
+};
 pub use error::mote_last_error;
 pub use instance::{mote_call, mote_instance_deinit, mote_lookup_function, mote_memory};
 pub use interp::{mote_module_free, mote_wasm_instantiate, mote_wasm_load};

@@ -831,6 +831,93 @@ mod aot {
         );
         deinit();
     }
+
+    /// Custom page sizes and multi-memory through the C API: memory 0 declares 2048
+    /// one-byte pages (a 2 KiB buffer), memory 1 one 64 KiB page; each is sized by
+    /// `mote_aot_memory_requirements` and lent by `mote_aot_instantiate_memories`.
+    #[cfg(feature = "multi-memory")]
+    #[test]
+    fn a_2_kib_memory_and_a_second_memory() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (memory $small 2048 (pagesize 1))
+              (memory $big 1 1)
+              (data (memory $big) (i32.const 8) "\2a")
+              (func (export "peek") (param i32) (result i32) (i32.load8_u $small (local.get 0)))
+              (func (export "size") (result i32) (memory.size $small))
+              (func (export "copy") (param i32 i32)
+                (memory.copy $small $big (local.get 0) (local.get 1) (i32.const 1))))"#,
+        )
+        .unwrap();
+        let module = mote_core::Module::new(&wasm).unwrap();
+        let mut opts = mote_aotc::Options::host();
+        opts.bounds_checks = mote_core::aot::object::BoundsChecks::Explicit;
+        let aot =
+            mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap());
+        let _g = init_with(0);
+        let mut req = mote_aot_reqs::default();
+        assert_eq!(
+            unsafe { mote_aot_requirements(aot.as_ptr(), aot.len(), &mut req) },
+            MOTE_OK
+        );
+        assert_eq!((req.memory_min_bytes, req.memories), (2048, 2));
+        let (mut min, mut max) = (0usize, 0usize);
+        assert_eq!(
+            unsafe { mote_aot_memory_requirements(aot.as_ptr(), aot.len(), 1, &mut min, &mut max) },
+            MOTE_OK
+        );
+        assert_eq!((min, max), (65536, 65536));
+        assert_eq!(
+            unsafe { mote_aot_memory_requirements(aot.as_ptr(), aot.len(), 2, &mut min, &mut max) },
+            MOTE_ERR_UNSUPPORTED
+        );
+
+        let mut code = Box::new(Page([0; 4 * 4096]));
+        let mut state = Box::new(State([0; 8192]));
+        // One buffer for two memories: a clear error.
+        let mut one = vec![0u8; 2048];
+        let e = unsafe { instantiate(&aot, &mut code.0, &mut state.0, &mut one) }.unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_UNSUPPORTED, "{}", e.1);
+        assert!(e.1.contains("each memory"), "{}", e.1);
+
+        let mut small = vec![0xffu8; 2048];
+        let mut big = vec![0u8; 65536];
+        let buffers = [small.as_mut_ptr().cast::<c_void>(), big.as_mut_ptr().cast()];
+        let lens = [small.len(), big.len()];
+        let mut inst = core::ptr::null_mut();
+        let rc = unsafe {
+            mote_aot_instantiate_memories(
+                aot.as_ptr(),
+                aot.len(),
+                code.0.as_mut_ptr().cast(),
+                code.0.len(),
+                state.0.as_mut_ptr().cast(),
+                state.0.len(),
+                buffers.as_ptr(),
+                lens.as_ptr(),
+                2,
+                &mut inst,
+            )
+        };
+        assert_eq!(rc, MOTE_OK, "{}", last_error());
+        let i32_of = |r: Result<Vec<mote_val>, (i32, String)>| r.map(|v| unsafe { v[0].of.i32 });
+        assert_eq!(i32_of(call(inst, c"size", &[], 1)), Ok(2048));
+        assert_eq!(i32_of(call(inst, c"peek", &[i32v(2047)], 1)), Ok(0));
+        let e = call(inst, c"peek", &[i32v(2048)], 1).unwrap_err();
+        assert_eq!(e.0, MOTE_ERR_TRAP);
+        assert!(e.1.contains("out of bounds memory access"), "{}", e.1);
+        assert_eq!(
+            call(inst, c"copy", &[i32v(2047), i32v(8)], 0).map(|_| ()),
+            Ok(())
+        );
+        assert_eq!(i32_of(call(inst, c"peek", &[i32v(2047)], 1)), Ok(42));
+        let mut len = 0usize;
+        let mem = unsafe { mote_memory(inst, &mut len) };
+        assert_eq!((mem, len), (small.as_mut_ptr(), 2048));
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+        assert_eq!(small[2047], 42, "memory 0 lives in the 2 KiB buffer");
+        deinit();
+    }
 }
 
 #[test]

@@ -146,7 +146,8 @@ pub struct mote_aot_reqs {
     pub memory_min_bytes: usize,
     pub memory_max_bytes: usize,
     pub imports: u32,
-    pub reserved: u32,
+    /// Linear memories (multi-memory); memory 0's sizes are the two fields above.
+    pub memories: u32,
 }
 
 #[cfg(all(test, feature = "std"))]
