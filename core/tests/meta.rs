@@ -282,12 +282,6 @@ fn unsupported_constructs_are_named() {
         layout::table::INIT + layout::expr::COUNT,
     );
     let page = field(&mem, Region::Memories, 0, layout::memory::PAGE_SIZE_LOG2);
-    let init = field(
-        &mem,
-        Region::Globals,
-        0,
-        layout::global::INIT + layout::expr::COUNT,
-    );
     let op = field(&mem, Region::Ops, 0, layout::op::OPCODE);
     let types_at = {
         let at = Region::ValTypes.header_offset();
