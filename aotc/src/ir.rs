@@ -40,6 +40,8 @@ pub struct IrOptions {
     /// Lower i64 <-> float conversions with integer operations (32-bit targets would call
     /// `__fixdfdi`, `__floatdidf`, ...).
     pub soft_int_float: bool,
+    /// Charge fuel at each segment start (`mote_core::fuel`).
+    pub fuel: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +358,9 @@ struct FuncGen<'g, 'm> {
     /// Size (cells) of the shared call-cell array, 0 if unused.
     cells: usize,
     isz: &'static str,
+    /// With fuel metering: the index of each segment's last instruction
+    /// (`mote_core::fuel::segment_ends`), and the segment being translated.
+    fuel_segments: Option<(Vec<u32>, usize)>,
 }
 
 type R = Result<(), CompileError>;
@@ -391,6 +396,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             traps_used: BTreeSet::new(),
             cells: 0,
             isz,
+            fuel_segments: None,
         })
     }
 
@@ -487,6 +493,37 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn trap_now(&mut self, code: u32) {
         self.traps_used.insert(code);
         self.terminate(format!("br label %trap{code}"));
+    }
+
+    /// Charges `units` of fuel from `VmContext::fuel`, or traps with "all fuel consumed"
+    /// leaving it unchanged (`mote_core::fuel`).
+    fn charge_fuel(&mut self, units: u32) {
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !3"));
+        let short = self.def(format!("icmp ult {isz} {fuel}, {units}"));
+        self.trap_if(&short, Trap::OutOfFuel.code() as u32);
+        let left = self.def(format!("sub {isz} {fuel}, {units}"));
+        self.emit(format!(
+            "store {isz} {left}, {isz}* {slot}, align {ps}, !tbaa !3"
+        ));
+    }
+
+    /// With fuel metering, after instruction `index`: when it ended its segment, charges
+    /// the next one where it starts (if that is reachable and inside the body).
+    fn after_instruction(&mut self, index: u32) {
+        let Some((ends, segment)) = &mut self.fuel_segments else {
+            return;
+        };
+        if ends.get(*segment) != Some(&index) {
+            return;
+        }
+        *segment += 1;
+        let next = *segment;
+        if next < ends.len() && self.live && !self.frames.is_empty() {
+            let units = mote_core::fuel::segment_cost(ends, next);
+            self.charge_fuel(units);
+        }
     }
 
     /// After a call that may trap: return at once if `VmContext::trap` is set.
@@ -1574,12 +1611,23 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             end_reachable: false,
         });
 
+        if self.g.opts.fuel {
+            let ends = mote_core::fuel::segment_ends(self.g.module, self.defined)
+                .map_err(|e| CompileError::Unsupported(e.to_string()))?;
+            if !ends.is_empty() {
+                self.charge_fuel(mote_core::fuel::segment_cost(&ends, 0));
+            }
+            self.fuel_segments = Some((ends, 0));
+        }
         let mut reader = self.g.module.operators(self.defined);
+        let mut index = 0;
         while !reader.eof() {
             let op = reader
                 .read()
                 .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
             self.op(op)?;
+            self.after_instruction(index);
+            index += 1;
         }
         if !self.frames.is_empty() {
             return Err(CompileError::Unsupported(

@@ -47,6 +47,9 @@ pub struct Options {
     /// tables), static on thumbv7em/riscv32 (smaller). `Some(false)` on a 64-bit target is
     /// refused.
     pub pic: Option<bool>,
+    /// Charge fuel (`mote_core::fuel`) at every segment start; recorded in the header
+    /// (`feature::FUEL`), and a runtime metering fuel refuses code without it.
+    pub fuel: bool,
 }
 
 impl Options {
@@ -62,6 +65,17 @@ impl Options {
             emit_llvm: false,
             soft_div64: None,
             pic: None,
+            fuel: false,
+        }
+    }
+
+    /// The header feature bits of the checks these options compile into the code.
+    pub fn checks(&self) -> u32 {
+        use mote_core::aot::format::feature;
+        if self.fuel {
+            feature::FUEL
+        } else {
+            0
         }
     }
 

@@ -163,6 +163,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, CompileError> 
                 return Ok(Output {
                     object: AotObject {
                         names: mote_core::aot::meta::write::names(module),
+                        checks: opts.checks(),
                         ..object
                     },
                     llvm_ir: ir_text,
@@ -207,6 +208,7 @@ fn emit(
         bounds_checks: opts.bounds_checks,
         soft_rounding,
         size_level: opts.size_level,
+        fuel: opts.fuel,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -265,6 +267,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         bounds_checks: opts.bounds_checks,
         soft_rounding: !m.native_rounding,
         size_level: opts.size_level,
+        fuel: opts.fuel,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

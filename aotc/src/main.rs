@@ -47,6 +47,10 @@ struct Args {
     /// Also write the optimised LLVM IR to OUTPUT.ll.
     #[arg(long)]
     emit_llvm: bool,
+    /// Meter fuel: charge each straight-line segment's instruction count (needed to run
+    /// with a fuel budget, e.g. `iwasm --fuel=N`).
+    #[arg(long)]
+    fuel: bool,
 }
 
 fn main() -> ExitCode {
@@ -88,6 +92,7 @@ fn run(args: &Args) -> Result<(), String> {
         emit_llvm: args.emit_llvm,
         soft_div64: None,
         pic: args.pic.then_some(true),
+        fuel: args.fuel,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long, value_name = "BYTES")]
     pub stack_size: Option<u32>,
 
+    /// Run with a budget of N fuel units, one per Wasm instruction (docs/limits.md);
+    /// running out traps with "all fuel consumed". `.aot` files need `aotc --fuel`
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
     /// Grant the guest the host directory DIR, under the same name (repeatable)
     #[cfg(feature = "wasi")]
     #[arg(long = "dir", value_name = "DIR")]

@@ -25,6 +25,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
         Some(bytes) => Store::with_interp_stack_size(bytes as usize),
         None => Store::new(),
     };
+    if let Some(fuel) = cli.fuel {
+        store.set_fuel(fuel);
+    }
     let mut linker = Linker::new();
     imports::define(cli, &mut linker, &mut store)?;
     let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;

@@ -27,6 +27,12 @@ pub struct VmContext {
     pub helpers: *const usize,
     /// The runtime's own per-instance data; opaque to generated code.
     pub runtime: *mut c_void,
+    /// Fuel left, for code compiled with fuel metering (`aotc --fuel`,
+    /// `mote_core::fuel`): each segment's charge traps with "all fuel consumed" when it
+    /// is below the segment's cost, else subtracts the cost. The runtime copies the
+    /// store's fuel in and out around calls (on 32-bit targets one call can use at most
+    /// `u32::MAX` units).
+    pub fuel: usize,
 }
 
 impl VmContext {
@@ -65,8 +71,9 @@ pub mod field {
     pub const TRAP: usize = 3;
     pub const HELPERS: usize = 4;
     pub const RUNTIME: usize = 5;
+    pub const FUEL: usize = 6;
     /// Number of fields.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 }
 
 /// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
@@ -118,6 +125,7 @@ mod tests {
             offset_of!(VmContext, runtime),
             field_offset(field::RUNTIME, p)
         );
+        assert_eq!(offset_of!(VmContext, fuel), field_offset(field::FUEL, p));
         assert_eq!(size_of::<VmContext>(), field::COUNT * p);
         assert_eq!(
             offset_of!(VmMemory, len),

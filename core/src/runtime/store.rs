@@ -139,6 +139,10 @@ pub struct Store {
     pub globals: Vec<Box<Global>>,
     pub instances: Vec<InstanceData>,
     sigs: Vec<FuncType>,
+    /// Fuel left (`crate::fuel`), or `None` when execution is not metered. Engines keep
+    /// the running count themselves during a call and write it back here whenever
+    /// control leaves generated code or bytecode (returns, traps, host calls).
+    pub fuel: Option<u64>,
 }
 
 impl Store {

@@ -73,6 +73,15 @@ macro_rules! control_ops {
                 }
             };
 
+            /// Charges the `units` of the segment starting here (`mote_core::fuel`); traps
+            /// without consuming when less fuel is left. Emitted only when fuel is metered.
+            ConsumeFuel { units: u32 } => handler {
+                if $m.fuel < units as u64 {
+                    return Err(Trap::OutOfFuel.into());
+                }
+                $m.fuel -= units as u64;
+            };
+
             // ---- compare and branch (fused) ----
             /// Jumps by `offset` when `lhs == rhs` (i32).
             BrI32Eq { lhs: Slot, rhs: Slot, offset: Offset } branches offset

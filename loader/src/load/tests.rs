@@ -31,6 +31,7 @@ fn object() -> AotObject {
     AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
+        checks: 0,
         // The loader never reads the metadata.
         metadata: Vec::new(),
         names: None,

@@ -20,7 +20,7 @@ use std::vec::Vec;
 use core::ffi::c_void;
 
 use mote_core::aot::context::{VmContext, VmMemory};
-use mote_core::aot::format::{AotFile, BoundsMode};
+use mote_core::aot::format::{feature, AotFile, BoundsMode};
 use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
 use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
 use mote_platforms::posix::{trap as ptrap, ExecRegion, Reservation, GUARD_RESERVATION};
@@ -63,6 +63,8 @@ pub struct AotCode {
     _region: ExecRegion,
     trampolines: Vec<usize>,
     bounds: BoundsMode,
+    /// Header feature bits: which checks the code was compiled with (`feature::FUEL`).
+    features: u32,
 }
 
 impl AotCode {
@@ -113,6 +115,7 @@ pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
         _region: region.0,
         trampolines,
         bounds: file.bounds(),
+        features: file.header().features,
     })
 }
 
@@ -265,6 +268,7 @@ impl AotExecutor {
                 trap: 0,
                 helpers: core::ptr::null(),
                 runtime: core::ptr::null_mut(),
+                fuel: 0,
             },
             globals,
             instance,
@@ -297,6 +301,12 @@ impl AotExecutor {
             .get(defined as usize)
             .ok_or(Trap::Host("function missing from the AOT code"))?;
         let guard = code.bounds == BoundsMode::Guard;
+        let metered = code.features & feature::FUEL != 0;
+        if store.fuel.is_some() && !metered {
+            return Err(Trap::Host(
+                "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
+            ));
+        }
         let rt = self.instance_rt(store, instance, code.bounds)?;
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
@@ -307,6 +317,8 @@ impl AotExecutor {
             (*rt).exec = exec;
             (*rt).ctx.stack_limit = STACK_LIMIT.with(|l| *l);
             (*rt).ctx.trap = 0;
+            // Without a budget, metered code runs with (practically) unlimited fuel.
+            (*rt).ctx.fuel = store.fuel.map_or(usize::MAX, fuel_to_ctx);
             let ctx = &mut (*rt).ctx as *mut VmContext as *mut c_void;
             let f: unsafe extern "C" fn(*mut c_void, *mut c_void) = core::mem::transmute(entry);
             (*exec).depth += 1;
@@ -317,6 +329,9 @@ impl AotExecutor {
                 false
             };
             (*exec).depth -= 1;
+            if let Some(fuel) = &mut (*(*rt).store).fuel {
+                fuel_from_ctx(fuel, (*rt).ctx.fuel);
+            }
             if faulted {
                 (*rt).ctx.trap = 0;
                 (*rt).pending = None;
@@ -326,6 +341,18 @@ impl AotExecutor {
             rt.ctx.take_trap(&mut rt.pending)
         }
     }
+}
+
+/// The part of a store's fuel generated code runs with: all of it where `usize` holds it.
+/// While the code runs the store keeps the count it had when this was taken.
+pub(crate) fn fuel_to_ctx(fuel: u64) -> usize {
+    usize::try_from(fuel).unwrap_or(usize::MAX)
+}
+
+/// Writes the fuel generated code left in its context back to the store (whose count is
+/// still the one [`fuel_to_ctx`] was given).
+pub(crate) fn fuel_from_ctx(store_fuel: &mut u64, ctx_fuel: usize) {
+    *store_fuel = store_fuel.saturating_sub(usize::MAX as u64) + ctx_fuel as u64;
 }
 
 fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {

@@ -626,6 +626,24 @@ impl<'a> Instance<'a> {
             .map_err(CallError::Trap)
     }
 
+    /// Sets the fuel budget (`mote_core::fuel`): calls consume it, and trap with "all
+    /// fuel consumed" when the next straight-line segment costs more than is left (the
+    /// remainder is kept, so adding fuel and calling again continues). The code must be
+    /// compiled with `aotc --fuel`, else calls fail. On 32-bit targets the budget is
+    /// capped at `u32::MAX` units.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        // SAFETY: points into the state buffer this instance borrows exclusively.
+        let rt = unsafe { self.rt.as_mut() };
+        rt.fuel_set = true;
+        rt.ctx.fuel = usize::try_from(fuel).unwrap_or(usize::MAX);
+    }
+
+    /// The fuel left, `None` if no budget was set.
+    pub fn fuel(&self) -> Option<u64> {
+        let rt = self.rt();
+        rt.fuel_set.then_some(rt.ctx.fuel as u64)
+    }
+
     /// Linear memory 0 at its current size (empty if there is none).
     pub fn memory(&self) -> &[u8] {
         self.rt().memory.as_ref().map_or(&[], |m| m.data())

@@ -51,6 +51,11 @@ pub(crate) struct Runtime<'a> {
     /// Calls from the embedder in progress (more than one when a host function calls
     /// back into the instance); only the outermost sets the stack limit.
     pub(crate) depth: u32,
+    /// The code charges `ctx.fuel` (`feature::FUEL` in the file's header).
+    pub(crate) fuel_metered: bool,
+    /// The embedder set a fuel budget (`Instance::set_fuel`); `ctx.fuel` holds what is
+    /// left. Unset, metered code runs with `usize::MAX` per outermost call.
+    pub(crate) fuel_set: bool,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
@@ -226,6 +231,7 @@ impl<'a> Runtime<'a> {
                         trap: 0,
                         helpers: ptr::null(),
                         runtime: ptr::null_mut(),
+                        fuel: usize::MAX,
                     },
                     memory,
                     code: loaded,
@@ -234,6 +240,9 @@ impl<'a> Runtime<'a> {
                     pending: None,
                     stack_bytes: config.native_stack_bytes,
                     depth: 0,
+                    fuel_metered: file.header().features & mote_core::aot::format::feature::FUEL
+                        != 0,
+                    fuel_set: false,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut Table,
@@ -509,7 +518,15 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
     // SAFETY: the caller's contract. No reference to the runtime is held across
     // `call_func`, which re-enters it through the context.
     unsafe {
+        if (*rt).fuel_set && !(*rt).fuel_metered {
+            return Err(Trap::Host(
+                "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
+            ));
+        }
         if (*rt).depth == 0 {
+            if !(*rt).fuel_set {
+                (*rt).ctx.fuel = usize::MAX;
+            }
             let marker = 0u8;
             let sp = core::hint::black_box(&marker) as *const u8 as usize;
             (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);

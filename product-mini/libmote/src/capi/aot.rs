@@ -261,6 +261,14 @@ mod imp {
             self.sig_of(self.inst.func_at(index)?)
         }
 
+        pub(crate) fn set_fuel(&mut self, fuel: u64) {
+            self.inst.set_fuel(fuel);
+        }
+
+        pub(crate) fn fuel(&self) -> Option<u64> {
+            self.inst.fuel()
+        }
+
         pub(crate) fn call(&mut self, index: u32, cells: &mut [Cell]) -> Result<(), Trap> {
             let f = self
                 .inst

@@ -432,6 +432,60 @@ pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) 
     }
 }
 
+/// Sets the instance's fuel budget (`mote_core::fuel`); calls then consume it and trap
+/// with "all fuel consumed" when it runs out (the remainder is kept: set more and call
+/// again). AOT code must be compiled with `aotc --fuel`, else calls fail.
+///
+/// # Safety
+/// `inst` is a live instance.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_set_fuel(inst: *mut mote_instance, fuel: u64) -> i32 {
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => a.set_fuel(fuel),
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.set_fuel(fuel),
+        Ok(Engine::None(_)) => {}
+        Err(code) => return code,
+    }
+    MOTE_OK
+}
+
+/// Writes the instance's fuel left to `*fuel`; `MOTE_ERR_STATE` if no budget was set.
+///
+/// # Safety
+/// `inst` is a live instance; `fuel` is writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_get_fuel(inst: *mut mote_instance, fuel: *mut u64) -> i32 {
+    if fuel.is_null() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_get_fuel: fuel is NULL"),
+        );
+    }
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    let left = match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => a.fuel(),
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.fuel(),
+        Ok(Engine::None(_)) => None,
+        Err(code) => return code,
+    };
+    match left {
+        Some(left) => {
+            // SAFETY: `fuel` is writable (the contract) and not NULL (checked above).
+            unsafe { fuel.write(left) };
+            MOTE_OK
+        }
+        None => fail(
+            MOTE_ERR_STATE,
+            format_args!("mote_get_fuel: no fuel budget was set"),
+        ),
+    }
+}
+
 /// Ends an instance. Interpreter instances return their memory to the arena; AOT
 /// instances hand their buffers back to the caller.
 ///

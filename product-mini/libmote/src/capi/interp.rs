@@ -194,6 +194,14 @@ mod imp {
             self.exec.call(&mut self.store, f, cells)
         }
 
+        pub(crate) fn set_fuel(&mut self, fuel: u64) {
+            self.store.fuel = Some(fuel);
+        }
+
+        pub(crate) fn fuel(&self) -> Option<u64> {
+            self.store.fuel
+        }
+
         pub(crate) fn memory(&mut self) -> &mut [u8] {
             let inst = &self.store.instances[self.addr as usize];
             match inst.memories.first() {

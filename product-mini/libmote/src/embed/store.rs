@@ -71,6 +71,21 @@ impl Store {
         }
     }
 
+    /// Sets the fuel budget (see `mote_core::fuel` and docs/limits.md): Wasm code run
+    /// in this store consumes one unit per instruction, and a call traps with "all fuel
+    /// consumed" when the next straight-line segment costs more than is left; the rest is
+    /// kept, so setting more fuel and calling again continues. Off until first set (then
+    /// nothing is counted and nothing costs time). `.aot` code must have been compiled
+    /// with `aotc --fuel`, else calls fail with a trap saying so.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.inner.fuel = Some(fuel);
+    }
+
+    /// The fuel left, `None` when no budget was set.
+    pub fn get_fuel(&self) -> Option<u64> {
+        self.inner.fuel
+    }
+
     /// The engine of this store's instances, `None` before the first one.
     pub fn engine(&self) -> Option<Engine> {
         self.exec.as_ref().map(|(engine, _)| *engine)
