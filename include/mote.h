@@ -209,6 +209,12 @@ uint8_t *mote_memory(mote_instance *inst, size_t *len);
  * `aotc --fuel`. mote_get_fuel writes the fuel left (MOTE_ERR_STATE when none was set). */
 mote_result mote_set_fuel(mote_instance *inst, uint64_t fuel);
 mote_result mote_get_fuel(mote_instance *inst, uint64_t *fuel);
+/* Interruption: stops inst's running code with MOTE_ERR_TRAP "execution interrupted" at
+ * its next function entry or loop header (or at its next call); raising the trap clears
+ * the request. Async-signal-safe (one atomic store): call it from another thread, a
+ * signal handler or an ISR. Interpreter instances always check; AOT files must be
+ * compiled with `aotc --interruptible` (else MOTE_ERR_STATE). */
+mote_result mote_interrupt(mote_instance *inst);
 /* Ends an instance: interpreter instances return their arena memory, AOT instances
  * release their buffers to the caller. */
 mote_result mote_instance_deinit(mote_instance *inst);

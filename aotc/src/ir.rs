@@ -42,6 +42,8 @@ pub struct IrOptions {
     pub soft_int_float: bool,
     /// Charge fuel at each segment start (`mote_core::fuel`).
     pub fuel: bool,
+    /// Check `VmContext::interrupt` at function entry and loop headers.
+    pub interruptible: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,6 +509,17 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         self.emit(format!(
             "store {isz} {left}, {isz}* {slot}, align {ps}, !tbaa !3"
         ));
+    }
+
+    /// Traps with "execution interrupted" when the context's interrupt flag is set (an
+    /// atomic load: another thread or a signal handler sets it).
+    fn check_interrupt(&mut self) {
+        let ps = self.g.opts.pointer_size;
+        let slot = self.ctx_field_ptr(field::INTERRUPT, "i32*");
+        let flag = self.def(format!("load i32*, i32** {slot}, align {ps}, !tbaa !3"));
+        let set = self.def(format!("load atomic i32, i32* {flag} monotonic, align 4"));
+        let stop = self.def(format!("icmp ne i32 {set}, 0"));
+        self.trap_if(&stop, Trap::Interrupted.code() as u32);
     }
 
     /// With fuel metering, after instruction `index`: when it ended its segment, charges
@@ -1611,6 +1624,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             end_reachable: false,
         });
 
+        if self.g.opts.interruptible {
+            self.check_interrupt();
+        }
         if self.g.opts.fuel {
             let ends = mote_core::fuel::segment_ends(self.g.module, self.defined)
                 .map_err(|e| CompileError::Unsupported(e.to_string()))?;
@@ -1689,7 +1705,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::Unreachable => self.trap_now(Trap::Unreachable.code() as u32),
             O::Nop => {}
             O::Block { blockty } => self.enter(Kind::Block, blockty)?,
-            O::Loop { blockty } => self.enter(Kind::Loop, blockty)?,
+            O::Loop { blockty } => {
+                self.enter(Kind::Loop, blockty)?;
+                if self.g.opts.interruptible {
+                    self.check_interrupt();
+                }
+            }
             O::If { blockty } => self.enter(Kind::If, blockty)?,
             O::Else => self.else_(),
             O::End => self.end()?,

@@ -50,6 +50,9 @@ pub struct Options {
     /// Charge fuel (`mote_core::fuel`) at every segment start; recorded in the header
     /// (`feature::FUEL`), and a runtime metering fuel refuses code without it.
     pub fuel: bool,
+    /// Check the interrupt flag at function entries and loop headers (`feature::
+    /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
+    pub interruptible: bool,
 }
 
 impl Options {
@@ -66,17 +69,21 @@ impl Options {
             soft_div64: None,
             pic: None,
             fuel: false,
+            interruptible: false,
         }
     }
 
     /// The header feature bits of the checks these options compile into the code.
     pub fn checks(&self) -> u32 {
         use mote_core::aot::format::feature;
+        let mut bits = 0;
         if self.fuel {
-            feature::FUEL
-        } else {
-            0
+            bits |= feature::FUEL;
         }
+        if self.interruptible {
+            bits |= feature::INTERRUPTIBLE;
+        }
+        bits
     }
 
     /// Defaults for the machine `aotc` runs on.

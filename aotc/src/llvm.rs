@@ -209,6 +209,7 @@ fn emit(
         soft_rounding,
         size_level: opts.size_level,
         fuel: opts.fuel,
+        interruptible: opts.interruptible,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -268,6 +269,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         soft_rounding: !m.native_rounding,
         size_level: opts.size_level,
         fuel: opts.fuel,
+        interruptible: opts.interruptible,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

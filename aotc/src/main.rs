@@ -51,6 +51,10 @@ struct Args {
     /// with a fuel budget, e.g. `iwasm --fuel=N`).
     #[arg(long)]
     fuel: bool,
+    /// Check for interrupts at function entries and loop headers (needed to stop the
+    /// code from another thread, e.g. `iwasm --timeout=MS`).
+    #[arg(long)]
+    interruptible: bool,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +97,7 @@ fn run(args: &Args) -> Result<(), String> {
         soft_div64: None,
         pic: args.pic.then_some(true),
         fuel: args.fuel,
+        interruptible: args.interruptible,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

@@ -139,6 +139,8 @@ pub struct Machine<'s> {
     /// Fuel left while running metered code; written back to `Store::fuel` whenever
     /// control leaves the machine.
     pub(crate) fuel: u64,
+    /// The store's interrupt flag while running code that checks it (else null).
+    pub(crate) interrupt: *const core::sync::atomic::AtomicU32,
     #[cfg(threaded)]
     pending: Option<Trap>,
 }
@@ -176,6 +178,11 @@ pub(crate) fn from_imm<T: Cellable>(v: i32) -> T {
 impl<'s> Machine<'s> {
     pub fn new(store: &'s mut Store, stack: &'s mut [Cell], max_frames: usize) -> Self {
         let fuel = store.fuel;
+        // The store keeps the flag alive for the whole call (it outlives the machine).
+        let interrupt: *const core::sync::atomic::AtomicU32 = store
+            .interrupt
+            .as_ref()
+            .map_or(ptr::null(), |flag| &**flag as *const _);
         Machine {
             store,
             stack,
@@ -186,8 +193,10 @@ impl<'s> Machine<'s> {
             mem_len: 0,
             metering: Metering {
                 fuel: fuel.is_some(),
+                interrupt: !interrupt.is_null(),
             },
             fuel: fuel.unwrap_or(0),
+            interrupt,
             #[cfg(threaded)]
             pending: None,
         }

@@ -70,15 +70,17 @@ impl Ctrl {
 pub struct Metering {
     /// Charge fuel (`mote_core::fuel`) with a `ConsumeFuel` at each segment start.
     pub fuel: bool,
+    /// Check the interrupt flag (`CheckInterrupt`) at function entry and loop headers.
+    pub interrupt: bool,
 }
 
 impl Metering {
     /// The number of variants.
-    pub const VARIANTS: usize = 2;
+    pub const VARIANTS: usize = 4;
 
     /// This variant's index, `< VARIANTS`.
     pub fn index(self) -> usize {
-        self.fuel as usize
+        self.fuel as usize | (self.interrupt as usize) << 1
     }
 }
 
@@ -104,6 +106,8 @@ pub struct Translator<'m> {
     /// Fuel metering: the instructions of the current segment so far, and its
     /// `ConsumeFuel` to patch with their count (`None` when the segment is unreachable).
     fuel: Option<(SegmentCounter, Option<usize>)>,
+    /// Emit `CheckInterrupt` at entry and loop headers.
+    interrupt: bool,
 }
 
 /// Translates the module's defined function `defined_index`.
@@ -135,6 +139,7 @@ pub fn translate_metered(
         last_producer: None,
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
+        interrupt: metering.interrupt,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -148,6 +153,9 @@ pub fn translate_metered(
         label_used: false,
         dead: false,
     });
+    if t.interrupt {
+        t.emit(Op::CheckInterrupt);
+    }
     t.start_segment();
     let mut reader = module.instructions(defined_index);
     while !reader.eof() {
@@ -829,7 +837,13 @@ impl Translator<'_> {
             }
             O::Nop => {}
             O::Block { blockty } => self.enter(CtrlKind::Block, blockty)?,
-            O::Loop { blockty } => self.enter(CtrlKind::Loop, blockty)?,
+            O::Loop { blockty } => {
+                self.enter(CtrlKind::Loop, blockty)?;
+                // First at the header: back-edges land here (before the fuel charge).
+                if self.interrupt {
+                    self.emit(Op::CheckInterrupt);
+                }
+            }
             O::If { blockty } => self.enter(CtrlKind::If, blockty)?,
             O::Else => self.else_()?,
             O::End => self.end()?,

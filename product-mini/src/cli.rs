@@ -40,6 +40,11 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
 
+    /// Stop the guest after MS milliseconds: it traps with "execution interrupted" at its
+    /// next function entry or loop header. `.aot` files need `aotc --interruptible`
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u64>,
+
     /// Grant the guest the host directory DIR, under the same name (repeatable)
     #[cfg(feature = "wasi")]
     #[arg(long = "dir", value_name = "DIR")]

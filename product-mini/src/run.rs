@@ -28,6 +28,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     if let Some(fuel) = cli.fuel {
         store.set_fuel(fuel);
     }
+    if let Some(ms) = cli.timeout {
+        // A timer thread sets the flag; if the guest finishes first, the process ends
+        // and takes the sleeping thread with it.
+        let handle = store.interrupt_handle();
+        std::thread::Builder::new()
+            .name("iwasm-timeout".into())
+            .spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                handle.interrupt();
+            })
+            .map_err(Error::Timer)?;
+    }
     let mut linker = Linker::new();
     imports::define(cli, &mut linker, &mut store)?;
     let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;

@@ -6,6 +6,7 @@
 //! pointer size (the compiler may target a 32-bit MCU from a 64-bit host).
 
 use core::ffi::c_void;
+use core::sync::atomic::AtomicU32;
 
 use crate::trap::{Trap, HOST_TRAP_CODE};
 
@@ -33,7 +34,15 @@ pub struct VmContext {
     /// store's fuel in and out around calls (on 32-bit targets one call can use at most
     /// `u32::MAX` units).
     pub fuel: usize,
+    /// The interrupt flag code compiled with `aotc --interruptible` loads at function
+    /// entries and loop headers: non-zero stops it with "execution interrupted" (the
+    /// runtime then clears the flag). Never null: [`NO_INTERRUPT`] when nobody can
+    /// interrupt.
+    pub interrupt: *const AtomicU32,
 }
+
+/// The flag of contexts nobody interrupts.
+pub static NO_INTERRUPT: AtomicU32 = AtomicU32::new(0);
 
 impl VmContext {
     /// Records `trap` for the runtime's caller of the generated code: its code where
@@ -72,8 +81,9 @@ pub mod field {
     pub const HELPERS: usize = 4;
     pub const RUNTIME: usize = 5;
     pub const FUEL: usize = 6;
+    pub const INTERRUPT: usize = 7;
     /// Number of fields.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 /// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
@@ -126,6 +136,10 @@ mod tests {
             field_offset(field::RUNTIME, p)
         );
         assert_eq!(offset_of!(VmContext, fuel), field_offset(field::FUEL, p));
+        assert_eq!(
+            offset_of!(VmContext, interrupt),
+            field_offset(field::INTERRUPT, p)
+        );
         assert_eq!(size_of::<VmContext>(), field::COUNT * p);
         assert_eq!(
             offset_of!(VmMemory, len),

@@ -108,8 +108,11 @@ pub mod feature {
     pub const SIMD: u32 = 1 << 1;
     /// The code charges fuel (`aotc --fuel`, `crate::fuel`) in `VmContext::fuel`.
     pub const FUEL: u32 = 1 << 8;
+    /// The code checks `VmContext::interrupt` at function entries and loop headers
+    /// (`aotc --interruptible`).
+    pub const INTERRUPTIBLE: u32 = 1 << 9;
     /// Every bit this version knows; a reader refuses others.
-    pub const KNOWN: u32 = FLOAT | SIMD | FUEL;
+    pub const KNOWN: u32 = FLOAT | SIMD | FUEL | INTERRUPTIBLE;
 }
 
 /// Section ids in the section table.

@@ -19,7 +19,7 @@ use std::vec::Vec;
 
 use core::ffi::c_void;
 
-use mote_core::aot::context::{VmContext, VmMemory};
+use mote_core::aot::context::{VmContext, VmMemory, NO_INTERRUPT};
 use mote_core::aot::format::{feature, AotFile, BoundsMode};
 use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
 use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
@@ -269,6 +269,7 @@ impl AotExecutor {
                 helpers: core::ptr::null(),
                 runtime: core::ptr::null_mut(),
                 fuel: 0,
+                interrupt: &NO_INTERRUPT,
             },
             globals,
             instance,
@@ -307,6 +308,11 @@ impl AotExecutor {
                 "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
             ));
         }
+        if store.interrupt.is_some() && code.features & feature::INTERRUPTIBLE == 0 {
+            return Err(Trap::Host(
+                "interrupts are on but the .aot code does not check for them: compile it with `aotc --interruptible`",
+            ));
+        }
         let rt = self.instance_rt(store, instance, code.bounds)?;
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
@@ -319,6 +325,11 @@ impl AotExecutor {
             (*rt).ctx.trap = 0;
             // Without a budget, metered code runs with (practically) unlimited fuel.
             (*rt).ctx.fuel = store.fuel.map_or(usize::MAX, fuel_to_ctx);
+            // The store's `Arc` keeps the flag alive through the call.
+            (*rt).ctx.interrupt = store
+                .interrupt
+                .as_ref()
+                .map_or(&NO_INTERRUPT as *const _, |flag| &**flag as *const _);
             let ctx = &mut (*rt).ctx as *mut VmContext as *mut c_void;
             let f: unsafe extern "C" fn(*mut c_void, *mut c_void) = core::mem::transmute(entry);
             (*exec).depth += 1;
@@ -338,7 +349,12 @@ impl AotExecutor {
                 return Err(Trap::MemoryOutOfBounds);
             }
             let rt = &mut *rt;
-            rt.ctx.take_trap(&mut rt.pending)
+            let result = rt.ctx.take_trap(&mut rt.pending);
+            if result == Err(Trap::Interrupted) {
+                // Handled: the next call runs (`Store::interrupt` documents this).
+                (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
+            }
+            result
         }
     }
 }

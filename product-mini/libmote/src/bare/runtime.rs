@@ -56,6 +56,8 @@ pub(crate) struct Runtime<'a> {
     /// The embedder set a fuel budget (`Instance::set_fuel`); `ctx.fuel` holds what is
     /// left. Unset, metered code runs with `usize::MAX` per outermost call.
     pub(crate) fuel_set: bool,
+    /// The code checks `ctx.interrupt` (`feature::INTERRUPTIBLE`).
+    pub(crate) interruptible: bool,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
@@ -232,6 +234,7 @@ impl<'a> Runtime<'a> {
                         helpers: ptr::null(),
                         runtime: ptr::null_mut(),
                         fuel: usize::MAX,
+                        interrupt: &mote_core::aot::context::NO_INTERRUPT,
                     },
                     memory,
                     code: loaded,
@@ -243,6 +246,9 @@ impl<'a> Runtime<'a> {
                     fuel_metered: file.header().features & mote_core::aot::format::feature::FUEL
                         != 0,
                     fuel_set: false,
+                    interruptible: file.header().features
+                        & mote_core::aot::format::feature::INTERRUPTIBLE
+                        != 0,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut Table,
@@ -523,6 +529,12 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
                 "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
             ));
         }
+        let watched = !ptr::eq((*rt).ctx.interrupt, &mote_core::aot::context::NO_INTERRUPT);
+        if watched && !(*rt).interruptible {
+            return Err(Trap::Host(
+                "interrupts are on but the .aot code does not check for them: compile it with `aotc --interruptible`",
+            ));
+        }
         if (*rt).depth == 0 {
             if !(*rt).fuel_set {
                 (*rt).ctx.fuel = usize::MAX;
@@ -539,7 +551,12 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
         call_func(rt, f, cells);
         (*rt).depth -= 1;
         let rt = &mut *rt;
-        rt.ctx.take_trap(&mut rt.pending)
+        let result = rt.ctx.take_trap(&mut rt.pending);
+        if result == Err(Trap::Interrupted) {
+            // Handled: the next call runs (`Instance::set_interrupt_flag`).
+            (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
+        }
+        result
     }
 }
 

@@ -486,6 +486,45 @@ pub unsafe extern "C" fn mote_get_fuel(inst: *mut mote_instance, fuel: *mut u64)
     }
 }
 
+/// Stops the instance's running code with "execution interrupted" at its next function
+/// entry or loop header (or its next call, if none runs); the trap clears the request.
+/// Callable from another thread, a signal handler or an ISR: it only reads the instance's
+/// magic word and stores to its flag. Interpreter instances always check; AOT code must
+/// be compiled with `aotc --interruptible` (else `MOTE_ERR_STATE`).
+///
+/// # Safety
+/// `inst` is a live instance.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_interrupt(inst: *mut mote_instance) -> i32 {
+    use core::sync::atomic::Ordering;
+    if inst.is_null() {
+        return MOTE_ERR_ARGUMENT;
+    }
+    // Not through `engine`, which records errors and refuses running instances: this
+    // must stay a plain load and an atomic store.
+    // SAFETY: a live instance (the contract) begins with its `u32` magic.
+    let magic = unsafe { inst.cast::<u32>().read() };
+    #[cfg(feature = "aot")]
+    if magic == super::aot::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live AOT instance; only shared access.
+        let a = unsafe { &*inst.cast_const().cast::<super::aot::AotInstance>() };
+        if !a.interruptible() {
+            return MOTE_ERR_STATE;
+        }
+        a.interrupt.store(1, Ordering::Relaxed);
+        return MOTE_OK;
+    }
+    #[cfg(feature = "interp")]
+    if magic == super::interp::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live interpreter instance; only shared access.
+        let i = unsafe { &*inst.cast_const().cast::<super::interp::InterpInstance>() };
+        i.interrupt.store(1, Ordering::Relaxed);
+        return MOTE_OK;
+    }
+    let _ = magic;
+    MOTE_ERR_ARGUMENT
+}
+
 /// Ends an instance. Interpreter instances return their memory to the arena; AOT
 /// instances hand their buffers back to the caller.
 ///

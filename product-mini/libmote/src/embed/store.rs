@@ -86,6 +86,21 @@ impl Store {
         self.inner.fuel
     }
 
+    /// A handle that stops this store's running code from anywhere: another thread, a
+    /// signal handler (setting the flag is one atomic store). The first call turns
+    /// interrupt checks on for this store: from then on Wasm code checks the flag at
+    /// function entries and loop headers and traps with "execution interrupted" when it
+    /// is set; the engine clears the flag when it raises the trap, so the store stays
+    /// usable, and a flag set while nothing runs stops the next call at its entry.
+    /// `.aot` code must have been compiled with `aotc --interruptible`.
+    pub fn interrupt_handle(&mut self) -> InterruptHandle {
+        let flag = self
+            .inner
+            .interrupt
+            .get_or_insert_with(|| std::sync::Arc::new(core::sync::atomic::AtomicU32::new(0)));
+        InterruptHandle(flag.clone())
+    }
+
     /// The engine of this store's instances, `None` before the first one.
     pub fn engine(&self) -> Option<Engine> {
         self.exec.as_ref().map(|(engine, _)| *engine)
@@ -123,6 +138,19 @@ impl Store {
             Some((_, exec)) => Ok((&mut self.inner, exec.as_mut())),
             None => Err(Error::Link("the store has no engine yet".into())),
         }
+    }
+}
+
+/// Stops a store's running Wasm code (see [`Store::interrupt_handle`]).
+#[derive(Clone, Debug)]
+pub struct InterruptHandle(std::sync::Arc<core::sync::atomic::AtomicU32>);
+
+impl InterruptHandle {
+    /// Asks the store's code to stop with "execution interrupted" at its next function
+    /// entry or loop header (at once if it is running, else at the next call). Async-
+    /// signal-safe: one atomic store.
+    pub fn interrupt(&self) {
+        self.0.store(1, core::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -1,8 +1,10 @@
-//! Fuel (`mote_core::fuel`) on every engine: the interpreter, hosted AOT with explicit
-//! checks and with guard pages (`mote::aot`), and the no-heap runtime (`mote::bare`).
-//! The cost model promises the same count on each for the same run; these tests check it
-//! on hand-written control flow, generated modules and the benchmark programs, and that
-//! running out traps without consuming, so adding fuel resumes.
+//! Fuel (`mote_core::fuel`) and interruption on every engine: the interpreter, hosted
+//! AOT with explicit checks and with guard pages (`mote::aot`), and the no-heap runtime
+//! (`mote::bare`). The cost model promises the same count on each for the same run;
+//! these tests check it on hand-written control flow, generated modules and the
+//! benchmark programs, and that running out traps without consuming, so adding fuel
+//! resumes. Interrupts stop endless loops from another thread, or at once when set
+//! before the call, and leave the instance usable.
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
 use mote::aot::HostCode;
@@ -23,11 +25,13 @@ enum Kind {
 
 const HOSTED: [Kind; 3] = [Kind::Interp, Kind::AotExplicit, Kind::AotGuard];
 
-fn aot_file(wasm: &[u8], bounds: BoundsChecks, fuel: bool) -> Vec<u8> {
+/// An `.aot` file; `checks`: compiled with fuel metering and interrupt checks.
+fn aot_file(wasm: &[u8], bounds: BoundsChecks, checks: bool) -> Vec<u8> {
     let module = mote_core::Module::new(wasm).expect("test module validates");
     let mut opts = mote_aotc::Options::host();
     opts.bounds_checks = bounds;
-    opts.fuel = fuel;
+    opts.fuel = checks;
+    opts.interruptible = checks;
     opts.opt_level = 1;
     format::write(&mote_aotc::compile(&module, wasm, &opts).expect("aotc"))
 }
@@ -419,4 +423,94 @@ fn generated_modules_use_the_same_fuel_on_every_engine() {
         compared += 1;
     }
     assert!(compared >= 5, "only {compared} generated modules compared");
+}
+
+/// `spin` never returns; `fib` is a normal call that must work after an interrupt.
+const SPIN_AND_FIB: &str = r#"(module
+  (func (export "spin") (loop $l (br $l)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#;
+
+#[test]
+fn interrupts_stop_endless_loops_and_leave_the_instance_usable() {
+    let wasm = wat::parse_str(SPIN_AND_FIB).unwrap();
+    for kind in HOSTED {
+        let mut store = Store::new();
+        let handle = store.interrupt_handle();
+        let instance = Linker::new()
+            .instantiate(&mut store, &module(kind, &wasm))
+            .unwrap();
+        let spin = instance.get_typed_func::<(), ()>(&store, "spin").unwrap();
+        let fib = instance.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+        // From another thread, while the loop runs.
+        let remote = handle.clone();
+        let timer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            remote.interrupt();
+        });
+        assert_eq!(
+            spin.call(&mut store, ()),
+            Err(Trap::Interrupted),
+            "{kind:?}"
+        );
+        timer.join().unwrap();
+        // The trap cleared the flag.
+        assert_eq!(fib.call(&mut store, 10), Ok(55), "{kind:?}");
+        // Set before the call: stops it at its entry, once.
+        handle.interrupt();
+        assert_eq!(fib.call(&mut store, 10), Err(Trap::Interrupted), "{kind:?}");
+        assert_eq!(fib.call(&mut store, 10), Ok(55), "{kind:?}");
+        // Fuel and interrupts together: either one stops the loop.
+        store.set_fuel(10_000);
+        assert_eq!(spin.call(&mut store, ()), Err(Trap::OutOfFuel), "{kind:?}");
+    }
+
+    // Static, as an ISR's flag would be.
+    static FLAG: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let flag = &FLAG;
+    let mut bare = Bare::new(&wasm);
+    std::thread::scope(|scope| {
+        bare.with(|inst| {
+            inst.set_interrupt_flag(flag);
+            let spin = inst.func("spin").unwrap();
+            let fib = inst.func("fib").unwrap();
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                flag.store(1, std::sync::atomic::Ordering::Relaxed);
+            });
+            assert_eq!(
+                inst.call(spin, &[], &mut []),
+                Err(CallError::Trap(Trap::Interrupted))
+            );
+            let mut result = [Value::I32(0)];
+            inst.call(fib, &[Value::I32(10)], &mut result).unwrap();
+            assert_eq!(result, [Value::I32(55)]);
+            flag.store(1, std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(
+                inst.call(fib, &[Value::I32(10)], &mut result),
+                Err(CallError::Trap(Trap::Interrupted))
+            );
+            inst.call(fib, &[Value::I32(10)], &mut result).unwrap();
+            assert_eq!(result, [Value::I32(55)]);
+        });
+    });
+}
+
+#[test]
+fn aot_code_without_checks_is_refused_when_interrupts_are_on() {
+    let wasm = wat::parse_str(SPIN).unwrap();
+    let aot = aot_file(&wasm, BoundsChecks::Explicit, false);
+    let mut store = Store::new();
+    let _handle = store.interrupt_handle();
+    let instance = Linker::new()
+        .instantiate(&mut store, &Module::new(&aot).unwrap())
+        .unwrap();
+    let spin = instance.get_typed_func::<(), ()>(&store, "spin").unwrap();
+    let Err(Trap::Host(msg)) = spin.call(&mut store, ()) else {
+        panic!("unchecked code ran with interrupts on");
+    };
+    assert!(msg.contains("aotc --interruptible"), "{msg}");
 }
