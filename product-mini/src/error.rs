@@ -53,6 +53,7 @@ pub enum Error {
     /// Writing results failed (a closed pipe, a full disk).
     Output(io::Error),
     /// The `--timeout` timer thread could not start.
+    #[cfg(feature = "limits")]
     Timer(io::Error),
     /// A directory granted with `--dir`/`--map-dir` cannot be opened.
     #[cfg(feature = "wasi")]
@@ -150,6 +151,7 @@ impl fmt::Display for Error {
             ),
             Error::Call(e) => write!(f, "iwasm: cannot call the function: {e}"),
             Error::Output(e) => write!(f, "iwasm: cannot write results: {e}"),
+            #[cfg(feature = "limits")]
             Error::Timer(e) => write!(f, "iwasm: cannot start the --timeout timer: {e}"),
             #[cfg(feature = "wasi")]
             Error::Preopen(e) => write!(f, "iwasm: {e}"),

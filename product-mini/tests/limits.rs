@@ -1,6 +1,12 @@
 //! `iwasm --fuel=N` and `--timeout=MS` on `.wasm` (interpreter) and `.aot` files compiled
 //! in-process as `aotc --fuel --interruptible` would.
-#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#![cfg(all(
+    feature = "limits",
+    feature = "interp",
+    feature = "aot",
+    target_arch = "x86_64",
+    target_os = "linux"
+))]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -514,3 +514,39 @@ fn aot_code_without_checks_is_refused_when_interrupts_are_on() {
     };
     assert!(msg.contains("aotc --interruptible"), "{msg}");
 }
+
+#[test]
+fn one_stack_budget_bounds_recursion_on_both_engines() {
+    let wasm = wat::parse_str(
+        r#"(module (func $depth (export "depth") (param i32) (result i32)
+             (if (result i32) (local.get 0)
+               (then (i32.add (call $depth (i32.sub (local.get 0) (i32.const 1)))
+                              (i32.const 1)))
+               (else (i32.const 0)))))"#,
+    )
+    .unwrap();
+    for kind in [Kind::Interp, Kind::AotExplicit] {
+        let run = |budget: Option<usize>, n: i32| {
+            let mut store = match budget {
+                Some(bytes) => Store::with_stack_size(bytes),
+                None => Store::new(),
+            };
+            let instance = Linker::new()
+                .instantiate(&mut store, &module(kind, &wasm))
+                .unwrap();
+            let depth = instance
+                .get_typed_func::<i32, i32>(&store, "depth")
+                .unwrap();
+            depth.call(&mut store, n)
+        };
+        // 10 000 frames fit the default budgets (1 MiB of interpreter stack, the test
+        // thread's native stack) but not 16 KiB.
+        assert_eq!(run(None, 10_000), Ok(10_000), "{kind:?}");
+        assert_eq!(run(Some(16 << 10), 100), Ok(100), "{kind:?}");
+        assert_eq!(
+            run(Some(16 << 10), 10_000),
+            Err(Trap::StackExhausted),
+            "{kind:?}"
+        );
+    }
+}

@@ -184,6 +184,11 @@ pub struct AotExecutor {
     compiler: Option<Compiler>,
     /// Calls into generated code currently active on this executor.
     depth: usize,
+    /// Native stack generated code may use below the outermost call's frame (the
+    /// embedder's budget, `Store::with_stack_size`); `None`: what the thread has.
+    stack_budget: Option<usize>,
+    /// The limit of the outermost call in progress, shared by the calls it nests.
+    stack_limit: usize,
 }
 
 struct Backing(Reservation);
@@ -209,6 +214,29 @@ impl AotExecutor {
             instances: HashMap::new(),
             compiler: Some(compiler),
             depth: 0,
+            stack_budget: None,
+            stack_limit: 0,
+        }
+    }
+
+    /// Lets generated code use at most `bytes` of native stack below the frame of each
+    /// outermost call (never more than the thread has); deeper recursion traps with
+    /// "call stack exhausted".
+    pub fn set_stack_size(&mut self, bytes: usize) {
+        self.stack_budget = Some(bytes);
+    }
+
+    /// The stack limit for an outermost call starting in this frame.
+    #[inline(never)]
+    fn outermost_stack_limit(&self) -> usize {
+        let thread_limit = STACK_LIMIT.with(|l| *l);
+        match self.stack_budget {
+            Some(bytes) => {
+                let marker = 0u8;
+                let sp = core::hint::black_box(&marker) as *const u8 as usize;
+                sp.saturating_sub(bytes).max(thread_limit)
+            }
+            None => thread_limit,
         }
     }
 
@@ -314,6 +342,9 @@ impl AotExecutor {
             ));
         }
         let rt = self.instance_rt(store, instance, code.bounds)?;
+        if self.depth == 0 {
+            self.stack_limit = self.outermost_stack_limit();
+        }
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
         // lives; the store and executor pointers are only used by helpers during this
@@ -321,7 +352,7 @@ impl AotExecutor {
         unsafe {
             (*rt).store = store;
             (*rt).exec = exec;
-            (*rt).ctx.stack_limit = STACK_LIMIT.with(|l| *l);
+            (*rt).ctx.stack_limit = (*exec).stack_limit;
             (*rt).ctx.trap = 0;
             // Without a budget, metered code runs with (practically) unlimited fuel.
             (*rt).ctx.fuel = store.fuel.map_or(usize::MAX, fuel_to_ctx);

@@ -33,6 +33,8 @@ pub struct Store {
     pub(crate) exec: Option<(Engine, Box<dyn Executor>)>,
     pub(crate) id: u64,
     interp_stack: Option<usize>,
+    /// `with_stack_size`'s budget for AOT code's native stack.
+    aot_stack: Option<usize>,
 }
 
 impl Default for Store {
@@ -58,6 +60,7 @@ impl Store {
             exec: None,
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             interp_stack: None,
+            aot_stack: None,
         }
     }
 
@@ -101,6 +104,20 @@ impl Store {
         InterruptHandle(flag.clone())
     }
 
+    /// An empty store whose code may use `bytes` of stack, whichever engine runs it:
+    /// the interpreter's value stack, or the native stack AOT code uses below the frame
+    /// of each call from the embedder (AOT prologues compare with
+    /// `VmContext::stack_limit`; the thread's own stack still bounds it). Deeper
+    /// recursion traps with "call stack exhausted". The two engines use different
+    /// amounts per frame, so the same budget allows different depths.
+    pub fn with_stack_size(bytes: usize) -> Store {
+        Store {
+            interp_stack: Some(bytes),
+            aot_stack: Some(bytes),
+            ..Store::new()
+        }
+    }
+
     /// The engine of this store's instances, `None` before the first one.
     pub fn engine(&self) -> Option<Engine> {
         self.exec.as_ref().map(|(engine, _)| *engine)
@@ -115,7 +132,8 @@ impl Store {
                 module: engine,
             }),
             None => {
-                self.exec = Some((engine, new_executor(engine, self.interp_stack)?));
+                let exec = new_executor(engine, self.interp_stack, self.aot_stack)?;
+                self.exec = Some((engine, exec));
                 Ok(())
             }
         }
@@ -154,7 +172,13 @@ impl InterruptHandle {
     }
 }
 
-fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn Executor>, Error> {
+fn new_executor(
+    engine: Engine,
+    interp_stack: Option<usize>,
+    aot_stack: Option<usize>,
+) -> Result<Box<dyn Executor>, Error> {
+    #[cfg(not(all(feature = "aot", target_os = "linux")))]
+    let _ = aot_stack;
     match engine {
         #[cfg(feature = "interp")]
         Engine::Interpreter => Ok(Box::new(match interp_stack {
@@ -170,7 +194,13 @@ fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn E
             })
         }
         #[cfg(all(feature = "aot", target_os = "linux"))]
-        Engine::Aot => Ok(Box::new(crate::aot::AotExecutor::new())),
+        Engine::Aot => {
+            let mut exec = crate::aot::AotExecutor::new();
+            if let Some(bytes) = aot_stack {
+                exec.set_stack_size(bytes);
+            }
+            Ok(Box::new(exec))
+        }
         #[cfg(not(all(feature = "aot", target_os = "linux")))]
         Engine::Aot => Err(Error::EngineMissing {
             engine: "AOT runtime",
