@@ -109,7 +109,7 @@ fn requirements_lay_out_the_region() {
     assert_eq!(r.veneer_bytes, 32); // helper + function 1 may need veneers
     assert_eq!(r.region_bytes, 112);
     assert_eq!(r.region_align, 16);
-    assert_eq!(r.vmctx_bytes, 48);
+    assert_eq!(r.vmctx_bytes, mote_core::aot::context::field::COUNT * 8);
     assert_eq!(r.funcs, 2);
 }
 
