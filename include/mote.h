@@ -217,6 +217,18 @@ mote_result mote_call(mote_instance *inst, mote_function func, const mote_val *a
                       uint32_t nargs, mote_val *results, uint32_t nresults);
 /* The instance's linear memory 0 (NULL and *len = 0 if it has none). */
 uint8_t *mote_memory(mote_instance *inst, size_t *len);
+/* Fuel (docs/limits.md): sets the budget calls consume, one unit per Wasm instruction;
+ * a call that runs out fails with MOTE_ERR_TRAP "all fuel consumed" and keeps the rest,
+ * so setting more fuel and calling again continues. AOT files must be compiled with
+ * `aotc --fuel`. mote_get_fuel writes the fuel left (MOTE_ERR_STATE when none was set). */
+mote_result mote_set_fuel(mote_instance *inst, uint64_t fuel);
+mote_result mote_get_fuel(mote_instance *inst, uint64_t *fuel);
+/* Interruption: stops inst's running code with MOTE_ERR_TRAP "execution interrupted" at
+ * its next function entry or loop header (or at its next call); raising the trap clears
+ * the request. Async-signal-safe (one atomic store): call it from another thread, a
+ * signal handler or an ISR. Interpreter instances always check; AOT files must be
+ * compiled with `aotc --interruptible` (else MOTE_ERR_STATE). */
+mote_result mote_interrupt(mote_instance *inst);
 /* Ends an instance: interpreter instances return their arena memory, AOT instances
  * release their buffers to the caller. */
 mote_result mote_instance_deinit(mote_instance *inst);

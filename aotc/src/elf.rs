@@ -294,6 +294,7 @@ pub fn convert(
     Ok(AotObject {
         arch,
         bounds_checks,
+        checks: 0,
         metadata,
         names: None,
         funcs,

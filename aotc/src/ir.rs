@@ -53,6 +53,10 @@ pub struct IrOptions {
     /// module functions use that convention; without it they use the C convention and
     /// `return_call*` is refused.
     pub tail_calls: bool,
+    /// Charge fuel at each segment start (`mote_core::fuel`).
+    pub fuel: bool,
+    /// Check `VmContext::interrupt` at function entry and loop headers.
+    pub interruptible: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,6 +392,9 @@ struct FuncGen<'g, 'm> {
     /// Size (cells) of the shared call-cell array, 0 if unused.
     cells: usize,
     isz: &'static str,
+    /// With fuel metering: the index of each segment's last instruction
+    /// (`mote_core::fuel::segment_ends`), and the segment being translated.
+    fuel_segments: Option<(Vec<u32>, usize)>,
 }
 
 type R = Result<(), CompileError>;
@@ -423,6 +430,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             traps_used: BTreeSet::new(),
             cells: 0,
             isz,
+            fuel_segments: None,
         })
     }
 
@@ -519,6 +527,48 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn trap_now(&mut self, code: u32) {
         self.traps_used.insert(code);
         self.terminate(format!("br label %trap{code}"));
+    }
+
+    /// Charges `units` of fuel from `VmContext::fuel`, or traps with "all fuel consumed"
+    /// leaving it unchanged (`mote_core::fuel`).
+    fn charge_fuel(&mut self, units: u32) {
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !3"));
+        let short = self.def(format!("icmp ult {isz} {fuel}, {units}"));
+        self.trap_if(&short, Trap::OutOfFuel.code() as u32);
+        let left = self.def(format!("sub {isz} {fuel}, {units}"));
+        self.emit(format!(
+            "store {isz} {left}, {isz}* {slot}, align {ps}, !tbaa !3"
+        ));
+    }
+
+    /// Traps with "execution interrupted" when the context's interrupt flag is set (an
+    /// atomic load: another thread or a signal handler sets it).
+    fn check_interrupt(&mut self) {
+        let ps = self.g.opts.pointer_size;
+        let slot = self.ctx_field_ptr(field::INTERRUPT, "i32*");
+        let flag = self.def(format!("load i32*, i32** {slot}, align {ps}, !tbaa !3"));
+        let set = self.def(format!("load atomic i32, i32* {flag} monotonic, align 4"));
+        let stop = self.def(format!("icmp ne i32 {set}, 0"));
+        self.trap_if(&stop, Trap::Interrupted.code() as u32);
+    }
+
+    /// With fuel metering, after instruction `index`: when it ended its segment, charges
+    /// the next one where it starts (if that is reachable and inside the body).
+    fn after_instruction(&mut self, index: u32) {
+        let Some((ends, segment)) = &mut self.fuel_segments else {
+            return;
+        };
+        if ends.get(*segment) != Some(&index) {
+            return;
+        }
+        *segment += 1;
+        let next = *segment;
+        if next < ends.len() && self.live && !self.frames.is_empty() {
+            let units = mote_core::fuel::segment_cost(ends, next);
+            self.charge_fuel(units);
+        }
     }
 
     /// After a call that may trap: return at once if `VmContext::trap` is set.
@@ -1780,12 +1830,26 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             end_reachable: false,
         });
 
+        if self.g.opts.interruptible {
+            self.check_interrupt();
+        }
+        if self.g.opts.fuel {
+            let ends = mote_core::fuel::segment_ends(self.g.module, self.defined)
+                .map_err(|e| CompileError::Unsupported(e.to_string()))?;
+            if !ends.is_empty() {
+                self.charge_fuel(mote_core::fuel::segment_cost(&ends, 0));
+            }
+            self.fuel_segments = Some((ends, 0));
+        }
         let mut reader = self.g.module.operators(self.defined);
+        let mut index = 0;
         while !reader.eof() {
             let op = reader
                 .read()
                 .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
             self.op(op)?;
+            self.after_instruction(index);
+            index += 1;
         }
         if !self.frames.is_empty() {
             return Err(CompileError::Unsupported(
@@ -1852,7 +1916,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             O::Unreachable => self.trap_now(Trap::Unreachable.code() as u32),
             O::Nop => {}
             O::Block { blockty } => self.enter(Kind::Block, blockty)?,
-            O::Loop { blockty } => self.enter(Kind::Loop, blockty)?,
+            O::Loop { blockty } => {
+                self.enter(Kind::Loop, blockty)?;
+                if self.g.opts.interruptible {
+                    self.check_interrupt();
+                }
+            }
             O::If { blockty } => self.enter(Kind::If, blockty)?,
             O::Else => self.else_(),
             O::End => self.end()?,

@@ -54,6 +54,12 @@ pub struct Options {
     /// `VmContext::helpers`; the loader runs it where it lies (e.g. in flash) without
     /// writing to it. Write the object with `WriteOptions { xip: true, .. }`.
     pub xip: bool,
+    /// Charge fuel (`mote_core::fuel`) at every segment start; recorded in the header
+    /// (`feature::FUEL`), and a runtime metering fuel refuses code without it.
+    pub fuel: bool,
+    /// Check the interrupt flag at function entries and loop headers (`feature::
+    /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
+    pub interruptible: bool,
 }
 
 impl Options {
@@ -70,7 +76,22 @@ impl Options {
             soft_div64: None,
             pic: None,
             xip: false,
+            fuel: false,
+            interruptible: false,
         }
+    }
+
+    /// The header feature bits of the checks these options compile into the code.
+    pub fn checks(&self) -> u32 {
+        use mote_core::aot::format::feature;
+        let mut bits = 0;
+        if self.fuel {
+            bits |= feature::FUEL;
+        }
+        if self.interruptible {
+            bits |= feature::INTERRUPTIBLE;
+        }
+        bits
     }
 
     /// Defaults for the machine `aotc` runs on.

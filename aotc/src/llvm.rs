@@ -175,6 +175,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Output, CompileError> 
                 return Ok(Output {
                     object: AotObject {
                         names: mote_core::aot::meta::write::names(module),
+                        checks: opts.checks(),
                         ..object
                     },
                     llvm_ir: ir_text,
@@ -221,6 +222,8 @@ fn emit(
         size_level: opts.size_level,
         xip: opts.xip,
         tail_calls: guaranteed_tail_calls(opts.arch),
+        fuel: opts.fuel,
+        interruptible: opts.interruptible,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -281,6 +284,8 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         size_level: opts.size_level,
         xip: opts.xip,
         tail_calls: guaranteed_tail_calls(opts.arch),
+        fuel: opts.fuel,
+        interruptible: opts.interruptible,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

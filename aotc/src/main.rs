@@ -53,6 +53,14 @@ struct Args {
     /// Also write the optimised LLVM IR to OUTPUT.ll.
     #[arg(long)]
     emit_llvm: bool,
+    /// Meter fuel: charge each straight-line segment's instruction count (needed to run
+    /// with a fuel budget, e.g. `iwasm --fuel=N`).
+    #[arg(long)]
+    fuel: bool,
+    /// Check for interrupts at function entries and loop headers (needed to stop the
+    /// code from another thread, e.g. `iwasm --timeout=MS`).
+    #[arg(long)]
+    interruptible: bool,
 }
 
 fn main() -> ExitCode {
@@ -95,6 +103,8 @@ fn run(args: &Args) -> Result<(), String> {
         soft_div64: None,
         pic: args.pic.then_some(true),
         xip: args.xip,
+        fuel: args.fuel,
+        interruptible: args.interruptible,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

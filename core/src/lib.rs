@@ -7,6 +7,8 @@ extern crate alloc;
 
 pub mod aot;
 #[cfg(feature = "alloc")]
+pub mod fuel;
+#[cfg(feature = "alloc")]
 pub mod leb;
 pub mod trap;
 pub mod types;

@@ -15,6 +15,10 @@ pub enum Trap {
     IntegerOverflow,
     InvalidConversionToInteger,
     StackExhausted,
+    /// The fuel budget (`core::fuel`) is smaller than the next segment's cost.
+    OutOfFuel,
+    /// The embedder set the instance's interrupt flag.
+    Interrupted,
     /// WASI `proc_exit` or an embedder's request to stop with an exit code.
     Exit(i32),
     /// A host function failed; the text says why.
@@ -34,6 +38,8 @@ impl Trap {
             Trap::IntegerOverflow => "integer overflow",
             Trap::InvalidConversionToInteger => "invalid conversion to integer",
             Trap::StackExhausted => "call stack exhausted",
+            Trap::OutOfFuel => "all fuel consumed",
+            Trap::Interrupted => "execution interrupted",
             Trap::Exit(_) => "exit",
             Trap::Host(msg) => msg,
         }
@@ -55,6 +61,8 @@ impl Trap {
             Trap::IntegerOverflow => 8,
             Trap::InvalidConversionToInteger => 9,
             Trap::StackExhausted => 10,
+            Trap::OutOfFuel => 11,
+            Trap::Interrupted => 12,
             Trap::Exit(_) | Trap::Host(_) => HOST_TRAP_CODE,
         }
     }
@@ -72,6 +80,8 @@ impl Trap {
             8 => Trap::IntegerOverflow,
             9 => Trap::InvalidConversionToInteger,
             10 => Trap::StackExhausted,
+            11 => Trap::OutOfFuel,
+            12 => Trap::Interrupted,
             _ => return None,
         })
     }

@@ -15,21 +15,34 @@ use mote_core::{Cell, FuncAddr, Trap};
 
 use crate::code::{CompiledFunc, Slot};
 use crate::numeric::Cellable;
-use crate::translate::translate;
+use crate::translate::{translate_metered, Metering};
 
-/// Translated code of one module, shared by all its instances.
-pub struct ModuleCode {
-    funcs: Box<[OnceCell<CompiledFunc>]>,
+/// Translated code of one module, shared by all its instances: one function table per
+/// metering variant (`Metering::index`), allocated on the variant's first use, so a
+/// module never mixes metered and unmetered code and an unused variant costs one pointer.
+pub struct ModuleVariants {
+    variants: [OnceCell<ModuleCode>; Metering::VARIANTS],
 }
 
-fn module_code(module: &Module) -> Result<&ModuleCode, Trap> {
+/// The translated functions of one module in one metering variant.
+pub struct ModuleCode {
+    funcs: Box<[OnceCell<CompiledFunc>]>,
+    metering: Metering,
+}
+
+fn module_code(module: &Module, metering: Metering) -> Result<&ModuleCode, Trap> {
     let cache = module.engine_cache.get_or_init(|| {
-        let funcs = (0..module.bodies.len()).map(|_| OnceCell::new()).collect();
-        Box::new(ModuleCode { funcs })
+        Box::new(ModuleVariants {
+            variants: core::array::from_fn(|_| OnceCell::new()),
+        })
     });
-    cache
-        .downcast_ref::<ModuleCode>()
-        .ok_or(Trap::Host("module was prepared by another engine"))
+    let variants = cache
+        .downcast_ref::<ModuleVariants>()
+        .ok_or(Trap::Host("module was prepared by another engine"))?;
+    Ok(variants.variants[metering.index()].get_or_init(|| {
+        let funcs = (0..module.bodies.len()).map(|_| OnceCell::new()).collect();
+        Box::new(ModuleCode { funcs, metering })
+    }))
 }
 
 impl ModuleCode {
@@ -43,18 +56,20 @@ impl ModuleCode {
         let cell = &self.funcs[defined_index as usize];
         match cell.get() {
             Some(f) => Ok(f),
-            None => Self::translate_into(cell, module, defined_index),
+            None => self.translate_into(cell, module, defined_index),
         }
     }
 
     #[cold]
     fn translate_into<'a>(
+        &self,
         cell: &'a OnceCell<CompiledFunc>,
         module: &Module,
         defined_index: u32,
     ) -> Result<&'a CompiledFunc, Trap> {
         #[allow(unused_mut)]
-        let mut f = translate(module, defined_index).map_err(|e| Trap::Host(e.0))?;
+        let mut f =
+            translate_metered(module, defined_index, self.metering).map_err(|e| Trap::Host(e.0))?;
         #[cfg(threaded)]
         {
             f.threaded = f
@@ -70,9 +85,9 @@ impl ModuleCode {
     }
 }
 
-/// Returns the module's translated function, translating it on first use.
+/// Returns the module's translated function (unmetered), translating it on first use.
 pub fn compiled(module: &Module, defined_index: u32) -> Result<&CompiledFunc, Trap> {
-    module_code(module)?.get(module, defined_index)
+    module_code(module, Metering::default())?.get(module, defined_index)
 }
 
 /// What the hot path needs of an instance, as raw pointers into the store (whose
@@ -131,6 +146,13 @@ pub struct Machine<'s> {
     /// in locals (the threaded backend).
     pub(crate) ctx: *const InstCtx,
     pub(crate) mem_len: u64,
+    /// What the translated code checks (from the store's settings at the call).
+    metering: Metering,
+    /// Fuel left while running metered code; written back to `Store::fuel` whenever
+    /// control leaves the machine.
+    pub(crate) fuel: u64,
+    /// The store's interrupt flag while running code that checks it (else null).
+    pub(crate) interrupt: *const core::sync::atomic::AtomicU32,
     #[cfg(threaded)]
     pending: Option<Trap>,
 }
@@ -167,6 +189,12 @@ pub(crate) fn from_imm<T: Cellable>(v: i32) -> T {
 
 impl<'s> Machine<'s> {
     pub fn new(store: &'s mut Store, stack: &'s mut [Cell], max_frames: usize) -> Self {
+        let fuel = store.fuel;
+        // The store keeps the flag alive for the whole call (it outlives the machine).
+        let interrupt: *const core::sync::atomic::AtomicU32 = store
+            .interrupt
+            .as_ref()
+            .map_or(ptr::null(), |flag| &**flag as *const _);
         Machine {
             store,
             stack,
@@ -175,6 +203,12 @@ impl<'s> Machine<'s> {
             ctxs: Vec::new(),
             ctx: ptr::null(),
             mem_len: 0,
+            metering: Metering {
+                fuel: fuel.is_some(),
+                interrupt: !interrupt.is_null(),
+            },
+            fuel: fuel.unwrap_or(0),
+            interrupt,
             #[cfg(threaded)]
             pending: None,
         }
@@ -204,7 +238,7 @@ impl<'s> Machine<'s> {
                 .iter()
                 .map(|&t| &mut *store.tables[t as usize] as *mut Table)
                 .collect();
-            let code = module_code(&data.module)? as *const ModuleCode;
+            let code = module_code(&data.module, self.metering)? as *const ModuleCode;
             self.ctxs[i] = Some(Box::new(InstCtx {
                 addr: inst,
                 module: &*data.module as *const Module,
@@ -229,8 +263,8 @@ impl<'s> Machine<'s> {
         };
         let ctx = self.ctx(inst)?;
         // SAFETY: ctx points into self.ctxs, whose boxes live as long as self.
-        let module = unsafe { &*(*ctx).module };
-        let f = compiled(module, index - module.num_imported_funcs)? as *const CompiledFunc;
+        let (module, code) = unsafe { (&*(*ctx).module, &*(*ctx).code) };
+        let f = code.get(module, index - module.num_imported_funcs)? as *const CompiledFunc;
         // SAFETY: the compiled function lives in the module's cache, kept alive by the
         // instance; everything else is checked inside `run`.
         unsafe {
@@ -249,11 +283,26 @@ impl<'s> Machine<'s> {
             self.frames.clear();
             let result = self.run(ctx, f, fp);
             self.frames.clear();
+            self.sync_fuel_out();
             result?;
             let results = self.store.funcs[func as usize].ty.results.len();
             ptr::copy_nonoverlapping(fp, cells.as_mut_ptr(), results);
         }
         Ok(())
+    }
+
+    /// Writes the running fuel count back to the store.
+    fn sync_fuel_out(&mut self) {
+        if self.metering.fuel {
+            self.store.fuel = Some(self.fuel);
+        }
+    }
+
+    /// Takes the store's fuel count (a host function may have changed it).
+    fn sync_fuel_in(&mut self) {
+        if self.metering.fuel {
+            self.fuel = self.store.fuel.unwrap_or(0);
+        }
     }
 
     /// Pushes a frame for `f` whose arguments start at `new_fp`.
@@ -396,15 +445,19 @@ impl<'s> Machine<'s> {
                 // SAFETY: `start + n` cells lie inside the stack (checked above), and no
                 // other reference to them lives during the host call.
                 let cells = unsafe { core::slice::from_raw_parts_mut(args, n) };
-                self.store.call_host(addr, cells, Some(caller))?;
+                // The host function may read the fuel or call back into an engine.
+                self.sync_fuel_out();
+                let result = self.store.call_host(addr, cells, Some(caller));
+                self.sync_fuel_in();
+                result?;
                 Ok(None)
             }
             FuncKind::Wasm { instance, index } => {
                 let ctx = self.ctx(instance)?;
                 // SAFETY: `ctx` points into `self.ctxs`, whose boxes live as long as
-                // `self`, and its module is kept alive by the instance.
-                let module = unsafe { &*(*ctx).module };
-                let f = compiled(module, index - module.num_imported_funcs)?;
+                // `self`, and its module and code are kept alive by the instance.
+                let (module, code) = unsafe { (&*(*ctx).module, &*(*ctx).code) };
+                let f = code.get(module, index - module.num_imported_funcs)?;
                 Ok(Some((ctx, f as *const CompiledFunc)))
             }
         }

@@ -8,6 +8,7 @@
 
 use alloc::vec::Vec;
 
+use mote_core::fuel::SegmentCounter;
 use mote_core::module::Module;
 use mote_core::operators::{memory_of, BrTable, Operator};
 use mote_core::FuncType;
@@ -64,6 +65,27 @@ impl Ctrl {
     }
 }
 
+/// What translated code checks besides the Wasm semantics. Each combination is its own
+/// translation variant (`exec::ModuleVariants`); the default checks nothing and emits
+/// nothing extra.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Metering {
+    /// Charge fuel (`mote_core::fuel`) with a `ConsumeFuel` at each segment start.
+    pub fuel: bool,
+    /// Check the interrupt flag (`CheckInterrupt`) at function entry and loop headers.
+    pub interrupt: bool,
+}
+
+impl Metering {
+    /// The number of variants.
+    pub const VARIANTS: usize = 4;
+
+    /// This variant's index, `< VARIANTS`.
+    pub fn index(self) -> usize {
+        self.fuel as usize | (self.interrupt as usize) << 1
+    }
+}
+
 /// Why a function could not be translated (valid Wasm beyond the interpreter's limits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranslateError(pub &'static str);
@@ -83,10 +105,25 @@ pub struct Translator<'m> {
     last_producer: Option<usize>,
     /// Shared `br_table` stubs: (target depth, stack height, stub index).
     br_table_stubs: Vec<(usize, usize, usize)>,
+    /// Fuel metering: the instructions of the current segment so far, and its
+    /// `ConsumeFuel` to patch with their count (`None` when the segment is unreachable).
+    fuel: Option<(SegmentCounter, Option<usize>)>,
+    /// Emit `CheckInterrupt` at entry and loop headers.
+    interrupt: bool,
 }
 
 /// Translates the module's defined function `defined_index`.
 pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
+    translate_metered(module, defined_index, Metering::default())
+}
+
+/// Translates the module's defined function `defined_index` with the checks `metering`
+/// asks for.
+pub fn translate_metered(
+    module: &Module,
+    defined_index: u32,
+    metering: Metering,
+) -> Result<CompiledFunc> {
     let func_index = module.num_imported_funcs + defined_index;
     let ty = module.func_type(func_index);
     let body = &module.bodies[defined_index as usize];
@@ -103,6 +140,8 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
         reachable: true,
         last_producer: None,
         br_table_stubs: Vec::new(),
+        fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
+        interrupt: metering.interrupt,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -116,12 +155,23 @@ pub fn translate(module: &Module, defined_index: u32) -> Result<CompiledFunc> {
         label_used: false,
         dead: false,
     });
+    if t.interrupt {
+        t.emit(Op::CheckInterrupt);
+    }
+    t.start_segment();
     let mut reader = module.instructions(defined_index);
     while !reader.eof() {
         let op = reader
             .read()
             .map_err(|_| TranslateError("unreadable function body"))?;
+        let segment_cost = match &mut t.fuel {
+            Some((counter, _)) => counter.count(&op),
+            None => None,
+        };
         t.operator(op)?;
+        if let Some(units) = segment_cost {
+            t.end_segment(units);
+        }
     }
     // Slot invariant, established here and relied on by the executor's unchecked slot
     // access (`rd`/`wr` in exec.rs, whose frames `Machine::enter`/`Machine::call` check
@@ -150,6 +200,31 @@ fn fits_imm(cell: u64, wide: bool) -> bool {
 }
 
 impl Translator<'_> {
+    // ---- fuel ----
+
+    /// With fuel metering, emits the charge of the segment starting here (its amount is
+    /// patched in `end_segment`). Branches to this point were patched before, so they
+    /// land on the charge; an unreachable segment gets none.
+    fn start_segment(&mut self) {
+        if self.fuel.is_none() || !self.reachable || self.ctrl.is_empty() {
+            return;
+        }
+        let at = self.emit(Op::ConsumeFuel { units: 0 });
+        if let Some((_, charge)) = &mut self.fuel {
+            *charge = Some(at);
+        }
+    }
+
+    /// The segment's last instruction was translated: sets its charge, starts the next.
+    fn end_segment(&mut self, units: u32) {
+        if let Some((_, charge)) = &mut self.fuel {
+            if let Some(at) = charge.take() {
+                self.code[at] = Op::ConsumeFuel { units };
+            }
+        }
+        self.start_segment();
+    }
+
     // ---- stack and slots ----
 
     /// The slot of operand-stack height `height`: `num_locals + height`.
@@ -801,7 +876,13 @@ impl Translator<'_> {
             }
             O::Nop => {}
             O::Block { blockty } => self.enter(CtrlKind::Block, blockty)?,
-            O::Loop { blockty } => self.enter(CtrlKind::Loop, blockty)?,
+            O::Loop { blockty } => {
+                self.enter(CtrlKind::Loop, blockty)?;
+                // First at the header: back-edges land here (before the fuel charge).
+                if self.interrupt {
+                    self.emit(Op::CheckInterrupt);
+                }
+            }
             O::If { blockty } => self.enter(CtrlKind::If, blockty)?,
             O::Else => self.else_()?,
             O::End => self.end()?,

@@ -46,6 +46,7 @@ fn sample() -> Vec<u8> {
     write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
+        checks: 0,
         metadata: write_meta(&mote_core::Module::new(&wasm).unwrap()).unwrap(),
         names: None,
         funcs: vec![

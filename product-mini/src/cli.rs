@@ -28,12 +28,25 @@ pub struct Cli {
     #[arg(short = 'f', long = "function", value_name = "NAME")]
     pub function: Option<String>,
 
-    /// Interpreter stack size in bytes (at most 4 GiB); deeper recursion traps with
+    /// Stack budget in bytes (at most 4 GiB) for either engine: the interpreter's value
+    /// stack, or the native stack AOT code may use; deeper recursion traps with
     /// "call stack exhausted"
     // 32 bits as in WAMR: the interpreter allocates the whole stack up front, and an
     // absurd size would end in an allocation abort rather than an error.
     #[arg(long, value_name = "BYTES")]
     pub stack_size: Option<u32>,
+
+    /// Run with a budget of N fuel units, one per Wasm instruction (docs/limits.md);
+    /// running out traps with "all fuel consumed". `.aot` files need `aotc --fuel`
+    #[cfg(feature = "limits")]
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// Stop the guest after MS milliseconds: it traps with "execution interrupted" at its
+    /// next function entry or loop header. `.aot` files need `aotc --interruptible`
+    #[cfg(feature = "limits")]
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u64>,
 
     /// Grant the guest the host directory DIR, under the same name (repeatable)
     #[cfg(feature = "wasi")]

@@ -52,6 +52,9 @@ pub enum Error {
     Call(mote::Error),
     /// Writing results failed (a closed pipe, a full disk).
     Output(io::Error),
+    /// The `--timeout` timer thread could not start.
+    #[cfg(feature = "limits")]
+    Timer(io::Error),
     /// A directory granted with `--dir`/`--map-dir` cannot be opened.
     #[cfg(feature = "wasi")]
     Preopen(mote::wasi::PreopenError),
@@ -148,6 +151,8 @@ impl fmt::Display for Error {
             ),
             Error::Call(e) => write!(f, "iwasm: cannot call the function: {e}"),
             Error::Output(e) => write!(f, "iwasm: cannot write results: {e}"),
+            #[cfg(feature = "limits")]
+            Error::Timer(e) => write!(f, "iwasm: cannot start the --timeout timer: {e}"),
             #[cfg(feature = "wasi")]
             Error::Preopen(e) => write!(f, "iwasm: {e}"),
         }

@@ -19,12 +19,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     if cli.interp && engine != Engine::Interpreter {
         return Err(Error::InterpNeedsWasm(cli.file().to_path_buf()));
     }
-    // The AOT engine runs on the native stack (its limit comes from the thread's stack),
-    // so `--stack-size` only shapes the interpreter.
+    // One budget for both engines (the AOT engine's is also capped by the thread's
+    // stack, which main sizes generously).
     let mut store = match cli.stack_size {
-        Some(bytes) => Store::with_interp_stack_size(bytes as usize),
+        Some(bytes) => Store::with_stack_size(bytes as usize),
         None => Store::new(),
     };
+    #[cfg(feature = "limits")]
+    set_limits(cli, &mut store)?;
     let mut linker = Linker::new();
     imports::define(cli, &mut linker, &mut store)?;
     let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;
@@ -46,6 +48,26 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// `--fuel` and `--timeout`. A timer thread sets the interrupt flag; if the guest
+/// finishes first, the process ends and takes the sleeping thread with it.
+#[cfg(feature = "limits")]
+fn set_limits(cli: &Cli, store: &mut Store) -> Result<(), Error> {
+    if let Some(fuel) = cli.fuel {
+        store.set_fuel(fuel);
+    }
+    if let Some(ms) = cli.timeout {
+        let handle = store.interrupt_handle();
+        std::thread::Builder::new()
+            .name("iwasm-timeout".into())
+            .spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                handle.interrupt();
+            })
+            .map_err(Error::Timer)?;
+    }
+    Ok(())
 }
 
 /// A file whose engine this build left out names iwasm's feature that brings it.

@@ -35,6 +35,7 @@ fn aot_file(name: &str, bounds: BoundsChecks) -> PathBuf {
     let bytes = write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: bounds,
+        checks: 0,
         metadata: mote_core::aot::meta::write::metadata(&mote_core::Module::new(&wasm).unwrap())
             .unwrap(),
         names: None,

@@ -6,6 +6,7 @@
 //! pointer size (the compiler may target a 32-bit MCU from a 64-bit host).
 
 use core::ffi::c_void;
+use core::sync::atomic::AtomicU32;
 
 use crate::trap::{Trap, HOST_TRAP_CODE};
 
@@ -31,7 +32,21 @@ pub struct VmContext {
     /// memory to its header; null without memories. Memory 0 is also in `memory`, which
     /// saves accesses to it the extra load.
     pub memories: *const *mut VmMemory,
+    /// Fuel left, for code compiled with fuel metering (`aotc --fuel`,
+    /// `mote_core::fuel`): each segment's charge traps with "all fuel consumed" when it
+    /// is below the segment's cost, else subtracts the cost. The runtime copies the
+    /// store's fuel in and out around calls (on 32-bit targets one call can use at most
+    /// `u32::MAX` units).
+    pub fuel: usize,
+    /// The interrupt flag code compiled with `aotc --interruptible` loads at function
+    /// entries and loop headers: non-zero stops it with "execution interrupted" (the
+    /// runtime then clears the flag). Never null: [`NO_INTERRUPT`] when nobody can
+    /// interrupt.
+    pub interrupt: *const AtomicU32,
 }
+
+/// The flag of contexts nobody interrupts.
+pub static NO_INTERRUPT: AtomicU32 = AtomicU32::new(0);
 
 impl VmContext {
     /// Records `trap` for the runtime's caller of the generated code: its code where
@@ -70,8 +85,10 @@ pub mod field {
     pub const HELPERS: usize = 4;
     pub const RUNTIME: usize = 5;
     pub const MEMORIES: usize = 6;
+    pub const FUEL: usize = 7;
+    pub const INTERRUPT: usize = 8;
     /// Number of fields.
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 9;
 }
 
 /// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
@@ -126,6 +143,11 @@ mod tests {
         assert_eq!(
             offset_of!(VmContext, memories),
             field_offset(field::MEMORIES, p)
+        );
+        assert_eq!(offset_of!(VmContext, fuel), field_offset(field::FUEL, p));
+        assert_eq!(
+            offset_of!(VmContext, interrupt),
+            field_offset(field::INTERRUPT, p)
         );
         assert_eq!(size_of::<VmContext>(), field::COUNT * p);
         assert_eq!(

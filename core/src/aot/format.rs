@@ -106,8 +106,13 @@ pub mod feature {
     pub const FLOAT: u32 = 1 << 0;
     /// The module uses `v128`.
     pub const SIMD: u32 = 1 << 1;
+    /// The code charges fuel (`aotc --fuel`, `crate::fuel`) in `VmContext::fuel`.
+    pub const FUEL: u32 = 1 << 8;
+    /// The code checks `VmContext::interrupt` at function entries and loop headers
+    /// (`aotc --interruptible`).
+    pub const INTERRUPTIBLE: u32 = 1 << 9;
     /// Every bit this version knows; a reader refuses others.
-    pub const KNOWN: u32 = FLOAT | SIMD;
+    pub const KNOWN: u32 = FLOAT | SIMD | FUEL | INTERRUPTIBLE;
 }
 
 /// Section ids in the section table.
@@ -796,7 +801,7 @@ mod writer {
         };
         put(hdr::CODE_MODEL, &[model as u8]);
         put(hdr::SECTION_COUNT, &(sections.len() as u16).to_le_bytes());
-        put(hdr::FEATURES, &counts.features.to_le_bytes());
+        put(hdr::FEATURES, &(counts.features | obj.checks).to_le_bytes());
         put(hdr::TEXT_SIZE, &(obj.text.len() as u32).to_le_bytes());
         put(hdr::TEXT_ALIGN, &(TEXT_ALIGN as u32).to_le_bytes());
         put(hdr::RODATA_SIZE, &(obj.rodata.len() as u32).to_le_bytes());

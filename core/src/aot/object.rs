@@ -30,6 +30,8 @@ pub enum BoundsChecks {
 pub struct AotObject {
     pub arch: Arch,
     pub bounds_checks: BoundsChecks,
+    /// Header feature bits of the checks compiled into the code (`format::feature::FUEL`).
+    pub checks: u32,
     /// The metadata section (`meta::write::metadata` of the module).
     pub metadata: Vec<u8>,
     /// The Names section, if any (`meta::write::names`).

@@ -139,6 +139,15 @@ pub struct Store {
     pub globals: Vec<Box<Global>>,
     pub instances: Vec<InstanceData>,
     sigs: Vec<FuncType>,
+    /// Fuel left (`crate::fuel`), or `None` when execution is not metered. Engines keep
+    /// the running count themselves during a call and write it back here whenever
+    /// control leaves generated code or bytecode (returns, traps, host calls).
+    pub fuel: Option<u64>,
+    /// The interrupt flag (non-zero: stop with `Trap::Interrupted` at the next function
+    /// entry or loop header), or `None` when execution does not check for interrupts.
+    /// Shared with other threads, signal handlers or ISRs, which only store to it. The
+    /// engine that raises the trap clears it, so the store stays usable.
+    pub interrupt: Option<Arc<core::sync::atomic::AtomicU32>>,
 }
 
 impl Store {

@@ -84,6 +84,25 @@ macro_rules! control_ops {
                 }
             };
 
+            /// Charges the `units` of the segment starting here (`mote_core::fuel`); traps
+            /// without consuming when less fuel is left. Emitted only when fuel is metered.
+            ConsumeFuel { units: u32 } => handler {
+                if $m.fuel < units as u64 {
+                    return Err(Trap::OutOfFuel.into());
+                }
+                $m.fuel -= units as u64;
+            };
+
+            /// Traps with "execution interrupted" when the store's interrupt flag is set,
+            /// clearing it. At function entries and loop headers, when interrupts are on.
+            CheckInterrupt => handler {
+                let flag = &*$m.interrupt;
+                if flag.load(core::sync::atomic::Ordering::Relaxed) != 0 {
+                    flag.store(0, core::sync::atomic::Ordering::Relaxed);
+                    return Err(Trap::Interrupted.into());
+                }
+            };
+
             // ---- compare and branch (fused) ----
             /// Jumps by `offset` when `lhs == rhs` (i32).
             BrI32Eq { lhs: Slot, rhs: Slot, offset: Offset } branches offset

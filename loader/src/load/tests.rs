@@ -31,6 +31,7 @@ fn object() -> AotObject {
     AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
+        checks: 0,
         // The loader never reads the metadata.
         metadata: Vec::new(),
         names: None,
@@ -108,7 +109,7 @@ fn requirements_lay_out_the_region() {
     assert_eq!(r.veneer_bytes, 32); // helper + function 1 may need veneers
     assert_eq!(r.region_bytes, 112);
     assert_eq!(r.region_align, 16);
-    assert_eq!(r.vmctx_bytes, 56);
+    assert_eq!(r.vmctx_bytes, mote_core::aot::context::field::COUNT * 8);
     assert_eq!(r.funcs, 2);
 }
 

@@ -19,6 +19,7 @@ pub(crate) fn sample() -> AotObject {
     AotObject {
         arch: Arch::X86_64,
         bounds_checks: BoundsChecks::Explicit,
+        checks: 0,
         metadata: metadata(),
         names: None,
         funcs: vec![AotFunc {
@@ -67,7 +68,7 @@ fn round_trip() {
     assert_eq!(h.float_abi, FloatAbi::Hard);
     assert_eq!(h.code_model, CodeModel::Relocatable);
     assert_eq!(h.helper_abi, HELPER_ABI_VERSION);
-    assert_eq!(h.vmctx_size, 56);
+    assert_eq!(h.vmctx_size as usize, field::COUNT * 8);
     assert_eq!(h.got_size, 16);
     assert_eq!(h.veneer_size, 16);
     assert_eq!(h.imported_funcs, 1);

@@ -41,10 +41,19 @@ unsafe fn call(rt: *mut InstanceRt, f: FuncAddr, cells: *mut Cell) -> Result<(),
         } else {
             core::slice::from_raw_parts_mut(cells, n)
         };
-        match entity.kind {
+        // The callee (a host function, or generated code through `call_wasm`) reads
+        // and updates the store's fuel: hand over the count this code was running with.
+        if let Some(fuel) = &mut store.fuel {
+            super::fuel_from_ctx(fuel, (*rt).ctx.fuel);
+        }
+        let result = match entity.kind {
             FuncKind::Host(_) => store.call_host(f, cells, Some((*rt).instance)),
             FuncKind::Wasm { .. } => (*(*rt).exec).call(store, f, cells),
+        };
+        if let Some(fuel) = (*(*rt).store).fuel {
+            (*rt).ctx.fuel = super::fuel_to_ctx(fuel);
         }
+        result
     }
 }
 

@@ -19,8 +19,8 @@ use std::vec::Vec;
 
 use core::ffi::c_void;
 
-use mote_core::aot::context::{VmContext, VmMemory};
-use mote_core::aot::format::{AotFile, BoundsMode};
+use mote_core::aot::context::{VmContext, VmMemory, NO_INTERRUPT};
+use mote_core::aot::format::{feature, AotFile, BoundsMode};
 use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
 use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
 use mote_platforms::posix::{trap as ptrap, ExecRegion, Reservation, GUARD_RESERVATION};
@@ -63,6 +63,8 @@ pub struct AotCode {
     _region: ExecRegion,
     trampolines: Vec<usize>,
     bounds: BoundsMode,
+    /// Header feature bits: which checks the code was compiled with (`feature::FUEL`).
+    features: u32,
 }
 
 impl AotCode {
@@ -113,6 +115,7 @@ pub fn load_code(file: &AotFile<'_>) -> Result<AotCode, AotError> {
         _region: region.0,
         trampolines,
         bounds: file.bounds(),
+        features: file.header().features,
     })
 }
 
@@ -183,6 +186,11 @@ pub struct AotExecutor {
     compiler: Option<Compiler>,
     /// Calls into generated code currently active on this executor.
     depth: usize,
+    /// Native stack generated code may use below the outermost call's frame (the
+    /// embedder's budget, `Store::with_stack_size`); `None`: what the thread has.
+    stack_budget: Option<usize>,
+    /// The limit of the outermost call in progress, shared by the calls it nests.
+    stack_limit: usize,
 }
 
 struct Backing(Reservation);
@@ -208,6 +216,29 @@ impl AotExecutor {
             instances: HashMap::new(),
             compiler: Some(compiler),
             depth: 0,
+            stack_budget: None,
+            stack_limit: 0,
+        }
+    }
+
+    /// Lets generated code use at most `bytes` of native stack below the frame of each
+    /// outermost call (never more than the thread has); deeper recursion traps with
+    /// "call stack exhausted".
+    pub fn set_stack_size(&mut self, bytes: usize) {
+        self.stack_budget = Some(bytes);
+    }
+
+    /// The stack limit for an outermost call starting in this frame.
+    #[inline(never)]
+    fn outermost_stack_limit(&self) -> usize {
+        let thread_limit = STACK_LIMIT.with(|l| *l);
+        match self.stack_budget {
+            Some(bytes) => {
+                let marker = 0u8;
+                let sp = core::hint::black_box(&marker) as *const u8 as usize;
+                sp.saturating_sub(bytes).max(thread_limit)
+            }
+            None => thread_limit,
         }
     }
 
@@ -270,6 +301,8 @@ impl AotExecutor {
                 helpers: core::ptr::null(),
                 runtime: core::ptr::null_mut(),
                 memories: core::ptr::null(),
+                fuel: 0,
+                interrupt: &NO_INTERRUPT,
             },
             globals,
             memories,
@@ -304,7 +337,21 @@ impl AotExecutor {
             .get(defined as usize)
             .ok_or(Trap::Host("function missing from the AOT code"))?;
         let guard = code.bounds == BoundsMode::Guard;
+        let metered = code.features & feature::FUEL != 0;
+        if store.fuel.is_some() && !metered {
+            return Err(Trap::Host(
+                "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
+            ));
+        }
+        if store.interrupt.is_some() && code.features & feature::INTERRUPTIBLE == 0 {
+            return Err(Trap::Host(
+                "interrupts are on but the .aot code does not check for them: compile it with `aotc --interruptible`",
+            ));
+        }
         let rt = self.instance_rt(store, instance, code.bounds)?;
+        if self.depth == 0 {
+            self.stack_limit = self.outermost_stack_limit();
+        }
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
         // lives; the store and executor pointers are only used by helpers during this
@@ -312,8 +359,15 @@ impl AotExecutor {
         unsafe {
             (*rt).store = store;
             (*rt).exec = exec;
-            (*rt).ctx.stack_limit = STACK_LIMIT.with(|l| *l);
+            (*rt).ctx.stack_limit = (*exec).stack_limit;
             (*rt).ctx.trap = 0;
+            // Without a budget, metered code runs with (practically) unlimited fuel.
+            (*rt).ctx.fuel = store.fuel.map_or(usize::MAX, fuel_to_ctx);
+            // The store's `Arc` keeps the flag alive through the call.
+            (*rt).ctx.interrupt = store
+                .interrupt
+                .as_ref()
+                .map_or(&NO_INTERRUPT as *const _, |flag| &**flag as *const _);
             let ctx = &mut (*rt).ctx as *mut VmContext as *mut c_void;
             let f: unsafe extern "C" fn(*mut c_void, *mut c_void) = core::mem::transmute(entry);
             (*exec).depth += 1;
@@ -324,13 +378,21 @@ impl AotExecutor {
                 false
             };
             (*exec).depth -= 1;
+            if let Some(fuel) = &mut (*(*rt).store).fuel {
+                fuel_from_ctx(fuel, (*rt).ctx.fuel);
+            }
             if faulted {
                 (*rt).ctx.trap = 0;
                 (*rt).pending = None;
                 return Err(Trap::MemoryOutOfBounds);
             }
             let rt = &mut *rt;
-            rt.ctx.take_trap(&mut rt.pending)
+            let result = rt.ctx.take_trap(&mut rt.pending);
+            if result == Err(Trap::Interrupted) {
+                // Handled: the next call runs (`Store::interrupt` documents this).
+                (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
+            }
+            result
         }
     }
 }
@@ -342,6 +404,18 @@ fn memory_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmMemor
         .iter()
         .map(|&m| &mut *store.memories[m as usize] as *mut _ as *mut VmMemory)
         .collect()
+}
+
+/// The part of a store's fuel generated code runs with: all of it where `usize` holds it.
+/// While the code runs the store keeps the count it had when this was taken.
+pub(crate) fn fuel_to_ctx(fuel: u64) -> usize {
+    usize::try_from(fuel).unwrap_or(usize::MAX)
+}
+
+/// Writes the fuel generated code left in its context back to the store (whose count is
+/// still the one [`fuel_to_ctx`] was given).
+pub(crate) fn fuel_from_ctx(store_fuel: &mut u64, ctx_fuel: usize) {
+    *store_fuel = store_fuel.saturating_sub(usize::MAX as u64) + ctx_fuel as u64;
 }
 
 fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> bool {

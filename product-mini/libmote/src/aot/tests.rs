@@ -27,6 +27,7 @@ fn object(
     write(&AotObject {
         arch: Arch::X86_64,
         bounds_checks: bounds,
+        checks: 0,
         metadata: mote_core::aot::meta::write::metadata(&module).unwrap(),
         names: None,
         funcs: entries

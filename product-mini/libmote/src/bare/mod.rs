@@ -120,6 +120,7 @@ use core::ffi::c_void;
 use core::fmt;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
+use core::sync::atomic::AtomicU32;
 
 use mote_core::aot::format::{BoundsMode, CodeModel, FormatError};
 use mote_core::aot::meta::{ImportDesc, Meta, MetaError};
@@ -697,6 +698,40 @@ impl<'a> Instance<'a> {
         // SAFETY: `cells` is long enough for the function's type.
         unsafe { runtime::invoke(self.rt.as_ptr(), f.0, cells.as_mut_ptr()) }
             .map_err(CallError::Trap)
+    }
+
+    /// Sets the fuel budget (`mote_core::fuel`): calls consume it, and trap with "all
+    /// fuel consumed" when the next straight-line segment costs more than is left (the
+    /// remainder is kept, so adding fuel and calling again continues). The code must be
+    /// compiled with `aotc --fuel`, else calls fail. On 32-bit targets the budget is
+    /// capped at `u32::MAX` units.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        // SAFETY: points into the state buffer this instance borrows exclusively.
+        let rt = unsafe { self.rt.as_mut() };
+        rt.fuel_set = true;
+        rt.ctx.fuel = usize::try_from(fuel).unwrap_or(usize::MAX);
+    }
+
+    /// Turns interrupt checks on: from now on, calls stop with "execution interrupted"
+    /// at the next function entry or loop header once `flag` is non-zero, and clear it.
+    /// Anything may set it, at any time: a plain atomic store (`flag.store(1, Relaxed)`)
+    /// is all an ISR, signal handler or other thread does. The code must be compiled
+    /// with `aotc --interruptible`, else calls fail.
+    pub fn set_interrupt_flag(&mut self, flag: &'a AtomicU32) {
+        // SAFETY: points into the state buffer this instance borrows exclusively.
+        let rt = unsafe { self.rt.as_mut() };
+        rt.ctx.interrupt = flag;
+    }
+
+    /// Whether the code checks for interrupts (compiled with `aotc --interruptible`).
+    pub fn interruptible(&self) -> bool {
+        self.rt().interruptible
+    }
+
+    /// The fuel left, `None` if no budget was set.
+    pub fn fuel(&self) -> Option<u64> {
+        let rt = self.rt();
+        rt.fuel_set.then_some(rt.ctx.fuel as u64)
     }
 
     /// Linear memory 0 at its current size (empty if there is none).

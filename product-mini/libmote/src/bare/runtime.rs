@@ -55,6 +55,13 @@ pub(crate) struct Runtime<'a> {
     /// Calls from the embedder in progress (more than one when a host function calls
     /// back into the instance); only the outermost sets the stack limit.
     pub(crate) depth: u32,
+    /// The code charges `ctx.fuel` (`feature::FUEL` in the file's header).
+    pub(crate) fuel_metered: bool,
+    /// The embedder set a fuel budget (`Instance::set_fuel`); `ctx.fuel` holds what is
+    /// left. Unset, metered code runs with `usize::MAX` per outermost call.
+    pub(crate) fuel_set: bool,
+    /// The code checks `ctx.interrupt` (`feature::INTERRUPTIBLE`).
+    pub(crate) interruptible: bool,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
@@ -246,6 +253,8 @@ impl<'a> Runtime<'a> {
                         helpers: HELPERS.0.as_ptr().cast(),
                         runtime: ptr::null_mut(),
                         memories: ptr::null(),
+                        fuel: usize::MAX,
+                        interrupt: &mote_core::aot::context::NO_INTERRUPT,
                     },
                     memories: memory_objs,
                     num_memories: meta.num_memories(),
@@ -256,6 +265,12 @@ impl<'a> Runtime<'a> {
                     pending: None,
                     stack_bytes: config.native_stack_bytes,
                     depth: 0,
+                    fuel_metered: file.header().features & mote_core::aot::format::feature::FUEL
+                        != 0,
+                    fuel_set: false,
+                    interruptible: file.header().features
+                        & mote_core::aot::format::feature::INTERRUPTIBLE
+                        != 0,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut Table,
@@ -562,7 +577,21 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
     // SAFETY: the caller's contract. No reference to the runtime is held across
     // `call_func`, which re-enters it through the context.
     unsafe {
+        if (*rt).fuel_set && !(*rt).fuel_metered {
+            return Err(Trap::Host(
+                "fuel is set but the .aot code does not meter it: compile it with `aotc --fuel`",
+            ));
+        }
+        let watched = !ptr::eq((*rt).ctx.interrupt, &mote_core::aot::context::NO_INTERRUPT);
+        if watched && !(*rt).interruptible {
+            return Err(Trap::Host(
+                "interrupts are on but the .aot code does not check for them: compile it with `aotc --interruptible`",
+            ));
+        }
         if (*rt).depth == 0 {
+            if !(*rt).fuel_set {
+                (*rt).ctx.fuel = usize::MAX;
+            }
             let marker = 0u8;
             let sp = core::hint::black_box(&marker) as *const u8 as usize;
             (*rt).ctx.stack_limit = sp.saturating_sub((*rt).stack_bytes);
@@ -575,7 +604,12 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
         call_func(rt, f, cells);
         (*rt).depth -= 1;
         let rt = &mut *rt;
-        rt.ctx.take_trap(&mut rt.pending)
+        let result = rt.ctx.take_trap(&mut rt.pending);
+        if result == Err(Trap::Interrupted) {
+            // Handled: the next call runs (`Instance::set_interrupt_flag`).
+            (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
+        }
+        result
     }
 }
 

@@ -14,6 +14,7 @@ pub(crate) use imp::*;
 mod imp {
     use core::ffi::c_void;
     use core::mem::{align_of, size_of};
+    use core::sync::atomic::AtomicU32;
 
     use crate::bare::{
         instance_requirements, BareError, CallError, Config, Func, HostCall, HostFn, HostFunc,
@@ -72,6 +73,8 @@ mod imp {
     #[repr(C)]
     pub(crate) struct AotInstance {
         magic: u32,
+        /// Set by `mote_interrupt`; checked by code compiled with `aotc --interruptible`.
+        pub(crate) interrupt: AtomicU32,
         code: Code,
         inst: Instance<'static>,
     }
@@ -225,6 +228,7 @@ mod imp {
         // code region is written in place first because the instance borrows it.
         unsafe {
             core::ptr::addr_of_mut!((*slot).magic).write(0);
+            core::ptr::addr_of_mut!((*slot).interrupt).write(AtomicU32::new(0));
             core::ptr::addr_of_mut!((*slot).code).write(Code {
                 region: CodeRegion::new(code, rt.protect, super::super::PLATFORM_USER.get()),
                 refused: 0,
@@ -238,11 +242,15 @@ mod imp {
         };
         // SAFETY: single-threaded API.
         unsafe { *natives::LAST_FAILURE.get() = None };
-        let inst = Instance::with_memories(&f, code_mem, bare_state, memories, hosts, &config)
+        let mut inst = Instance::with_memories(&f, code_mem, bare_state, memories, hosts, &config)
             .map_err(|e| {
                 // SAFETY: the failed `Instance::new` no longer borrows the code region.
                 bare_error(e, unsafe { (*slot).code.refused })
             })?;
+        if f.header().features & mote_core::aot::format::feature::INTERRUPTIBLE != 0 {
+            // SAFETY: the flag lives in the caller's state buffer as long as the instance.
+            inst.set_interrupt_flag(unsafe { &(*slot).interrupt });
+        }
         // SAFETY: as above.
         unsafe {
             core::ptr::addr_of_mut!((*slot).inst).write(inst);
@@ -272,6 +280,19 @@ mod imp {
 
         pub(crate) fn sig(&self, index: u32) -> Option<(Sig, Sig)> {
             self.sig_of(self.inst.func_at(index)?)
+        }
+
+        pub(crate) fn set_fuel(&mut self, fuel: u64) {
+            self.inst.set_fuel(fuel);
+        }
+
+        /// Whether the code checks `interrupt` (compiled with `aotc --interruptible`).
+        pub(crate) fn interruptible(&self) -> bool {
+            self.inst.interruptible()
+        }
+
+        pub(crate) fn fuel(&self) -> Option<u64> {
+            self.inst.fuel()
         }
 
         pub(crate) fn call(&mut self, index: u32, cells: &mut [Cell]) -> Result<(), Trap> {

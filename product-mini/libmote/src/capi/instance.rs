@@ -432,6 +432,99 @@ pub unsafe extern "C" fn mote_memory(inst: *mut mote_instance, len: *mut usize) 
     }
 }
 
+/// Sets the instance's fuel budget (`mote_core::fuel`); calls then consume it and trap
+/// with "all fuel consumed" when it runs out (the remainder is kept: set more and call
+/// again). AOT code must be compiled with `aotc --fuel`, else calls fail.
+///
+/// # Safety
+/// `inst` is a live instance.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_set_fuel(inst: *mut mote_instance, fuel: u64) -> i32 {
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => a.set_fuel(fuel),
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.set_fuel(fuel),
+        Ok(Engine::None(_)) => {}
+        Err(code) => return code,
+    }
+    MOTE_OK
+}
+
+/// Writes the instance's fuel left to `*fuel`; `MOTE_ERR_STATE` if no budget was set.
+///
+/// # Safety
+/// `inst` is a live instance; `fuel` is writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_get_fuel(inst: *mut mote_instance, fuel: *mut u64) -> i32 {
+    if fuel.is_null() {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_get_fuel: fuel is NULL"),
+        );
+    }
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    let left = match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => a.fuel(),
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.fuel(),
+        Ok(Engine::None(_)) => None,
+        Err(code) => return code,
+    };
+    match left {
+        Some(left) => {
+            // SAFETY: `fuel` is writable (the contract) and not NULL (checked above).
+            unsafe { fuel.write(left) };
+            MOTE_OK
+        }
+        None => fail(
+            MOTE_ERR_STATE,
+            format_args!("mote_get_fuel: no fuel budget was set"),
+        ),
+    }
+}
+
+/// Stops the instance's running code with "execution interrupted" at its next function
+/// entry or loop header (or its next call, if none runs); the trap clears the request.
+/// Callable from another thread, a signal handler or an ISR: it only reads the instance's
+/// magic word and stores to its flag. Interpreter instances always check; AOT code must
+/// be compiled with `aotc --interruptible` (else `MOTE_ERR_STATE`).
+///
+/// # Safety
+/// `inst` is a live instance.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_interrupt(inst: *mut mote_instance) -> i32 {
+    use core::sync::atomic::Ordering;
+    if inst.is_null() {
+        return MOTE_ERR_ARGUMENT;
+    }
+    // Not through `engine`, which records errors and refuses running instances: this
+    // must stay a plain load and an atomic store.
+    // SAFETY: a live instance (the contract) begins with its `u32` magic.
+    let magic = unsafe { inst.cast::<u32>().read() };
+    #[cfg(feature = "aot")]
+    if magic == super::aot::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live AOT instance; only shared access.
+        let a = unsafe { &*inst.cast_const().cast::<super::aot::AotInstance>() };
+        if !a.interruptible() {
+            return MOTE_ERR_STATE;
+        }
+        a.interrupt.store(1, Ordering::Relaxed);
+        return MOTE_OK;
+    }
+    #[cfg(feature = "interp")]
+    if magic == super::interp::INSTANCE_MAGIC {
+        // SAFETY: the magic says this is a live interpreter instance; only shared access.
+        let i = unsafe { &*inst.cast_const().cast::<super::interp::InterpInstance>() };
+        i.interrupt.store(1, Ordering::Relaxed);
+        return MOTE_OK;
+    }
+    let _ = magic;
+    MOTE_ERR_ARGUMENT
+}
+
 /// Ends an instance. Interpreter instances return their memory to the arena; AOT
 /// instances hand their buffers back to the caller.
 ///

@@ -11,6 +11,7 @@ pub(crate) use imp::*;
 mod imp {
     use alloc::boxed::Box;
     use alloc::sync::Arc;
+    use core::sync::atomic::AtomicU32;
 
     use mote_core::runtime::{Executor, InstanceAddr, InstantiationError, Linker, Store};
     use mote_core::types::FuncType;
@@ -35,6 +36,9 @@ mod imp {
     #[repr(C)]
     pub(crate) struct InterpInstance {
         magic: u32,
+        /// Set by `mote_interrupt`; the store's flag, which interpreted code checks (C
+        /// API instances always check: the point of the C API is firmware with ISRs).
+        pub(crate) interrupt: Arc<AtomicU32>,
         store: Store,
         addr: InstanceAddr,
         exec: Interpreter,
@@ -121,8 +125,11 @@ mod imp {
                 }
                 InstantiationError::Trap(t) => instance::trap_error("instantiation", t),
             })?;
+        let interrupt = Arc::new(AtomicU32::new(0));
+        store.interrupt = Some(interrupt.clone());
         let inst = Box::new(InterpInstance {
             magic: INSTANCE_MAGIC,
+            interrupt,
             store,
             addr,
             exec,
@@ -192,6 +199,14 @@ mod imp {
 
         pub(crate) fn call(&mut self, f: u32, cells: &mut [Cell]) -> Result<(), Trap> {
             self.exec.call(&mut self.store, f, cells)
+        }
+
+        pub(crate) fn set_fuel(&mut self, fuel: u64) {
+            self.store.fuel = Some(fuel);
+        }
+
+        pub(crate) fn fuel(&self) -> Option<u64> {
+            self.store.fuel
         }
 
         pub(crate) fn memory(&mut self) -> &mut [u8] {

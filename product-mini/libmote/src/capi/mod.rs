@@ -33,7 +33,10 @@ pub use aot::{
     mote_aot_requirements,
 };
 pub use error::mote_last_error;
-pub use instance::{mote_call, mote_instance_deinit, mote_lookup_function, mote_memory};
+pub use instance::{
+    mote_call, mote_get_fuel, mote_instance_deinit, mote_interrupt, mote_lookup_function,
+    mote_memory, mote_set_fuel,
+};
 pub use interp::{mote_module_free, mote_wasm_instantiate, mote_wasm_load};
 pub use natives::{mote_exec_memory, mote_register_natives};
 pub use types::*;

@@ -306,6 +306,8 @@ fn interpreter_module_end_to_end() {
     assert_eq!(re.rc, MOTE_ERR_STATE);
     assert!(re.message.contains("may not call back"), "{}", re.message);
 
+    check_fuel_and_interrupts(inst);
+
     let mut len = 0;
     let mem = unsafe { mote_memory(inst, &mut len) };
     assert_eq!(len, 65536);
@@ -323,6 +325,37 @@ fn interpreter_module_end_to_end() {
         "double free is caught"
     );
     deinit();
+}
+
+/// Fuel and interrupts through the C API, on an instance whose code has both checks.
+fn check_fuel_and_interrupts(inst: *mut mote_instance) {
+    let mut left = 0;
+    assert_eq!(unsafe { mote_get_fuel(inst, &mut left) }, MOTE_ERR_STATE);
+    // `div`: local.get, local.get, i32.div_s, end = 4 units.
+    assert_eq!(unsafe { mote_set_fuel(inst, 3) }, MOTE_OK);
+    let e = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap_err();
+    assert_eq!(
+        e,
+        (MOTE_ERR_TRAP, "wasm trap: all fuel consumed".to_owned())
+    );
+    assert_eq!(unsafe { mote_get_fuel(inst, &mut left) }, MOTE_OK);
+    assert_eq!(left, 3);
+    assert_eq!(unsafe { mote_set_fuel(inst, 100) }, MOTE_OK);
+    call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
+    assert_eq!(unsafe { mote_get_fuel(inst, &mut left) }, MOTE_OK);
+    assert_eq!(left, 96);
+    // An interrupt set before the call stops it at its entry, once.
+    assert_eq!(unsafe { mote_interrupt(inst) }, MOTE_OK);
+    let e = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap_err();
+    assert_eq!(
+        e,
+        (MOTE_ERR_TRAP, "wasm trap: execution interrupted".to_owned())
+    );
+    call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
+    assert_eq!(
+        unsafe { mote_interrupt(core::ptr::null_mut()) },
+        MOTE_ERR_ARGUMENT
+    );
 }
 
 #[cfg(feature = "interp")]
@@ -553,18 +586,30 @@ mod aot {
         compile_with(bounds, false)
     }
 
-    fn compile_with(bounds: mote_core::aot::object::BoundsChecks, xip: bool) -> Vec<u8> {
-        use mote_core::aot::format::{write_with, WriteOptions};
+    /// `checks`: with fuel metering and interrupt checks.
+    fn compile_with(bounds: mote_core::aot::object::BoundsChecks, checks: bool) -> Vec<u8> {
         let wasm = guest(cfg!(feature = "float"));
         let module = mote_core::Module::new(&wasm).unwrap();
         let mut opts = mote_aotc::Options::host();
         opts.bounds_checks = bounds;
-        opts.xip = xip;
+        opts.fuel = checks;
+        opts.interruptible = checks;
+        mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap())
+    }
+
+    /// `aotc --xip` with explicit bounds checks.
+    fn compile_xip() -> Vec<u8> {
+        use mote_core::aot::format::{write_with, WriteOptions};
+        let wasm = guest(cfg!(feature = "float"));
+        let module = mote_core::Module::new(&wasm).unwrap();
+        let mut opts = mote_aotc::Options::host();
+        opts.bounds_checks = mote_core::aot::object::BoundsChecks::Explicit;
+        opts.xip = true;
         let object = mote_aotc::compile(&module, &wasm, &opts).unwrap();
         write_with(
             &object,
             &WriteOptions {
-                xip,
+                xip: true,
                 ..Default::default()
             },
         )
@@ -608,6 +653,32 @@ mod aot {
         } else {
             Err((rc, last_error()))
         }
+    }
+
+    #[test]
+    fn aot_fuel_and_interrupts() {
+        let _g = init_with(0);
+        let seen = core::sync::atomic::AtomicU32::new(0);
+        let mut said = Vec::new();
+        register_all(&seen, &mut said);
+        let mut code = Box::new(Page([0; 4 * 4096]));
+        let mut state = Box::new(State([0; 8192]));
+        let mut memory = vec![0u8; 65536];
+        let plain = compile(mote_core::aot::object::BoundsChecks::Explicit);
+        let inst = unsafe { instantiate(&plain, &mut code.0, &mut state.0, &mut memory) }.unwrap();
+        // Without the checks compiled in: no interrupts, and fuel makes calls fail.
+        assert_eq!(unsafe { mote_interrupt(inst) }, MOTE_ERR_STATE);
+        assert_eq!(unsafe { mote_set_fuel(inst, 10) }, MOTE_OK);
+        let e = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap_err();
+        assert!(e.1.contains("aotc --fuel"), "{}", e.1);
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+
+        let checked = compile_with(mote_core::aot::object::BoundsChecks::Explicit, true);
+        let inst =
+            unsafe { instantiate(&checked, &mut code.0, &mut state.0, &mut memory) }.unwrap();
+        super::check_fuel_and_interrupts(inst);
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+        deinit();
     }
 
     #[test]
@@ -745,7 +816,7 @@ mod aot {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn xip_file_runs_without_a_code_region() {
-        let aot = compile_with(mote_core::aot::object::BoundsChecks::Explicit, true);
+        let aot = compile_xip();
         let mut mapping = mote_platforms::posix::ExecRegion::new(aot.len()).unwrap();
         mapping.make_writable().unwrap();
         mapping.bytes_mut().unwrap()[..aot.len()].copy_from_slice(&aot);

@@ -205,7 +205,7 @@ pub use func::{Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, W
 pub use instance::{Extern, Global, Instance, Memory, Table};
 pub use linker::Linker;
 pub use module::{Engine, Module};
-pub use store::{AsContext, AsContextMut, Caller, Store};
+pub use store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use value::{parse_value, ParseValueError};
 
 pub use mote_core::{

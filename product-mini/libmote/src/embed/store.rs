@@ -33,6 +33,8 @@ pub struct Store {
     pub(crate) exec: Option<(Engine, Box<dyn Executor>)>,
     pub(crate) id: u64,
     interp_stack: Option<usize>,
+    /// `with_stack_size`'s budget for AOT code's native stack.
+    aot_stack: Option<usize>,
 }
 
 impl Default for Store {
@@ -58,6 +60,7 @@ impl Store {
             exec: None,
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             interp_stack: None,
+            aot_stack: None,
         }
     }
 
@@ -67,6 +70,50 @@ impl Store {
     pub fn with_interp_stack_size(bytes: usize) -> Store {
         Store {
             interp_stack: Some(bytes),
+            ..Store::new()
+        }
+    }
+
+    /// Sets the fuel budget (see `mote_core::fuel` and docs/limits.md): Wasm code run
+    /// in this store consumes one unit per instruction, and a call traps with "all fuel
+    /// consumed" when the next straight-line segment costs more than is left; the rest is
+    /// kept, so setting more fuel and calling again continues. Off until first set (then
+    /// nothing is counted and nothing costs time). `.aot` code must have been compiled
+    /// with `aotc --fuel`, else calls fail with a trap saying so.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.inner.fuel = Some(fuel);
+    }
+
+    /// The fuel left, `None` when no budget was set.
+    pub fn get_fuel(&self) -> Option<u64> {
+        self.inner.fuel
+    }
+
+    /// A handle that stops this store's running code from anywhere: another thread, a
+    /// signal handler (setting the flag is one atomic store). The first call turns
+    /// interrupt checks on for this store: from then on Wasm code checks the flag at
+    /// function entries and loop headers and traps with "execution interrupted" when it
+    /// is set; the engine clears the flag when it raises the trap, so the store stays
+    /// usable, and a flag set while nothing runs stops the next call at its entry.
+    /// `.aot` code must have been compiled with `aotc --interruptible`.
+    pub fn interrupt_handle(&mut self) -> InterruptHandle {
+        let flag = self
+            .inner
+            .interrupt
+            .get_or_insert_with(|| std::sync::Arc::new(core::sync::atomic::AtomicU32::new(0)));
+        InterruptHandle(flag.clone())
+    }
+
+    /// An empty store whose code may use `bytes` of stack, whichever engine runs it:
+    /// the interpreter's value stack, or the native stack AOT code uses below the frame
+    /// of each call from the embedder (AOT prologues compare with
+    /// `VmContext::stack_limit`; the thread's own stack still bounds it). Deeper
+    /// recursion traps with "call stack exhausted". The two engines use different
+    /// amounts per frame, so the same budget allows different depths.
+    pub fn with_stack_size(bytes: usize) -> Store {
+        Store {
+            interp_stack: Some(bytes),
+            aot_stack: Some(bytes),
             ..Store::new()
         }
     }
@@ -85,7 +132,8 @@ impl Store {
                 module: engine,
             }),
             None => {
-                self.exec = Some((engine, new_executor(engine, self.interp_stack)?));
+                let exec = new_executor(engine, self.interp_stack, self.aot_stack)?;
+                self.exec = Some((engine, exec));
                 Ok(())
             }
         }
@@ -111,7 +159,26 @@ impl Store {
     }
 }
 
-fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn Executor>, Error> {
+/// Stops a store's running Wasm code (see [`Store::interrupt_handle`]).
+#[derive(Clone, Debug)]
+pub struct InterruptHandle(std::sync::Arc<core::sync::atomic::AtomicU32>);
+
+impl InterruptHandle {
+    /// Asks the store's code to stop with "execution interrupted" at its next function
+    /// entry or loop header (at once if it is running, else at the next call). Async-
+    /// signal-safe: one atomic store.
+    pub fn interrupt(&self) {
+        self.0.store(1, core::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn new_executor(
+    engine: Engine,
+    interp_stack: Option<usize>,
+    aot_stack: Option<usize>,
+) -> Result<Box<dyn Executor>, Error> {
+    #[cfg(not(all(feature = "aot", target_os = "linux")))]
+    let _ = aot_stack;
     match engine {
         #[cfg(feature = "interp")]
         Engine::Interpreter => Ok(Box::new(match interp_stack {
@@ -127,7 +194,13 @@ fn new_executor(engine: Engine, interp_stack: Option<usize>) -> Result<Box<dyn E
             })
         }
         #[cfg(all(feature = "aot", target_os = "linux"))]
-        Engine::Aot => Ok(Box::new(crate::aot::AotExecutor::new())),
+        Engine::Aot => {
+            let mut exec = crate::aot::AotExecutor::new();
+            if let Some(bytes) = aot_stack {
+                exec.set_stack_size(bytes);
+            }
+            Ok(Box::new(exec))
+        }
         #[cfg(not(all(feature = "aot", target_os = "linux")))]
         Engine::Aot => Err(Error::EngineMissing {
             engine: "AOT runtime",
