@@ -285,7 +285,7 @@ fn unsupported_constructs_are_named() {
         let at = Region::ValTypes.header_offset();
         u32::from_le_bytes(mem[at..at + 4].try_into().unwrap()) as usize
     };
-    let cases: [(Vec<u8>, &str); 10] = [
+    let cases: [(Vec<u8>, &str); 8] = [
         (
             patched(&mem, mem_flags, &[layout::limits::SHARED]),
             "shared memories",

@@ -70,9 +70,10 @@ impl Ctrl {
 /// nothing extra.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Metering {
-    /// Charge fuel (`mote_core::fuel`) with a `ConsumeFuel` at each segment start.
+    /// Charge fuel (`mote_core::fuel`) with a `Meter` at each segment start.
     pub fuel: bool,
-    /// Check the interrupt flag (`CheckInterrupt`) at function entry and loop headers.
+    /// Check the interrupt flag (a `Meter` with `interrupt`) at function entry and loop
+    /// headers.
     pub interrupt: bool,
 }
 
@@ -106,9 +107,9 @@ pub struct Translator<'m> {
     /// Shared `br_table` stubs: (target depth, stack height, stub index).
     br_table_stubs: Vec<(usize, usize, usize)>,
     /// Fuel metering: the instructions of the current segment so far, and its
-    /// `ConsumeFuel` to patch with their count (`None` when the segment is unreachable).
+    /// `Meter` to patch with their count (`None` when the segment is unreachable).
     fuel: Option<(SegmentCounter, Option<usize>)>,
-    /// Emit `CheckInterrupt` at entry and loop headers.
+    /// Emit an interrupt check at entry and loop headers.
     interrupt: bool,
 }
 
@@ -156,7 +157,10 @@ pub fn translate_metered(
         dead: false,
     });
     if t.interrupt {
-        t.emit(Op::CheckInterrupt);
+        t.emit(Op::Meter {
+            units: 0,
+            interrupt: 1,
+        });
     }
     t.start_segment();
     let mut reader = module.instructions(defined_index);
@@ -209,7 +213,10 @@ impl Translator<'_> {
         if self.fuel.is_none() || !self.reachable || self.ctrl.is_empty() {
             return;
         }
-        let at = self.emit(Op::ConsumeFuel { units: 0 });
+        let at = self.emit(Op::Meter {
+            units: 0,
+            interrupt: 0,
+        });
         if let Some((_, charge)) = &mut self.fuel {
             *charge = Some(at);
         }
@@ -219,7 +226,10 @@ impl Translator<'_> {
     fn end_segment(&mut self, units: u32) {
         if let Some((_, charge)) = &mut self.fuel {
             if let Some(at) = charge.take() {
-                self.code[at] = Op::ConsumeFuel { units };
+                self.code[at] = Op::Meter {
+                    units,
+                    interrupt: 0,
+                };
             }
         }
         self.start_segment();
@@ -880,7 +890,10 @@ impl Translator<'_> {
                 self.enter(CtrlKind::Loop, blockty)?;
                 // First at the header: back-edges land here (before the fuel charge).
                 if self.interrupt {
-                    self.emit(Op::CheckInterrupt);
+                    self.emit(Op::Meter {
+                        units: 0,
+                        interrupt: 1,
+                    });
                 }
             }
             O::If { blockty } => self.enter(CtrlKind::If, blockty)?,
@@ -942,22 +955,12 @@ impl Translator<'_> {
                 // `ReturnCallIndirect` reuses the frame for a function of this instance;
                 // for one elsewhere it is a call, and the return follows.
                 let tail = matches!(op, O::ReturnCallIndirect { .. });
-                self.call(p, r, |args| {
-                    if tail {
-                        Op::ReturnCallIndirect {
-                            type_index,
-                            table,
-                            args,
-                            index,
-                        }
-                    } else {
-                        Op::CallIndirect {
-                            type_index,
-                            table,
-                            args,
-                            index,
-                        }
-                    }
+                self.call(p, r, |args| Op::CallIndirect {
+                    type_index,
+                    table,
+                    args,
+                    index,
+                    tail: u8::from(tail),
                 })?;
                 if tail {
                     self.emit_return()?;

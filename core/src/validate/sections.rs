@@ -16,7 +16,7 @@ use crate::module::{
 };
 use crate::types::{
     ConstBinOp, ConstExpr, DataMode, ElemMode, ExternKind, FuncType, GlobalType, Limits,
-    MemoryType, TableType, ValType, MAX_CONST_DEPTH, MAX_PAGES, PAGE_SIZE_LOG2,
+    MemoryType, TableType, ValType, MAX_CONST_DEPTH, PAGE_SIZE_LOG2,
 };
 
 type Result<T> = core::result::Result<T, ModuleError>;

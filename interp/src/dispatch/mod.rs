@@ -17,10 +17,8 @@
 // What handler bodies name; the backends import it all from here.
 use core::ptr;
 
-use mote_core::runtime::instance::{self, indirect_callee, Instance};
-use mote_core::runtime::FuncKind;
-use mote_core::types::PAGE_SIZE;
-use mote_core::{Cell, FuncAddr, Trap};
+use mote_core::runtime::instance::{self, Instance};
+use mote_core::{Cell, Trap};
 
 #[cfg(feature = "multi-memory")]
 use crate::access;

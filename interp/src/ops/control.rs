@@ -55,9 +55,15 @@ macro_rules! control_ops {
             };
             /// Calls the function in table `table` at the element index held in slot `index`;
             /// it must have type `type_index`. Arguments start at slot `args`, as for `Call`.
-            CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot } => handler {
+            /// With `tail` set (`return_call_indirect`), a callee of this instance replaces
+            /// this frame; one elsewhere is called, and the translator puts the return after.
+            CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot, tail: u8 }
+                => handler {
                 let i = rd::<u32>($fp, index);
                 match $m.indirect_target($ctx, table, type_index, i)? {
+                    Callee::Local(defined) if tail != 0 => {
+                        tail_call_local!($pc, $fp, $ctx, $m; defined, args)
+                    }
                     Callee::Local(defined) => call_local!($pc, $fp, $ctx, $m; defined, args),
                     Callee::Elsewhere(addr) => {
                         call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args)
@@ -70,37 +76,24 @@ macro_rules! control_ops {
             ReturnCall { func: u32, args: Slot } => handler {
                 tail_call_local!($pc, $fp, $ctx, $m; func - (*$ctx).num_imported, args);
             };
-            /// Tail-calls the function `CallIndirect` with the same operands would call
-            /// when it is one of this instance's; else calls it as `CallIndirect` does
-            /// (the translator puts the return after this instruction).
-            ReturnCallIndirect { type_index: u16, table: u16, args: Slot, index: Slot }
-                => handler {
-                let i = rd::<u32>($fp, index);
-                match $m.indirect_target($ctx, table, type_index, i)? {
-                    Callee::Local(defined) => tail_call_local!($pc, $fp, $ctx, $m; defined, args),
-                    Callee::Elsewhere(addr) => {
-                        call_addr!($pc, $fp, $ctx, $m, $mem_base, $mem_len; addr, args)
+            /// Metering (`docs/limits.md`): with `interrupt` set, traps with "execution
+            /// interrupted" when the store's interrupt flag is set, clearing it (function
+            /// entries and loop headers, when interrupts are on); then charges the `units`
+            /// of the segment starting here (`mote_core::fuel`; 0 when fuel is not
+            /// metered), trapping without consuming when less fuel is left. One
+            /// instruction for both keeps the instruction set within a one-byte tag.
+            Meter { units: u32, interrupt: u8 } => handler {
+                if interrupt != 0 {
+                    let flag = &*$m.interrupt;
+                    if flag.load(core::sync::atomic::Ordering::Relaxed) != 0 {
+                        flag.store(0, core::sync::atomic::Ordering::Relaxed);
+                        return Err(Trap::Interrupted.into());
                     }
                 }
-            };
-
-            /// Charges the `units` of the segment starting here (`mote_core::fuel`); traps
-            /// without consuming when less fuel is left. Emitted only when fuel is metered.
-            ConsumeFuel { units: u32 } => handler {
                 if $m.fuel < units as u64 {
                     return Err(Trap::OutOfFuel.into());
                 }
                 $m.fuel -= units as u64;
-            };
-
-            /// Traps with "execution interrupted" when the store's interrupt flag is set,
-            /// clearing it. At function entries and loop headers, when interrupts are on.
-            CheckInterrupt => handler {
-                let flag = &*$m.interrupt;
-                if flag.load(core::sync::atomic::Ordering::Relaxed) != 0 {
-                    flag.store(0, core::sync::atomic::Ordering::Relaxed);
-                    return Err(Trap::Interrupted.into());
-                }
             };
 
             // ---- compare and branch (fused) ----

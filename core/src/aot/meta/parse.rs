@@ -7,7 +7,7 @@ use super::{
     decode_op, extern_kind, record, val_type, ConstExpr, Meta, MetaError, Rec, Result, Span,
 };
 use crate::types::{
-    ConstBinOp, ExternKind, Limits, MemoryType, ValType, MAX_CONST_DEPTH, MAX_PAGES, PAGE_SIZE_LOG2,
+    ConstBinOp, ExternKind, Limits, MemoryType, ValType, MAX_CONST_DEPTH, PAGE_SIZE_LOG2,
 };
 
 fn malformed(offset: usize, what: &'static str) -> MetaError {
