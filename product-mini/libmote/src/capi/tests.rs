@@ -813,7 +813,7 @@ mod aot {
 
     /// An execute-in-place file runs from its own (read-only, executable) bytes: no code
     /// region, `code` NULL.
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_os = "linux", feature = "std"))]
     #[test]
     fn xip_file_runs_without_a_code_region() {
         let aot = compile_xip();
