@@ -19,9 +19,17 @@ const PROGRAM: &str = r#"(module
       (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                      (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#;
 
-/// The program as `.wasm`, and as `.aot` with and without the checks.
+/// The program as `.wasm`, and as `.aot` with and without the checks: written once per
+/// process (the tests run in parallel and would otherwise read each other's half-written
+/// files).
 fn files() -> [PathBuf; 3] {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("iwasm-limits");
+    static FILES: std::sync::OnceLock<[PathBuf; 3]> = std::sync::OnceLock::new();
+    FILES.get_or_init(write_files).clone()
+}
+
+fn write_files() -> [PathBuf; 3] {
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("iwasm-limits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let wasm = wat::parse_str(PROGRAM).unwrap();
     let module = mote_core::Module::new(&wasm).unwrap();
