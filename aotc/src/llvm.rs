@@ -47,11 +47,13 @@ const ROUNDING_LIBCALLS: &[&str] = &[
     "roundf",
 ];
 
-/// Whether LLVM 14 guarantees tail calls for `arch` (its `tailcc` convention): x86_64,
-/// aarch64 and ARM; its RISC-V backend has no `tailcc` (module code uses the C
-/// convention there, and `return_call` is refused).
+/// Whether module code uses LLVM 14's `tailcc` convention with guaranteed tail calls:
+/// x86_64 and aarch64. Its RISC-V backend has no `tailcc`, and on thumbv7em `tailcc`
+/// functions with 64-bit parameters jumped to address 0 on the Cortex-M4
+/// (examples/embed-qemu-m4, the `wide` module); both use the C convention and refuse
+/// `return_call`.
 fn guaranteed_tail_calls(arch: Arch) -> bool {
-    !matches!(arch, Arch::Riscv32)
+    !matches!(arch, Arch::Riscv32 | Arch::Thumbv7em)
 }
 
 fn init_targets() {

@@ -476,7 +476,7 @@ const TAIL_CALLS: &str = r#"(module
 
 #[test]
 fn tail_calls_compile_for_the_targets_with_guaranteed_tail_calls() {
-    for arch in [Arch::X86_64, Arch::Aarch64, Arch::Thumbv7em] {
+    for arch in [Arch::X86_64, Arch::Aarch64] {
         for (opt, size) in [(0, 0), (2, 0), (2, 2)] {
             let mut o = opts(arch);
             o.opt_level = opt;
@@ -492,9 +492,13 @@ fn tail_calls_compile_for_the_targets_with_guaranteed_tail_calls() {
             );
         }
     }
-    // LLVM 14's RISC-V backend has no `tailcc`: refused, not miscompiled.
+    // LLVM 14's RISC-V backend has no `tailcc`, and on thumbv7em functions in `tailcc`
+    // with 64-bit parameters crashed on the Cortex-M4 (embed-qemu-m4's `wide` module):
+    // refused, not miscompiled.
     let wasm = wat::parse_str(TAIL_CALLS).unwrap();
     let m = Module::new(&wasm).unwrap();
-    let e = compile(&m, &wasm, &opts(Arch::Riscv32)).unwrap_err();
-    assert!(e.to_string().contains("tail calls"), "{e}");
+    for arch in [Arch::Riscv32, Arch::Thumbv7em] {
+        let e = compile(&m, &wasm, &opts(arch)).unwrap_err();
+        assert!(e.to_string().contains("tail calls"), "{arch:?}: {e}");
+    }
 }
