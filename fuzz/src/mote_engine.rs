@@ -50,7 +50,9 @@ impl MoteEngine {
     }
 }
 
-fn to_value(v: Val) -> Value {
+/// The fuzzer's value as mote's (function references become null: the fuzzer only
+/// passes null ones).
+pub fn to_value(v: Val) -> Value {
     match v {
         Val::I32(x) => Value::I32(x),
         Val::I64(x) => Value::I64(x),
@@ -62,7 +64,8 @@ fn to_value(v: Val) -> Value {
     }
 }
 
-fn from_value(v: Value) -> Val {
+/// mote's value as the fuzzer's.
+pub fn from_value(v: Value) -> Val {
     match v {
         Value::I32(x) => Val::I32(x),
         Value::I64(x) => Val::I64(x),

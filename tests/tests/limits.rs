@@ -14,6 +14,7 @@ use mote::{Linker, Module, Store, Trap, Value};
 use mote_core::aot::format::{self, AotFile};
 use mote_core::aot::object::BoundsChecks;
 use mote_core::ValType;
+use mote_fuzz::mote_engine::{from_value, to_value};
 use mote_platforms::posix::ExecRegion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,31 +318,6 @@ fn benchmark_programs_use_the_same_fuel_on_every_engine() {
         checked += 1;
     }
     assert_eq!(checked, 7);
-}
-
-fn to_value(v: mote_fuzz::engine::Val) -> Value {
-    use mote_fuzz::engine::Val;
-    match v {
-        Val::I32(x) => Value::I32(x),
-        Val::I64(x) => Value::I64(x),
-        Val::F32(x) => Value::F32(x),
-        Val::F64(x) => Value::F64(x),
-        Val::FuncRef(_) => Value::FuncRef(None),
-        Val::ExternRef(r) => Value::ExternRef(r),
-    }
-}
-
-fn from_value(v: Value) -> mote_fuzz::engine::Val {
-    use mote_fuzz::engine::Val;
-    match v {
-        Value::I32(x) => Val::I32(x),
-        Value::I64(x) => Val::I64(x),
-        Value::F32(x) => Val::F32(x),
-        Value::F64(x) => Val::F64(x),
-        Value::FuncRef(r) => Val::FuncRef(r.is_some()),
-        Value::ExternRef(r) => Val::ExternRef(r),
-        Value::V128(_) => unreachable!("SIMD is not generated"),
-    }
 }
 
 /// The fuel each planned call of a generated module used, and whether it trapped.
