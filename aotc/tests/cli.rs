@@ -22,21 +22,27 @@ const FIB: &str = r#"(module
       (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                      (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#;
 
+/// `aotc [FLAGS] --target TARGET fib.wasm` must succeed; returns the file it wrote.
+fn compile_fib(input: &std::path::Path, target: &str, flags: &[&str]) -> Vec<u8> {
+    let out = tmp(&format!("fib{}-{target}.aot", flags.concat()));
+    let st = aotc()
+        .args(flags)
+        .arg("-o")
+        .arg(&out)
+        .arg(input)
+        .args(["--target", target])
+        .status()
+        .unwrap();
+    assert!(st.success(), "{target} {flags:?}");
+    std::fs::read(&out).unwrap()
+}
+
 #[test]
 fn compiles_to_a_loadable_aot_file_for_every_target() {
     let input = tmp("fib.wasm");
     std::fs::write(&input, wat::parse_str(FIB).unwrap()).unwrap();
     for target in ["x86_64", "aarch64", "thumbv7em", "riscv32"] {
-        let out = tmp(&format!("fib-{target}.aot"));
-        let st = aotc()
-            .arg("-o")
-            .arg(&out)
-            .arg(&input)
-            .args(["--target", target])
-            .status()
-            .unwrap();
-        assert!(st.success(), "{target}");
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = compile_fib(&input, target, &[]);
         let file = AotFile::parse(&bytes).unwrap_or_else(|e| panic!("{target}: {e:?}"));
         assert_eq!(file.func_count(), 1);
     }
@@ -138,17 +144,7 @@ fn xip_writes_an_execute_in_place_file() {
     let input = tmp("fib-xip.wasm");
     std::fs::write(&input, wat::parse_str(FIB).unwrap()).unwrap();
     for target in ["x86_64", "thumbv7em", "riscv32"] {
-        let out = tmp(&format!("fib-xip-{target}.aot"));
-        let st = aotc()
-            .arg("--xip")
-            .arg("-o")
-            .arg(&out)
-            .arg(&input)
-            .args(["--target", target])
-            .status()
-            .unwrap();
-        assert!(st.success(), "{target}");
-        let bytes = std::fs::read(&out).unwrap();
+        let bytes = compile_fib(&input, target, &["--xip"]);
         let file = AotFile::parse(&bytes).unwrap_or_else(|e| panic!("{target}: {e:?}"));
         assert_eq!(file.header().code_model, CodeModel::Xip, "{target}");
         assert_eq!(file.reloc_count(), 0, "{target}");
