@@ -226,6 +226,19 @@ pub fn compile_full(module: &Module, wasm: &[u8], opts: &Options) -> Result<Outp
     }
 }
 
+/// The `.aot` file of an object compiled with `opts`: marked execute-in-place when
+/// `opts.xip` asked for such code, so the two never disagree.
+pub fn write_file(object: &AotObject, opts: &Options) -> Vec<u8> {
+    use mote_core::aot::format::{write_with, WriteOptions};
+    write_with(
+        object,
+        &WriteOptions {
+            xip: opts.xip,
+            ..Default::default()
+        },
+    )
+}
+
 /// Whether this build can compile (has the `llvm` feature).
 pub const HAS_LLVM: bool = cfg!(feature = "llvm");
 

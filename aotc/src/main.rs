@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use mote_aotc::{default_bounds_checks, host_arch, parse_arch, Options};
-use mote_core::aot::format;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::Module;
 
@@ -114,13 +113,7 @@ fn run(args: &Args) -> Result<(), String> {
         std::fs::write(&p, ir)
             .map_err(|e| format!("cannot write {}: {e}", PathBuf::from(&p).display()))?;
     }
-    let bytes = format::write_with(
-        &out.object,
-        &format::WriteOptions {
-            xip: args.xip,
-            ..Default::default()
-        },
-    );
+    let bytes = mote_aotc::write_file(&out.object, &opts);
     std::fs::write(&args.output, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     Ok(())

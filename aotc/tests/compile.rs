@@ -427,7 +427,7 @@ fn smallest_size_level_keeps_64_bit_shifts_inline_on_32_bit_targets() {
 /// same module needs relocations, so the resolution really happened.
 #[test]
 fn xip_code_has_no_relocations_left() {
-    use mote_core::aot::format::{write_with, AotFile, CodeModel, WriteOptions};
+    use mote_core::aot::format::{AotFile, CodeModel};
     for arch in [Arch::X86_64, Arch::Thumbv7em, Arch::Riscv32] {
         let mut o = opts(arch);
         o.bounds_checks = BoundsChecks::Explicit;
@@ -437,13 +437,7 @@ fn xip_code_has_no_relocations_left() {
         let (_, _, obj) = build(MIXED, &o);
         check_object(&m, &obj, arch);
         assert!(obj.relocs.is_empty(), "{arch:?}: {:?}", obj.relocs);
-        let bytes = write_with(
-            &obj,
-            &WriteOptions {
-                xip: true,
-                ..Default::default()
-            },
-        );
+        let bytes = mote_aotc::write_file(&obj, &o);
         let file = AotFile::parse(&bytes).unwrap_or_else(|e| panic!("{arch:?}: {e}"));
         assert_eq!(file.header().code_model, CodeModel::Xip);
         assert_eq!((file.header().got_size, file.header().veneer_size), (0, 0));

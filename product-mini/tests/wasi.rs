@@ -58,21 +58,13 @@ fn compile_aot_xip(wasm: &Path, dir: &Path) -> String {
 }
 
 fn compile_aot_with(wasm: &Path, dir: &Path, xip: bool) -> String {
-    use mote_core::aot::format::{write_with, WriteOptions};
     let bytes = fs::read(wasm).expect("read the fixture");
     let module = mote_core::Module::new(&bytes).expect("fixture validates");
     let mut opts = mote_aotc::Options::host();
     opts.xip = xip;
     let object = mote_aotc::compile(&module, &bytes, &opts)
         .unwrap_or_else(|e| panic!("aotc {}: {e}", wasm.display()));
-    let file = write_with(
-        &object,
-        &WriteOptions {
-            xip,
-            ..Default::default()
-        },
-    );
-    fs::write(dir.join("app.aot"), file).unwrap();
+    fs::write(dir.join("app.aot"), mote_aotc::write_file(&object, &opts)).unwrap();
     "app.aot".into()
 }
 

@@ -6,7 +6,7 @@
 
 use mote::aot::HostCode as Code;
 use mote::bare::{instance_requirements, CallError, Config, HostFunc, Instance};
-use mote_core::aot::format::{write_with, CodeModel, WriteOptions};
+use mote_core::aot::format::CodeModel;
 use mote_core::aot::object::BoundsChecks;
 use mote_core::{Module, Trap, Value};
 use mote_loader::{load_in_place, AotFile, LoadError};
@@ -49,14 +49,7 @@ fn compile(xip: bool) -> Vec<u8> {
     let mut opts = mote_aotc::Options::host();
     opts.bounds_checks = BoundsChecks::Explicit;
     opts.xip = xip;
-    let object = mote_aotc::compile(&module, &wasm, &opts).unwrap();
-    write_with(
-        &object,
-        &WriteOptions {
-            xip,
-            ..Default::default()
-        },
-    )
+    mote_aotc::write_file(&mote_aotc::compile(&module, &wasm, &opts).unwrap(), &opts)
 }
 
 /// `bytes` in a fresh mapping that is readable and executable but never writable again.

@@ -599,20 +599,12 @@ mod aot {
 
     /// `aotc --xip` with explicit bounds checks.
     fn compile_xip() -> Vec<u8> {
-        use mote_core::aot::format::{write_with, WriteOptions};
         let wasm = guest(cfg!(feature = "float"));
         let module = mote_core::Module::new(&wasm).unwrap();
         let mut opts = mote_aotc::Options::host();
         opts.bounds_checks = mote_core::aot::object::BoundsChecks::Explicit;
         opts.xip = true;
-        let object = mote_aotc::compile(&module, &wasm, &opts).unwrap();
-        write_with(
-            &object,
-            &WriteOptions {
-                xip: true,
-                ..Default::default()
-            },
-        )
+        mote_aotc::write_file(&mote_aotc::compile(&module, &wasm, &opts).unwrap(), &opts)
     }
 
     fn register_all(seen: &core::sync::atomic::AtomicU32, said: &mut Vec<u8>) {
