@@ -53,6 +53,9 @@ pub struct IrOptions {
     /// module functions use that convention; without it they use the C convention and
     /// `return_call*` is refused.
     pub tail_calls: bool,
+    /// Pad module functions' stack arguments to a multiple of 16 bytes (32-bit ARM's
+    /// `tailcc` in LLVM 14, see `arm_tailcc`).
+    pub pad_stack_args: bool,
     /// Charge fuel at each segment start (`mote_core::fuel`).
     pub fuel: bool,
     /// Check `VmContext::interrupt` at function entry and loop headers.
@@ -60,7 +63,7 @@ pub struct IrOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
+pub(crate) enum Ty {
     I32,
     I64,
     F32,
@@ -98,7 +101,7 @@ impl Ty {
             Ty::I64 | Ty::F64 => Ty::I64,
         }
     }
-    fn bits(self) -> u32 {
+    pub(crate) fn bits(self) -> u32 {
         match self {
             Ty::I32 | Ty::F32 => 32,
             Ty::I64 | Ty::F64 => 64,
@@ -229,6 +232,17 @@ fn abi_ir(t: AbiType) -> &'static str {
 }
 
 impl<'m> ModuleGen<'m> {
+    /// The `undef` padding arguments every call of a function of this signature passes
+    /// after its parameters (none unless `IrOptions::pad_stack_args`).
+    fn stack_padding(&self, params: &[Ty], results: &[Ty]) -> Vec<String> {
+        let count = if self.opts.pad_stack_args {
+            crate::arm_tailcc::padding(params, results)
+        } else {
+            0
+        };
+        vec!["i32 undef".to_string(); count]
+    }
+
     fn func_sig(&self, func_index: u32) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
         let ty = self.module.func_type(func_index);
         let p = ty
@@ -328,6 +342,7 @@ impl<'m> ModuleGen<'m> {
             };
             args.push(format!("{} {v}", t.ir()));
         }
+        args.extend(self.stack_padding(&params, &results));
         let rt = ret_type(&results);
         let cc = self.opts.call_conv();
         if results.is_empty() {
@@ -880,6 +895,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         for v in &args {
             a.push(format!("{} {}", v.ty.ir(), v.s));
         }
+        a.extend(self.g.stack_padding(&params, &results));
         let rt = ret_type(&results);
         let cc = self.g.opts.call_conv();
         let r = if results.is_empty() {
@@ -934,7 +950,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             return Ok(());
         }
         let args = self.popn(params.len());
-        self.tail_call(func_index - nimp, &args);
+        self.tail_call(func_index - nimp, &args)?;
         Ok(())
     }
 
@@ -986,7 +1002,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         ));
         for (&d, l) in candidates.iter().zip(&labels) {
             self.start_block(l);
-            self.tail_call(d, &args);
+            self.tail_call(d, &args)?;
         }
         self.start_block(&elsewhere);
         self.call_through_cells(
@@ -1011,11 +1027,13 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     }
 
     /// `musttail` call of defined function `d` with `args`, returning its result.
-    fn tail_call(&mut self, d: u32, args: &[Val]) {
+    fn tail_call(&mut self, d: u32, args: &[Val]) -> R {
         let mut a = vec!["i8* %ctx".to_string()];
         for v in args {
             a.push(format!("{} {}", v.ty.ir(), v.s));
         }
+        let (params, results) = self.g.func_sig(self.g.module.num_imported_funcs + d)?;
+        a.extend(self.g.stack_padding(&params, &results));
         let rt = ret_type(&self.results);
         if self.results.is_empty() {
             self.emit(format!("musttail call tailcc void @f{d}({})", a.join(", ")));
@@ -1024,6 +1042,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             let r = self.def(format!("musttail call tailcc {rt} @f{d}({})", a.join(", ")));
             self.terminate(format!("ret {rt} {r}"));
         }
+        Ok(())
     }
 
     // ---- control --------------------------------------------------------------------
@@ -1863,6 +1882,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let mut sig = vec!["i8* %ctx".to_string()];
         for (i, t) in self.params.iter().enumerate() {
             sig.push(format!("{} %p{i}", t.ir()));
+        }
+        let padding = self.g.stack_padding(&self.params, &self.results);
+        for k in 0..padding.len() {
+            sig.push(format!("i32 %pad{k}"));
         }
         let rt = ret_type(&self.results);
         let cc = self.g.opts.call_conv();

@@ -17,6 +17,7 @@ use mote_core::aot::object::{AotObject, BoundsChecks};
 use mote_core::aot::reloc::Arch;
 use mote_core::Module;
 
+mod arm_tailcc;
 pub mod ir;
 
 #[cfg(feature = "llvm")]

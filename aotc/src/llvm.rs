@@ -48,12 +48,11 @@ const ROUNDING_LIBCALLS: &[&str] = &[
 ];
 
 /// Whether module code uses LLVM 14's `tailcc` convention with guaranteed tail calls:
-/// x86_64 and aarch64. Its RISC-V backend has no `tailcc`, and on thumbv7em `tailcc`
-/// functions with 64-bit parameters jumped to address 0 on the Cortex-M4
-/// (examples/embed-qemu-m4, the `wide` module); both use the C convention and refuse
-/// `return_call`.
+/// x86_64, aarch64 and thumbv7em (there with padded stack arguments, see
+/// `arm_tailcc`). Its RISC-V backend has no `tailcc`: the C convention, and `return_call`
+/// is refused.
 fn guaranteed_tail_calls(arch: Arch) -> bool {
-    !matches!(arch, Arch::Riscv32 | Arch::Thumbv7em)
+    !matches!(arch, Arch::Riscv32)
 }
 
 fn init_targets() {
@@ -224,6 +223,7 @@ fn emit(
         size_level: opts.size_level,
         xip: opts.xip,
         tail_calls: guaranteed_tail_calls(opts.arch),
+        pad_stack_args: opts.arch == Arch::Thumbv7em,
         fuel: opts.fuel,
         interruptible: opts.interruptible,
     };
@@ -286,6 +286,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         size_level: opts.size_level,
         xip: opts.xip,
         tail_calls: guaranteed_tail_calls(opts.arch),
+        pad_stack_args: opts.arch == Arch::Thumbv7em,
         fuel: opts.fuel,
         interruptible: opts.interruptible,
     };

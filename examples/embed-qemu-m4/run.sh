@@ -27,7 +27,7 @@ cd "$here"
 # Checks per run (see run_all and run_wide in src/main.rs): each LABEL:COUNT is one
 # instance, which must print COUNT `ok` lines; the `app` instances print the guest's text.
 app=30
-wide=7
+wide=9
 aot="aot-near:$app aot-far:$app aot-pic:$app aot-oz:$app aot-wide:$wide aot-xip:$app"
 interp="interp:$app int-wide:$wide"
 

@@ -418,6 +418,17 @@ fn run_wide(checks: &mut Checks, e: &mut dyn Engine, label: &str) {
         &[F32(f32::NAN.to_bits())],
         Err(Trap::InvalidConversionToInteger),
     );
+    // A million tail calls in a few KiB of native stack (constant-stack tail calls).
+    let (n, sum) = (1_000_000i64, 1_000_000i64 * 1_000_001 / 2);
+    use Value::I32;
+    checks.expect(e, label, "sum_down", &[I64(n), I64(0), I32(0)], Ok(&[I64(sum)]));
+    checks.expect(
+        e,
+        label,
+        "sum_down_indirect",
+        &[I64(n), I64(0), I32(0)],
+        Ok(&[I64(sum)]),
+    );
     checks.expect(
         e,
         label,
