@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use mote_core::aot::context::{field, field_offset, memory_field};
+use mote_core::aot::context::{field, field_offset, memory_field, table_field};
 use mote_core::aot::helpers::{AbiType, Helper};
 use mote_core::aot::object::BoundsChecks;
 use mote_core::module::val_type;
@@ -176,6 +176,7 @@ pub fn module_ir(module: &Module, opts: &IrOptions) -> Result<String, CompileErr
         opts: *opts,
         decls: BTreeSet::new(),
         div64: false,
+        dispatchers: BTreeSet::new(),
         out: String::new(),
     };
     g.generate()?;
@@ -189,6 +190,8 @@ struct ModuleGen<'m> {
     decls: BTreeSet<String>,
     /// `div64_runtime` is used.
     div64: bool,
+    /// Type classes whose `dispatch{class}` function `call_indirect` uses.
+    dispatchers: BTreeSet<u32>,
     out: String,
 }
 
@@ -266,6 +269,9 @@ impl<'m> ModuleGen<'m> {
             self.out.push_str(&body);
             self.trampoline(d)?;
         }
+        for class in std::mem::take(&mut self.dispatchers) {
+            self.dispatcher(class)?;
+        }
         // Declarations.
         for h in Helper::ALL {
             let mut params = vec!["i8*"];
@@ -309,6 +315,106 @@ impl<'m> ModuleGen<'m> {
         // writable `.sdata`); other targets ignore the flag.
         let _ = writeln!(self.out, "!llvm.module.flags = !{{!8}}");
         let _ = writeln!(self.out, "!8 = !{{i32 1, !\"SmallDataLimit\", i32 0}}");
+        Ok(())
+    }
+
+    /// A function type's class: the index of the module's first structurally equal type
+    /// (what `call_indirect`'s signature check compares).
+    fn type_class(&self, type_index: u32) -> u32 {
+        let types = &self.module.types;
+        let ty = &types[type_index as usize];
+        types
+            .iter()
+            .position(|t| t == ty)
+            .unwrap_or(type_index as usize) as u32
+    }
+
+    /// The defined functions (indices among defined functions) of type class `class`.
+    fn functions_of_class(&self, class: u32) -> Vec<u32> {
+        let m = self.module;
+        (0..m.bodies.len() as u32)
+            .filter(|&d| self.type_class(m.funcs[(m.num_imported_funcs + d) as usize]) == class)
+            .collect()
+    }
+
+    /// `dispatch{class}(ctx, local, params...)`: calls defined function `local` if it is
+    /// of type class `class` (a `switch`, so only direct calls and a jump table), else
+    /// traps with "indirect call type mismatch". `call_indirect` calls it for entries that
+    /// are functions of its own instance: one dispatcher per class instead of a `switch`
+    /// at every call site. With `tailcc` the cases are `musttail` jumps, so the
+    /// dispatcher adds no stack frame.
+    fn dispatcher(&mut self, class: u32) -> Result<(), CompileError> {
+        let ft = &self.module.types[class as usize];
+        let params: Vec<Ty> = ft
+            .params
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
+        let results: Vec<Ty> = ft
+            .results
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
+        let rt = ret_type(&results);
+        let cc = self.opts.call_conv();
+        let mut sig = vec!["i8* %ctx".to_string(), "i32 %local".to_string()];
+        let mut args = vec!["i8* %ctx".to_string()];
+        for (i, t) in params.iter().enumerate() {
+            sig.push(format!("{} %a{i}", t.ir()));
+            args.push(format!("{} %a{i}", t.ir()));
+        }
+        let with_local = [&[Ty::I32], &params[..]].concat();
+        for k in 0..self.stack_padding(&with_local, &results).len() {
+            sig.push(format!("i32 %pad{k}"));
+        }
+        args.extend(self.stack_padding(&params, &results));
+        let candidates = self.functions_of_class(class);
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "define dso_local {cc}{rt} @dispatch{class}({}) #0 {{",
+            sig.join(", ")
+        );
+        let cases: Vec<String> = candidates
+            .iter()
+            .map(|d| format!("i32 {d}, label %f{d}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "entry:\n  switch i32 %local, label %mismatch [ {} ]",
+            cases.join(" ")
+        );
+        let tail = if self.opts.tail_calls && guaranteed_tail(&results) {
+            "musttail "
+        } else {
+            ""
+        };
+        // `#1` (noinline): a case is a jump to the callee, not a copy of its body.
+        for d in &candidates {
+            let call = format!("{tail}call {cc}{rt} @f{d}({}) #1", args.join(", "));
+            if results.is_empty() {
+                let _ = writeln!(s, "f{d}:\n  {call}\n  ret void");
+            } else {
+                let _ = writeln!(s, "f{d}:\n  %r{d} = {call}\n  ret {rt} %r{d}");
+            }
+        }
+        let isz = if self.opts.pointer_size == 8 {
+            "i64"
+        } else {
+            "i32"
+        };
+        let off = field_offset(field::TRAP, self.opts.pointer_size);
+        let code = Trap::IndirectCallTypeMismatch.code();
+        let zero = match results.as_slice() {
+            [] => "void".to_string(),
+            [t] => format!("{} {}", t.ir(), t.zero()),
+            _ => format!("{rt} zeroinitializer"),
+        };
+        let _ = writeln!(
+            s,
+            "mismatch:\n  %tp = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %tq = bitcast i8* %tp to {isz}*\n  store {isz} {code}, {isz}* %tq, !tbaa !3\n  ret {zero}\n}}\n"
+        );
+        self.out.push_str(&s);
         Ok(())
     }
 
@@ -918,22 +1024,145 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         Ok(())
     }
 
+    /// `call_indirect`. Fast path, in the generated code: the entry is in bounds and a
+    /// defined function of this instance (`VmContext::func_base`), so `dispatch{class}`
+    /// checks its type and calls it directly. Anything else (out of bounds, null, an
+    /// import, another instance's function) goes through the `CallIndirect` helper,
+    /// which applies every check and traps as the spec says.
     fn call_indirect(&mut self, type_index: u32, table_index: u32) -> R {
         let ft = &self.g.module.types[type_index as usize];
-        let params = ft.params.len();
+        let params: Vec<Ty> = ft
+            .params
+            .iter()
+            .map(|v| Ty::of(*v))
+            .collect::<Result<_, _>>()?;
         let results: Vec<Ty> = ft
             .results
             .iter()
             .map(|v| Ty::of(*v))
             .collect::<Result<_, _>>()?;
         let idx = self.pop();
-        let args = self.popn(params);
+        let args = self.popn(params.len());
+        let class = self.g.type_class(type_index);
+        let defined = self.g.module.bodies.len();
+        if self.g.functions_of_class(class).is_empty() {
+            self.call_through_cells(
+                Helper::CallIndirect,
+                vec![table_index.to_string(), type_index.to_string(), idx.s],
+                args,
+                &results,
+            );
+            return Ok(());
+        }
+        self.g.dispatchers.insert(class);
+        let (ps, isz) = (self.g.opts.pointer_size, self.isz);
+        // Results meet in allocas (promoted to SSA): both paths store them.
+        let slots: Vec<String> = results
+            .iter()
+            .map(|t| {
+                let slot = self.tmp();
+                self.alloca(t.ir(), &slot);
+                slot
+            })
+            .collect();
+        let (lookup, fast, slow, join) = (
+            self.label("ci_lookup"),
+            self.label("ci_fast"),
+            self.label("ci_slow"),
+            self.label("ci_join"),
+        );
+        let tables_slot = self.ctx_field_ptr(field::TABLES, "i8**");
+        let tables = self.def(format!(
+            "load i8**, i8*** {tables_slot}, align {ps}, !tbaa !3"
+        ));
+        let table_slot = self.def(format!(
+            "getelementptr i8*, i8** {tables}, i32 {table_index}"
+        ));
+        let table = self.def(format!("load i8*, i8** {table_slot}, align {ps}, !tbaa !3"));
+        let elems_slot = self.def(format!("bitcast i8* {table} to i64**"));
+        let elems = self.def(format!(
+            "load i64*, i64** {elems_slot}, align {ps}, !tbaa !3"
+        ));
+        let size_off = field_offset(table_field::SIZE, ps);
+        let size_ptr = self.def(format!(
+            "getelementptr inbounds i8, i8* {table}, i32 {size_off}"
+        ));
+        let size_slot = self.def(format!("bitcast i8* {size_ptr} to i32*"));
+        let size = self.def(format!("load i32, i32* {size_slot}, align 4, !tbaa !3"));
+        let in_bounds = self.def(format!("icmp ult i32 {}, {size}", idx.s));
+        self.terminate(format!("br i1 {in_bounds}, label %{lookup}, label %{slow}"));
+        self.start_block(&lookup);
+        let wide_idx = self.def(format!("zext i32 {} to i64", idx.s));
+        let cell_slot = self.def(format!("getelementptr i64, i64* {elems}, i64 {wide_idx}"));
+        let cell = self.def(format!("load i64, i64* {cell_slot}, align 8"));
+        let base_slot = self.ctx_field_ptr(field::FUNC_BASE, isz);
+        let base = self.def(format!(
+            "load {isz}, {isz}* {base_slot}, align {ps}, !tbaa !3"
+        ));
+        let base = if isz == "i64" {
+            base
+        } else {
+            self.def(format!("zext {isz} {base} to i64"))
+        };
+        // A null cell (0) wraps around and takes the slow path, which traps.
+        let index = self.def(format!("sub i64 {cell}, 1"));
+        let local = self.def(format!("sub i64 {index}, {base}"));
+        let own = self.def(format!("icmp ult i64 {local}, {defined}"));
+        self.terminate(format!("br i1 {own}, label %{fast}, label %{slow}"));
+
+        self.start_block(&fast);
+        let local = self.def(format!("trunc i64 {local} to i32"));
+        let mut a = vec!["i8* %ctx".to_string(), format!("i32 {local}")];
+        for v in &args {
+            a.push(format!("{} {}", v.ty.ir(), v.s));
+        }
+        let with_local = [&[Ty::I32], &params[..]].concat();
+        a.extend(self.g.stack_padding(&with_local, &results));
+        let rt = ret_type(&results);
+        let cc = self.g.opts.call_conv();
+        if results.is_empty() {
+            self.emit(format!(
+                "notail call {cc}void @dispatch{class}({})",
+                a.join(", ")
+            ));
+        } else {
+            let r = self.def(format!(
+                "notail call {cc}{rt} @dispatch{class}({})",
+                a.join(", ")
+            ));
+            for (i, (t, slot)) in results.iter().zip(&slots).enumerate() {
+                let v = if results.len() == 1 {
+                    r.clone()
+                } else {
+                    self.def(format!("extractvalue {rt} {r}, {i}"))
+                };
+                self.emit(format!("store {} {v}, {}* {slot}", t.ir(), t.ir()));
+            }
+        }
+        self.check_trap();
+        self.terminate(format!("br label %{join}"));
+
+        self.start_block(&slow);
         self.call_through_cells(
             Helper::CallIndirect,
             vec![table_index.to_string(), type_index.to_string(), idx.s],
             args,
             &results,
         );
+        let values = self.popn(results.len());
+        for (v, slot) in values.iter().zip(&slots) {
+            self.emit(format!(
+                "store {} {}, {}* {slot}",
+                v.ty.ir(),
+                v.s,
+                v.ty.ir()
+            ));
+        }
+        self.start_block(&join);
+        for (t, slot) in results.iter().zip(&slots) {
+            let v = self.def(format!("load {}, {}* {slot}", t.ir(), t.ir()));
+            self.push(*t, v);
+        }
         Ok(())
     }
 

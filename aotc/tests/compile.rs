@@ -556,3 +556,44 @@ fn thumbv7em_callers_re_reserve_what_tailcc_callees_pop() {
         "four calls of functions with stack arguments:\n{asm}"
     );
 }
+
+/// `call_indirect` of the module's own functions does not go through the runtime: the
+/// caller calls a dispatcher per type class (`dispatch{class}`, a `switch` over the
+/// functions of that class), and the `CallIndirect` helper stays only as the slow path.
+#[test]
+fn call_indirect_dispatches_to_own_functions_in_generated_code() {
+    let wat = r#"(module
+      (type $binop (func (param i32 i32) (result i32)))
+      (table 2 funcref)
+      (elem (i32.const 0) $add $sub)
+      (func $add (type $binop) (i32.add (local.get 0) (local.get 1)))
+      (func $sub (type $binop) (i32.sub (local.get 0) (local.get 1)))
+      (func (export "apply") (param i32 i32 i32) (result i32)
+        (call_indirect (type $binop) (local.get 1) (local.get 2) (local.get 0))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let m = Module::new(&wasm).unwrap();
+    for arch in [Arch::X86_64, Arch::Aarch64, Arch::Thumbv7em] {
+        // Unoptimised, so that LLVM does not inline the dispatcher and the callees.
+        let mut o = opts(arch);
+        o.opt_level = 0;
+        let asm = mote_aotc::assembly(&m, &o).unwrap();
+        let apply = asm
+            .split("\nf2:")
+            .nth(1)
+            .and_then(|rest| rest.split(".Lfunc_end").next())
+            .unwrap_or_else(|| panic!("{arch:?}: no f2:\n{asm}"));
+        let calls = |symbol: &str| {
+            apply
+                .lines()
+                .any(|l| l.trim().starts_with(['b', 'c']) && l.contains(symbol))
+        };
+        assert!(
+            calls("dispatch0"),
+            "{arch:?}: apply calls the dispatcher:\n{apply}"
+        );
+        assert!(
+            asm.contains("\ndispatch0:"),
+            "{arch:?}: the dispatcher is defined"
+        );
+    }
+}

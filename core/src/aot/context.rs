@@ -43,6 +43,15 @@ pub struct VmContext {
     /// runtime then clears the flag). Never null: [`NO_INTERRUPT`] when nobody can
     /// interrupt.
     pub interrupt: *const AtomicU32,
+    /// Every table of the instance, imported first: one pointer per table to its header
+    /// (a [`crate::runtime::Table`] starts with a [`VmTable`]); null without tables.
+    /// `call_indirect` reads entries here and calls the module's own functions directly.
+    pub tables: *const *mut VmTable,
+    /// Reference cell − 1 of the instance's first defined function: a table entry `cell`
+    /// with `cell - 1 - func_base` below the module's number of defined functions is
+    /// that defined function of this very instance (the runtimes number an instance's
+    /// defined functions consecutively), which generated code may call directly.
+    pub func_base: usize,
 }
 
 /// The flag of contexts nobody interrupts.
@@ -87,8 +96,10 @@ pub mod field {
     pub const MEMORIES: usize = 6;
     pub const FUEL: usize = 7;
     pub const INTERRUPT: usize = 8;
+    pub const TABLES: usize = 9;
+    pub const FUNC_BASE: usize = 10;
     /// Number of fields.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 11;
 }
 
 /// Byte offset of field `index` for a target with `pointer_size`-byte pointers.
@@ -109,6 +120,20 @@ pub struct VmMemory {
 pub mod memory_field {
     pub const BASE: usize = 0;
     pub const LEN: usize = 1;
+}
+
+/// The start of every table object: its entries (reference cells, 0 = null) and how
+/// many are live. `mote_core::runtime::Table` begins with exactly these fields.
+#[repr(C)]
+pub struct VmTable {
+    pub elements: *mut u64,
+    pub size: u32,
+}
+
+/// Field indices of `VmTable`; offset = index × pointer size (`size` is a `u32`).
+pub mod table_field {
+    pub const ELEMENTS: usize = 0;
+    pub const SIZE: usize = 1;
 }
 
 #[cfg(test)]
@@ -149,7 +174,19 @@ mod tests {
             offset_of!(VmContext, interrupt),
             field_offset(field::INTERRUPT, p)
         );
+        assert_eq!(
+            offset_of!(VmContext, tables),
+            field_offset(field::TABLES, p)
+        );
+        assert_eq!(
+            offset_of!(VmContext, func_base),
+            field_offset(field::FUNC_BASE, p)
+        );
         assert_eq!(size_of::<VmContext>(), field::COUNT * p);
+        assert_eq!(
+            offset_of!(VmTable, size),
+            field_offset(table_field::SIZE, p)
+        );
         assert_eq!(
             offset_of!(VmMemory, len),
             field_offset(memory_field::LEN, p)

@@ -20,7 +20,7 @@ pub enum AbiType {
 
 /// Changes whenever a helper is added, removed or changes signature; written into the
 /// `.aot` header so a file built against other helpers is refused.
-pub const HELPER_ABI_VERSION: u32 = 2;
+pub const HELPER_ABI_VERSION: u32 = 3;
 
 macro_rules! helpers {
     ($( $(#[$doc:meta])* $name:ident = $num:expr, trap: $trap:expr, ($($p:ident),*) -> $ret:tt ; )*) => {

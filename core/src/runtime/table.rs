@@ -19,7 +19,8 @@ use crate::value::Cell;
 pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
 /// A table. Engines keep raw pointers to it; `#[repr(C)]` with the entries first so that
-/// generated code can read `elements`/`size` at fixed offsets.
+/// generated code can read `elements`/`size` at fixed offsets: it starts with a
+/// [`VmTable`](crate::aot::context::VmTable) (checked below).
 #[repr(C)]
 pub struct Table {
     elements: NonNull<Cell>,
@@ -31,6 +32,13 @@ pub struct Table {
     limit: u32,
     storage: Storage,
 }
+
+const _: () = {
+    use crate::aot::context::VmTable;
+    use core::mem::offset_of;
+    assert!(offset_of!(Table, elements) == offset_of!(VmTable, elements));
+    assert!(offset_of!(Table, size) == offset_of!(VmTable, size));
+};
 
 enum Storage {
     /// An array the embedder lent for the table's lifetime; growth stays inside it.

@@ -19,7 +19,7 @@ use std::vec::Vec;
 
 use core::ffi::c_void;
 
-use mote_core::aot::context::{VmContext, VmMemory, NO_INTERRUPT};
+use mote_core::aot::context::{VmContext, VmMemory, VmTable, NO_INTERRUPT};
 use mote_core::aot::format::{feature, AotFile, BoundsMode};
 use mote_core::runtime::{Executor, FuncKind, InstanceAddr, MemoryBacking, Store};
 use mote_core::{Cell, FuncAddr, Module, ModuleError, Trap};
@@ -164,6 +164,8 @@ pub(crate) struct InstanceRt {
     globals: Vec<*mut u64>,
     /// Every memory's header (`VmContext::memories` points here).
     memories: Vec<*mut VmMemory>,
+    /// Every table's header (`VmContext::tables` points here).
+    tables: Vec<*mut VmTable>,
     pub(crate) instance: InstanceAddr,
     pub(crate) store: *mut Store,
     pub(crate) exec: *mut AotExecutor,
@@ -288,6 +290,14 @@ impl AotExecutor {
         }
         let memories = memory_headers(store, instance);
         let memory_ptr = memories.first().copied().unwrap_or(core::ptr::null_mut());
+        let tables = table_headers(store, instance);
+        let inst = &store.instances[instance as usize];
+        // The store numbers an instance's defined functions consecutively (`Store::
+        // instantiate`), so the first one's address identifies them all.
+        let func_base = inst
+            .funcs
+            .get(inst.module.num_imported_funcs as usize)
+            .map_or(0, |&f| f as usize);
         let globals: Vec<*mut u64> = globals
             .iter()
             .map(|&g| &mut store.globals[g as usize].value as *mut u64)
@@ -303,9 +313,12 @@ impl AotExecutor {
                 memories: core::ptr::null(),
                 fuel: 0,
                 interrupt: &NO_INTERRUPT,
+                tables: core::ptr::null(),
+                func_base,
             },
             globals,
             memories,
+            tables,
             instance,
             store: core::ptr::null_mut(),
             exec: core::ptr::null_mut(),
@@ -313,6 +326,7 @@ impl AotExecutor {
         });
         rt.ctx.globals = rt.globals.as_ptr();
         rt.ctx.memories = rt.memories.as_ptr();
+        rt.ctx.tables = rt.tables.as_ptr();
         rt.ctx.helpers = helpers::HELPERS.0.as_ptr().cast();
         let p: *mut InstanceRt = &mut *rt;
         rt.ctx.runtime = p as *mut c_void;
@@ -406,6 +420,16 @@ fn memory_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmMemor
         .collect()
 }
 
+/// The header of each table of `instance` (a `Table` starts with its `VmTable`; the
+/// store boxes tables, so the headers stay where they are).
+fn table_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmTable> {
+    let inst = &store.instances[instance as usize];
+    inst.tables
+        .iter()
+        .map(|&t| &mut *store.tables[t as usize] as *mut _ as *mut VmTable)
+        .collect()
+}
+
 /// The part of a store's fuel generated code runs with: all of it where `usize` holds it.
 /// While the code runs the store keeps the count it had when this was taken.
 pub(crate) fn fuel_to_ctx(fuel: u64) -> usize {
@@ -428,7 +452,7 @@ fn rt_matches(rt: &InstanceRt, store: &mut Store, instance: InstanceAddr) -> boo
                 p as *const u64,
             )
         });
-    rt.memories == memories && globals_match
+    rt.memories == memories && rt.tables == table_headers(store, instance) && globals_match
 }
 
 /// Trap messages from the compiler or loader live as long as the process (they are

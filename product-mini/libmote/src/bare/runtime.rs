@@ -5,7 +5,7 @@ use core::ffi::c_void;
 use core::mem::{align_of, size_of};
 use core::ptr::{self, NonNull};
 
-use mote_core::aot::context::{VmContext, VmMemory};
+use mote_core::aot::context::{VmContext, VmMemory, VmTable};
 use mote_core::aot::format::AotFile;
 use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
 use mote_core::runtime::helpers::{AotRuntime, HelperFns};
@@ -65,6 +65,8 @@ pub(crate) struct Runtime<'a> {
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
+    /// Each table's header (`ctx.tables` points here).
+    table_ptrs: *mut *mut VmTable,
     /// Per type: the index of the first structurally equal type (its canonical id).
     canon: *mut u32,
     bindings: *mut u32,
@@ -81,6 +83,7 @@ pub(crate) struct Layout {
     globals: usize,
     global_ptrs: usize,
     tables: usize,
+    table_ptrs: usize,
     table_cells: usize,
     canon: usize,
     bindings: usize,
@@ -148,6 +151,7 @@ impl Layout {
             globals: c.take::<Cell>(n(meta.num_globals()))?,
             global_ptrs: c.take::<*mut Cell>(n(meta.num_globals()))?,
             tables: c.take::<Table>(n(meta.num_tables()))?,
+            table_ptrs: c.take::<*mut VmTable>(n(meta.num_tables()))?,
             table_cells: c.take::<Cell>(cells)?,
             canon: c.take::<u32>(n(meta.num_types()))?,
             bindings: c.take::<u32>(n(meta.num_imported_funcs()))?,
@@ -255,6 +259,9 @@ impl<'a> Runtime<'a> {
                         memories: ptr::null(),
                         fuel: usize::MAX,
                         interrupt: &mote_core::aot::context::NO_INTERRUPT,
+                        tables: ptr::null(),
+                        // A reference cell is the function index + 1 (`func_ref`).
+                        func_base: meta.num_imported_funcs() as usize,
                     },
                     memories: memory_objs,
                     num_memories: meta.num_memories(),
@@ -274,6 +281,7 @@ impl<'a> Runtime<'a> {
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,
                     tables: at(layout.tables) as *mut Table,
+                    table_ptrs: at(layout.table_ptrs) as *mut *mut VmTable,
                     canon,
                     bindings,
                     elems: at(layout.elems) as *mut ElemInfo,
@@ -325,8 +333,13 @@ impl<'a> Runtime<'a> {
                 let table = Table::in_buffer(ty, NonNull::new_unchecked(cells), cap)
                     .map_err(BareError::Init)?;
                 ptr::write(self.tables.add(i), table);
+                // A `Table` starts with its `VmTable` header.
+                *self.table_ptrs.add(i) = self.tables.add(i) as *mut VmTable;
                 cells = cells.add(cap as usize);
             }
+        }
+        if self.meta.num_tables() > 0 {
+            self.ctx.tables = self.table_ptrs;
         }
         Ok(())
     }
