@@ -59,7 +59,7 @@ macro_rules! control_ops {
             /// this frame; one elsewhere is called, and the translator puts the return after.
             CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot, tail: u8 }
                 => handler {
-                let i = rd::<u32>($fp, index);
+                let i = rd::<u64>($fp, index);
                 match $m.indirect_target($ctx, table, type_index, i)? {
                     Callee::Local(defined) if tail != 0 => {
                         tail_call_local!($pc, $fp, $ctx, $m; defined, args)
