@@ -126,7 +126,13 @@ impl MemoryType {
 
     /// The type of addresses, sizes and page counts of this memory.
     pub const fn address_type(&self) -> ValType {
-        address_type(self.address64)
+        address_type(self.is_64())
+    }
+
+    /// Whether addresses are i64; always `false` without the cargo feature `memory64`
+    /// (such a memory is refused at load), so that such a build has none of its code.
+    pub const fn is_64(&self) -> bool {
+        cfg!(feature = "memory64") && self.address64
     }
 
     /// Bytes in one page of this memory.
@@ -148,7 +154,7 @@ impl MemoryType {
     /// bytes (at most 2^32 - 1 one-byte pages), for a 64-bit one 2^64 bytes (at most
     /// 2^64 - 1 one-byte pages).
     pub const fn max_pages(&self) -> u64 {
-        let address_bits = if self.address64 { 64 } else { 32 };
+        let address_bits = if self.is_64() { 64 } else { 32 };
         if self.page_size_log2 == PAGE_SIZE_LOG2 {
             1 << (address_bits - PAGE_SIZE_LOG2 as u32)
         } else {
@@ -204,7 +210,13 @@ pub struct TableType {
 impl TableType {
     /// The type of indices and sizes of this table.
     pub const fn address_type(&self) -> ValType {
-        address_type(self.address64)
+        address_type(self.is_64())
+    }
+
+    /// Whether indices are i64; always `false` without the cargo feature `memory64`
+    /// (such a table is refused at load), so that such a build has none of its code.
+    pub const fn is_64(&self) -> bool {
+        cfg!(feature = "memory64") && self.address64
     }
 
     /// Import matching: limits within the required ones, the same element type and

@@ -391,15 +391,13 @@ impl<'s> Machine<'s> {
         ctx: *const InstCtx,
         table: u16,
         type_index: u16,
-        index: u64,
+        index: u32,
     ) -> Result<Callee, Trap> {
         // SAFETY: `ctx` is live and `table` is in range (the contract; the translator
         // emits only validated table indices).
         let (table, ctx) = unsafe { (&*(*ctx).tables[table as usize], &*ctx) };
-        // `index` is the operand's cell: an i32 of a 32-bit table, an i64 of a 64-bit one.
-        let index = usize::try_from(table.address(index)).unwrap_or(usize::MAX);
         let cell = indirect_callee(
-            table.cells().get(index).copied(),
+            table.cells().get(index as usize).copied(),
             ctx.sigs.get(type_index as usize).copied(),
             |cell| self.store.funcs.get((cell - 1) as usize).map(|f| f.sig),
         )?;

@@ -126,6 +126,14 @@ pub fn translate_metered(
     defined_index: u32,
     metering: Metering,
 ) -> Result<CompiledFunc> {
+    // A validator built with memory64 (cargo feature unification) accepted 64-bit
+    // memories or tables this interpreter does not take; `is_64` is `false` in a build
+    // without it, so such a build has no check.
+    if !cfg!(feature = "memory64")
+        && (module.memories.iter().any(|m| m.is_64()) || module.tables.iter().any(|t| t.is_64()))
+    {
+        return Err(NO_MEMORY64);
+    }
     let func_index = module.num_imported_funcs + defined_index;
     let ty = module.func_type(func_index);
     let body = &module.bodies[defined_index as usize];
@@ -727,16 +735,14 @@ impl Translator<'_> {
     /// Whether an access to `memory` needs `LoadMem`/`StoreMem`: another memory than 0,
     /// or a 64-bit memory (whose addresses the memory-0 instructions do not take).
     fn any_memory_access(&self, memory: u32) -> Result<bool> {
-        let address64 = self
-            .module
-            .memories
-            .get(memory as usize)
-            .is_some_and(|m| m.address64);
+        let address64 = cfg!(feature = "memory64")
+            && self
+                .module
+                .memories
+                .get(memory as usize)
+                .is_some_and(|m| m.is_64());
         if memory != 0 && !cfg!(feature = "multi-memory") {
             return Err(NO_MULTI_MEMORY);
-        }
-        if address64 && !cfg!(feature = "memory64") {
-            return Err(NO_MEMORY64);
         }
         Ok(memory != 0 || address64)
     }
@@ -746,8 +752,7 @@ impl Translator<'_> {
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address] = self.pop_slots::<1>()?;
         let result = self.home(self.stack.len())?;
-        // Only a 64-bit memory's offset can exceed u32 (see `access`).
-        let static_offset = saturate_u32(memarg.offset);
+        let static_offset = offset32(memarg.offset);
         #[allow(unused_mut)]
         let mut op = make(result, address, static_offset);
         if self.any_memory_access(memory_of(&memarg))? {
@@ -768,7 +773,7 @@ impl Translator<'_> {
     /// A store: as [`Translator::load`], with `StoreMem` for another or a 64-bit memory.
     fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address, value] = self.pop_slots::<2>()?;
-        let static_offset = saturate_u32(memarg.offset);
+        let static_offset = offset32(memarg.offset);
         #[allow(unused_mut)]
         let mut op = make(address, value, static_offset);
         if self.any_memory_access(memory_of(&memarg))? {
@@ -1387,8 +1392,8 @@ impl Translator<'_> {
     }
 }
 
-/// A load or store on a 64-bit memory in an interpreter built without memory64 (a
-/// validator built with it accepted the module: cargo feature unification).
+/// A 64-bit memory or table in an interpreter built without memory64 (a validator built
+/// with it accepted the module: cargo feature unification).
 const NO_MEMORY64: TranslateError =
     TranslateError("the memory64 proposal is not enabled in this build of the interpreter");
 
@@ -1397,6 +1402,16 @@ const NO_MEMORY64: TranslateError =
 const NO_MULTI_MEMORY: TranslateError = TranslateError(
     "multi-memory is not in this build of the interpreter (cargo feature `multi-memory`)",
 );
+
+/// A memarg offset as instructions hold it: only a 64-bit memory's can exceed u32, and
+/// saturates then (see `access`).
+fn offset32(offset: u64) -> u32 {
+    if cfg!(feature = "memory64") {
+        saturate_u32(offset)
+    } else {
+        offset as u32
+    }
+}
 
 /// A memory index as instructions hold it (validation allows at most 100 memories).
 fn memory8(m: u32) -> Result<u8> {

@@ -62,7 +62,7 @@ fn pages_to_bytes(ty: &MemoryType, pages: u64) -> Option<usize> {
 fn type_limit(ty: &MemoryType) -> usize {
     let pages = ty.limits.max.unwrap_or(u64::MAX).min(ty.max_pages());
     let bytes = pages_to_bytes(ty, pages).unwrap_or(whole_pages(ty, usize::MAX));
-    if ty.address64 {
+    if ty.is_64() {
         bytes.min(whole_pages(ty, MAX_MEMORY64_BYTES as usize))
     } else {
         bytes
@@ -136,7 +136,7 @@ impl Memory {
     /// Whether addresses are i64 (memory64); always `false` in a build without the
     /// `memory64` feature, which refuses such memories at load.
     pub fn address64(&self) -> bool {
-        cfg!(feature = "memory64") && self.ty.address64
+        self.ty.is_64()
     }
 
     /// The address in a cell of this memory's address type: all 64 bits of an i64, the

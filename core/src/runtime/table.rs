@@ -124,7 +124,7 @@ impl Table {
     /// Whether indices are i64 (table64); always `false` in a build without the
     /// `memory64` feature, which refuses such tables at load.
     pub fn address64(&self) -> bool {
-        cfg!(feature = "memory64") && self.ty.address64
+        self.ty.is_64()
     }
 
     /// The index in a cell of this table's address type: all 64 bits of an i64, the

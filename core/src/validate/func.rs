@@ -428,7 +428,8 @@ impl FuncValidator {
         if memarg.align > memarg.max_align {
             return Err(invalid(Reason::Alignment, offset));
         }
-        // The offset is decoded as a u64 (memory64); a 32-bit memory's fits a u32.
+        // The offset is decoded as a u64 with memory64; a 32-bit memory's fits a u32.
+        #[cfg(feature = "memory64")]
         if address == ValType::I32 && memarg.offset > u64::from(u32::MAX) {
             return Err(invalid(Reason::OffsetRange, offset));
         }

@@ -5,7 +5,8 @@
 //! Operands that are addresses, lengths or indices are i32 for a 32-bit memory or table
 //! and i64 for a 64-bit one (memory64): the handlers read the whole cell and let the
 //! memory or table take what its type says (`Memory::address`, `Table::address`), so
-//! the instructions need no flag. Tables index with u32: an i64 index that does not fit
+//! the instructions need no flag. Where that means looking up a memory or table the
+//! handler does not otherwise need, a build without `memory64` reads i32s as before. Tables index with u32: an i64 index that does not fit
 //! saturates ([`saturate_u32`](mote_core::types::saturate_u32)) and is out of bounds
 //! either way.
 
@@ -95,17 +96,25 @@ macro_rules! memory_ops {
             /// `dst_memory` (the ranges may overlap).
             MemoryCopy { dst: Slot, src: Slot, len: Slot, dst_memory: u8, src_memory: u8 }
                 => handler {
-                let (to, from) = (
-                    &*(*$ctx).memories[dst_memory as usize],
-                    &*(*$ctx).memories[src_memory as usize],
-                );
-                // The length is i64 only between two 64-bit memories.
-                let len = if to.address64() && from.address64() {
-                    rd::<u64>($fp, len)
+                let (dst, src, len) = if cfg!(feature = "memory64") {
+                    let (to, from) = (
+                        &*(*$ctx).memories[dst_memory as usize],
+                        &*(*$ctx).memories[src_memory as usize],
+                    );
+                    // The length is i64 only between two 64-bit memories.
+                    let len = if to.address64() && from.address64() {
+                        rd::<u64>($fp, len)
+                    } else {
+                        rd::<u32>($fp, len) as u64
+                    };
+                    (to.address(rd($fp, dst)), from.address(rd($fp, src)), len)
                 } else {
-                    rd::<u32>($fp, len) as u64
+                    (
+                        rd::<u32>($fp, dst) as u64,
+                        rd::<u32>($fp, src) as u64,
+                        rd::<u32>($fp, len) as u64,
+                    )
                 };
-                let (dst, src) = (to.address(rd($fp, dst)), from.address(rd($fp, src)));
                 if dst_memory == src_memory {
                     (*(*$ctx).memories[dst_memory as usize]).copy_within(dst, src, len)?;
                 } else {
@@ -122,7 +131,11 @@ macro_rules! memory_ops {
             /// Copies `len` bytes from offset `src` of data segment `segment` to `dst` of
             /// memory `memory`.
             MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot, memory: u8 } => handler {
-                let dst = (*(*$ctx).memories[memory as usize]).address(rd($fp, dst));
+                let dst = if cfg!(feature = "memory64") {
+                    (*(*$ctx).memories[memory as usize]).address(rd($fp, dst))
+                } else {
+                    rd::<u32>($fp, dst) as u64
+                };
                 instance::memory_init(
                     &mut $m.store.instance((*$ctx).addr),
                     u32::from(memory),
@@ -177,18 +190,22 @@ macro_rules! memory_ops {
             /// Copies `len` elements from `src` of table `src_table` to `dst` of `dst_table`.
             TableCopy { dst_table: u16, src_table: u16, dst: Slot, src: Slot, len: Slot }
                 => handler {
-                let (to, from) = (
-                    &*(*$ctx).tables[dst_table as usize],
-                    &*(*$ctx).tables[src_table as usize],
-                );
-                // The length is i64 only between two 64-bit tables.
-                let len = if to.address64() && from.address64() {
-                    saturate_u32(rd($fp, len))
+                let (dst, src, len) = if cfg!(feature = "memory64") {
+                    let (to, from) = (
+                        &*(*$ctx).tables[dst_table as usize],
+                        &*(*$ctx).tables[src_table as usize],
+                    );
+                    // The length is i64 only between two 64-bit tables.
+                    let len = if to.address64() && from.address64() {
+                        saturate_u32(rd($fp, len))
+                    } else {
+                        rd($fp, len)
+                    };
+                    let dst = saturate_u32(to.address(rd($fp, dst)));
+                    (dst, saturate_u32(from.address(rd($fp, src))), len)
                 } else {
-                    rd($fp, len)
+                    (rd($fp, dst), rd($fp, src), rd($fp, len))
                 };
-                let dst = saturate_u32(to.address(rd($fp, dst)));
-                let src = saturate_u32(from.address(rd($fp, src)));
                 instance::table_copy(
                     &mut $m.store.instance((*$ctx).addr),
                     u32::from(dst_table),
@@ -201,12 +218,16 @@ macro_rules! memory_ops {
             /// Copies `len` elements from `src` of element segment `segment` to `dst` of
             /// table `table`.
             TableInit { table: u16, segment: u16, dst: Slot, src: Slot, len: Slot } => handler {
-                let dst = (*(*$ctx).tables[table as usize]).address(rd($fp, dst));
+                let dst = if cfg!(feature = "memory64") {
+                    saturate_u32((*(*$ctx).tables[table as usize]).address(rd($fp, dst)))
+                } else {
+                    rd($fp, dst)
+                };
                 instance::table_init(
                     &mut $m.store.instance((*$ctx).addr),
                     u32::from(table),
                     u32::from(segment),
-                    saturate_u32(dst),
+                    dst,
                     rd($fp, src),
                     rd($fp, len),
                 )?;

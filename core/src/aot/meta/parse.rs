@@ -535,8 +535,7 @@ impl<'a> Meta<'a> {
 
 /// Limits of a table or memory: no maximum field without `HAS_MAX`, min ≤ max ≤ `limit`.
 /// Why a file with a 64-bit memory or table is refused by a build without memory64.
-const MEMORY64_DISABLED: &str =
-    "the memory64 proposal is not enabled in this build (64-bit memories and tables)";
+const MEMORY64_DISABLED: &str = "the memory64 proposal is not enabled in this build";
 
 fn check_limits(
     r: Rec<'_>,
