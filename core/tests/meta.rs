@@ -272,7 +272,6 @@ fn unsupported_constructs_are_named() {
         "(module (memory 1) (table 1 funcref) (global i32 (i32.const 0)) (func (param i32)))",
     );
     let mem_flags = field(&mem, Region::Memories, 0, layout::memory::FLAGS);
-    let table_flags = field(&mem, Region::Tables, 0, layout::table::FLAGS);
     let table_init = field(
         &mem,
         Region::Tables,
