@@ -616,6 +616,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             .expect("validated module: operand stack underflow")
     }
 
+    /// `popn` of operands that helpers take as u32 (see [`Self::saturated_u32`]).
+    fn popn_u32(&mut self, n: usize) -> Vec<String> {
+        let vals = self.popn(n);
+        vals.iter().map(|v| self.saturated_u32(v)).collect()
+    }
+
     fn popn(&mut self, n: usize) -> Vec<Val> {
         let at = self.stack.len() - n;
         self.stack.split_off(at)
@@ -767,8 +773,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     }
 
     /// Returns an `irty*` pointer to `addr + offset` of memory `memory` after the bounds
-    /// check for `size`.
-    fn mem_ptr(&mut self, memory: u32, addr: &str, offset: u64, size: u64, irty: &str) -> String {
+    /// check for `size`. `addr` is an i64 for a 64-bit memory (memory64), else an i32.
+    fn mem_ptr(&mut self, memory: u32, addr: &Val, offset: u64, size: u64, irty: &str) -> String {
+        if addr.ty == Ty::I64 {
+            return self.mem_ptr64(memory, &addr.s, offset, size, irty);
+        }
+        let addr = addr.s.as_str();
         let ps = self.g.opts.pointer_size;
         let isz = self.isz;
         let m = self.memory_header(memory);
@@ -830,16 +840,104 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
     }
 
+    /// [`Self::mem_ptr`] of a 64-bit memory: always an explicit check (guard pages cover
+    /// only 32-bit addresses and offsets), computed so that it cannot wrap: `addr +
+    /// offset + size` with overflow is out of bounds. On 32-bit targets the address
+    /// saturates to an i32 and takes the 32-bit path: such a memory is smaller than
+    /// 4 GiB, so a saturated access is out of bounds as the original one is.
+    fn mem_ptr64(&mut self, memory: u32, addr: &str, offset: u64, size: u64, irty: &str) -> String {
+        if self.g.opts.pointer_size != 8 {
+            let addr32 = self.saturated_u32(&Val::new(Ty::I64, addr));
+            return self.mem_ptr(memory, &Val::new(Ty::I32, addr32), offset, size, irty);
+        }
+        let m = self.memory_header(memory);
+        let bp = self.def(format!("bitcast i8* {m} to i8**"));
+        let base = self.def(format!("load i8*, i8** {bp}, align 8, !tbaa !3"));
+        let Some(span) = offset.checked_add(size) else {
+            // Every access traps; the code after it is unreachable (see `mem_ptr`).
+            self.trap_now(Trap::MemoryOutOfBounds.code() as u32);
+            let l = self.label("dead");
+            self.start_block(&l);
+            return self.def(format!("bitcast i8* {base} to {irty}*"));
+        };
+        let lo = field_offset(memory_field::LEN, 8);
+        let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
+        let lp = self.def(format!("bitcast i8* {lp} to i64*"));
+        let len = self.def(format!("load i64, i64* {lp}, align 8, !tbaa !3"));
+        self.decl("declare { i64, i1 } @llvm.uadd.with.overflow.i64(i64, i64)");
+        let s = self.def(format!(
+            "call {{ i64, i1 }} @llvm.uadd.with.overflow.i64(i64 {addr}, i64 {})",
+            span as i64
+        ));
+        let end = self.def(format!("extractvalue {{ i64, i1 }} {s}, 0"));
+        let ovf = self.def(format!("extractvalue {{ i64, i1 }} {s}, 1"));
+        let big = self.def(format!("icmp ugt i64 {end}, {len}"));
+        let oob = self.def(format!("or i1 {ovf}, {big}"));
+        self.trap_if(&oob, Trap::MemoryOutOfBounds.code() as u32);
+        let ea = if offset != 0 {
+            self.def(format!("add i64 {addr}, {}", offset as i64))
+        } else {
+            addr.to_string()
+        };
+        let p = self.def(format!("getelementptr i8, i8* {base}, i64 {ea}"));
+        if irty == "i8" {
+            p
+        } else {
+            self.def(format!("bitcast i8* {p} to {irty}*"))
+        }
+    }
+
+    /// An operand of a helper that takes u32 (addresses, lengths, table indices): an
+    /// i32 as it is, an i64 of a 64-bit memory or table saturated at `u32::MAX`
+    /// (`mote_core::types::saturate_u32`: out of bounds either way).
+    fn saturated_u32(&mut self, v: &Val) -> String {
+        if v.ty != Ty::I64 {
+            return v.s.clone();
+        }
+        let big = self.def(format!("icmp ugt i64 {}, 4294967295", v.s));
+        let low = self.def(format!("trunc i64 {} to i32", v.s));
+        self.def(format!("select i1 {big}, i32 -1, i32 {low}"))
+    }
+
+    /// The i32 result of a helper (`memory.grow`, `table.grow`: an old size or -1) as
+    /// the instruction's result: as it is for a 32-bit memory or table, an i64 for a
+    /// 64-bit one, where -1 stays -1 and a size is zero-extended (sizes stay below
+    /// `u32::MAX`, so the two never meet).
+    fn grow_result(&mut self, r: String, address64: bool) {
+        if !address64 {
+            self.push(Ty::I32, r);
+            return;
+        }
+        let failed = self.def(format!("icmp eq i32 {r}, -1"));
+        let size = self.def(format!("zext i32 {r} to i64"));
+        let r = self.def(format!("select i1 {failed}, i64 -1, i64 {size}"));
+        self.push(Ty::I64, r);
+    }
+
+    /// An i32 size from a helper as a 32-bit or 64-bit memory's or table's result.
+    fn size_result(&mut self, r: String, address64: bool) {
+        if address64 {
+            let r = self.def(format!("zext i32 {r} to i64"));
+            self.push(Ty::I64, r);
+        } else {
+            self.push(Ty::I32, r);
+        }
+    }
+
     /// Whether accesses to `memory` compare against its length before every access.
     /// Guard mode reserves address space for memory 0 only, so other memories
     /// (multi-memory) are checked explicitly. And guard pages protect whole OS pages,
     /// so they trap exactly at the end only of a memory whose size is always a multiple
     /// of the OS page: a memory of one-byte pages (custom page sizes) is checked
     /// explicitly even in guard mode.
+    /// A 64-bit memory (memory64) is always checked explicitly too: its addresses and
+    /// offsets reach past any reservation (`mem_ptr64`).
     fn explicit_checks(&self, memory: u32) -> bool {
+        let m0 = &self.g.module.memories[0];
         self.g.opts.bounds_checks == BoundsChecks::Explicit
             || memory != 0
-            || self.g.module.memories[0].page_size_log2 != PAGE_SIZE_LOG2
+            || m0.page_size_log2 != PAGE_SIZE_LOG2
+            || m0.address64
     }
 
     /// `load` of `irty` (i8/i16/i32/i64/float/double), extended to `ty`.
@@ -854,7 +952,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// `tests/wast/dropped_loads.wast` checks each of these cases on every engine.
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
-        let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
+        let p = self.mem_ptr(memory_of(m), &a, m.offset, size, irty);
         let volatile = self.guard_volatile();
         let v = self.def(format!(
             "load {volatile}{irty}, {irty}* {p}, align 1, !tbaa !5"
@@ -883,7 +981,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
         let v = self.pop();
         let a = self.pop();
-        let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
+        let p = self.mem_ptr(memory_of(m), &a, m.offset, size, irty);
         let val = if irty != v.ty.ir() {
             self.def(format!("trunc {} {} to {irty}", v.ty.ir(), v.s))
         } else {
@@ -1042,13 +1140,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             .map(|v| Ty::of(*v))
             .collect::<Result<_, _>>()?;
         let idx = self.pop();
+        let idx = self.saturated_u32(&idx);
         let args = self.popn(params.len());
         let class = self.g.type_class(type_index);
         let defined = self.g.module.bodies.len();
         if self.g.functions_of_class(class).is_empty() {
             self.call_through_cells(
                 Helper::CallIndirect,
-                vec![table_index.to_string(), type_index.to_string(), idx.s],
+                vec![table_index.to_string(), type_index.to_string(), idx],
                 args,
                 &results,
             );
@@ -1089,10 +1188,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         ));
         let size_slot = self.def(format!("bitcast i8* {size_ptr} to i32*"));
         let size = self.def(format!("load i32, i32* {size_slot}, align 4, !tbaa !3"));
-        let in_bounds = self.def(format!("icmp ult i32 {}, {size}", idx.s));
+        let in_bounds = self.def(format!("icmp ult i32 {idx}, {size}"));
         self.terminate(format!("br i1 {in_bounds}, label %{lookup}, label %{slow}"));
         self.start_block(&lookup);
-        let wide_idx = self.def(format!("zext i32 {} to i64", idx.s));
+        let wide_idx = self.def(format!("zext i32 {idx} to i64"));
         let cell_slot = self.def(format!("getelementptr i64, i64* {elems}, i64 {wide_idx}"));
         let cell = self.def(format!("load i64, i64* {cell_slot}, align 8"));
         let base_slot = self.ctx_field_ptr(field::FUNC_BASE, isz);
@@ -1145,7 +1244,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         self.start_block(&slow);
         self.call_through_cells(
             Helper::CallIndirect,
-            vec![table_index.to_string(), type_index.to_string(), idx.s],
+            vec![table_index.to_string(), type_index.to_string(), idx],
             args,
             &results,
         );
@@ -1203,15 +1302,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             return Ok(());
         }
         let idx = self.pop();
+        let idx = self.saturated_u32(&idx);
         let args = self.popn(ft.params.len());
         let callee = self
             .call_helper(
                 Helper::TailCallIndirect,
-                &[
-                    table_index.to_string(),
-                    type_index.to_string(),
-                    idx.s.clone(),
-                ],
+                &[table_index.to_string(), type_index.to_string(), idx.clone()],
             )
             .expect("TailCallIndirect returns the callee");
         let nimp = m.num_imported_funcs;
@@ -1236,7 +1332,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         self.start_block(&elsewhere);
         self.call_through_cells(
             Helper::CallIndirect,
-            vec![table_index.to_string(), type_index.to_string(), idx.s],
+            vec![table_index.to_string(), type_index.to_string(), idx],
             args,
             &results,
         );
@@ -2249,57 +2345,55 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 let lp = self.def(format!("getelementptr inbounds i8, i8* {m}, i32 {lo}"));
                 let lp = self.def(format!("bitcast i8* {lp} to {isz}*"));
                 let len = self.def(format!("load {isz}, {isz}* {lp}, align {ps}, !tbaa !3"));
-                let log2 = self.g.module.memories[mem as usize].page_size_log2;
+                let ty = self.g.module.memories[mem as usize];
+                let log2 = ty.page_size_log2;
                 let pages = self.def(format!("lshr {isz} {len}, {log2}"));
-                let r = if isz == "i64" {
-                    self.def(format!("trunc i64 {pages} to i32"))
-                } else {
-                    pages
+                let r = match (isz == "i64", ty.address64) {
+                    (true, false) => self.def(format!("trunc i64 {pages} to i32")),
+                    (false, true) => self.def(format!("zext i32 {pages} to i64")),
+                    _ => pages,
                 };
-                self.push(Ty::I32, r);
+                self.push(if ty.address64 { Ty::I64 } else { Ty::I32 }, r);
             }
             O::MemoryGrow { mem } => {
                 let n = self.pop();
+                let n = self.saturated_u32(&n);
                 let r = self
-                    .call_helper(Helper::MemoryGrow, &[mem.to_string(), n.s])
+                    .call_helper(Helper::MemoryGrow, &[mem.to_string(), n])
                     .unwrap();
-                self.push(Ty::I32, r);
+                let address64 = self.g.module.memories[mem as usize].address64;
+                self.grow_result(r, address64);
             }
             O::MemoryFill { mem } => {
-                let v = self.popn(3);
+                let v = self.popn_u32(3);
                 self.call_helper(
                     Helper::MemoryFill,
-                    &[
-                        mem.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
-                    ],
+                    &[mem.to_string(), v[0].clone(), v[1].clone(), v[2].clone()],
                 );
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                let v = self.popn(3);
+                let v = self.popn_u32(3);
                 self.call_helper(
                     Helper::MemoryCopy,
                     &[
                         dst_mem.to_string(),
                         src_mem.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
+                        v[0].clone(),
+                        v[1].clone(),
+                        v[2].clone(),
                     ],
                 );
             }
             O::MemoryInit { data_index, mem } => {
-                let v = self.popn(3);
+                let v = self.popn_u32(3);
                 self.call_helper(
                     Helper::MemoryInit,
                     &[
                         mem.to_string(),
                         data_index.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
+                        v[0].clone(),
+                        v[1].clone(),
+                        v[2].clone(),
                     ],
                 );
             }
@@ -2308,72 +2402,69 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             }
             O::TableGet { table } => {
                 let i = self.pop();
+                let i = self.saturated_u32(&i);
                 let r = self
-                    .call_helper(Helper::TableGet, &[table.to_string(), i.s])
+                    .call_helper(Helper::TableGet, &[table.to_string(), i])
                     .unwrap();
                 self.push(Ty::I64, r);
             }
             O::TableSet { table } => {
-                let v = self.popn(2);
-                self.call_helper(
-                    Helper::TableSet,
-                    &[table.to_string(), v[0].s.clone(), v[1].s.clone()],
-                );
+                let value = self.pop();
+                let i = self.pop();
+                let i = self.saturated_u32(&i);
+                self.call_helper(Helper::TableSet, &[table.to_string(), i, value.s]);
             }
             O::TableSize { table } => {
                 let r = self
                     .call_helper(Helper::TableSize, &[table.to_string()])
                     .unwrap();
-                self.push(Ty::I32, r);
+                let address64 = self.g.module.tables[table as usize].address64;
+                self.size_result(r, address64);
             }
             O::TableGrow { table } => {
-                let v = self.popn(2);
+                let delta = self.pop();
+                let delta = self.saturated_u32(&delta);
+                let init = self.pop();
                 let r = self
-                    .call_helper(
-                        Helper::TableGrow,
-                        &[table.to_string(), v[0].s.clone(), v[1].s.clone()],
-                    )
+                    .call_helper(Helper::TableGrow, &[table.to_string(), init.s, delta])
                     .unwrap();
-                self.push(Ty::I32, r);
+                let address64 = self.g.module.tables[table as usize].address64;
+                self.grow_result(r, address64);
             }
             O::TableFill { table } => {
-                let v = self.popn(3);
-                self.call_helper(
-                    Helper::TableFill,
-                    &[
-                        table.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
-                    ],
-                );
+                let len = self.pop();
+                let len = self.saturated_u32(&len);
+                let value = self.pop();
+                let dst = self.pop();
+                let dst = self.saturated_u32(&dst);
+                self.call_helper(Helper::TableFill, &[table.to_string(), dst, value.s, len]);
             }
             O::TableCopy {
                 dst_table,
                 src_table,
             } => {
-                let v = self.popn(3);
+                let v = self.popn_u32(3);
                 self.call_helper(
                     Helper::TableCopy,
                     &[
                         dst_table.to_string(),
                         src_table.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
+                        v[0].clone(),
+                        v[1].clone(),
+                        v[2].clone(),
                     ],
                 );
             }
             O::TableInit { elem_index, table } => {
-                let v = self.popn(3);
+                let v = self.popn_u32(3);
                 self.call_helper(
                     Helper::TableInit,
                     &[
                         table.to_string(),
                         elem_index.to_string(),
-                        v[0].s.clone(),
-                        v[1].s.clone(),
-                        v[2].s.clone(),
+                        v[0].clone(),
+                        v[1].clone(),
+                        v[2].clone(),
                     ],
                 );
             }

@@ -628,8 +628,13 @@ impl<'a> OperatorReader<'a> {
         let memarg = MemArg {
             align: (flags & 0x3f) as u8,
             max_align,
-            // 32-bit memories only (memory64 would read a u64 here).
-            offset: u64::from(self.reader.read_var_u32()?),
+            // A u64 since memory64 (validation keeps a 32-bit memory's below 2^32);
+            // without it, the 2.0 encoding's u32.
+            offset: if cfg!(feature = "memory64") {
+                self.reader.read_var_u64()?
+            } else {
+                u64::from(self.reader.read_var_u32()?)
+            },
             target: MemArgTarget::Memory(memory),
             ordering: None,
         };

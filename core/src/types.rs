@@ -110,6 +110,8 @@ pub struct MemoryType {
     /// log2 of the page size: [`PAGE_SIZE_LOG2`] (64 KiB) or 0 (one byte, the custom
     /// page sizes proposal, which lets a module declare exactly the bytes it needs).
     pub page_size_log2: u8,
+    /// Addresses, `memory.size` and `memory.grow` are i64 (memory64), else i32.
+    pub address64: bool,
 }
 
 impl MemoryType {
@@ -118,7 +120,19 @@ impl MemoryType {
         MemoryType {
             limits,
             page_size_log2: PAGE_SIZE_LOG2,
+            address64: false,
         }
+    }
+
+    /// The type of addresses, sizes and page counts of this memory.
+    pub const fn address_type(&self) -> ValType {
+        address_type(self.is_64())
+    }
+
+    /// Whether addresses are i64; always `false` without the cargo feature `memory64`
+    /// (such a memory is refused at load), so that such a build has none of its code.
+    pub const fn is_64(&self) -> bool {
+        cfg!(feature = "memory64") && self.address64
     }
 
     /// Bytes in one page of this memory.
@@ -136,19 +150,52 @@ impl MemoryType {
         }
     }
 
-    /// The most pages a 32-bit memory of this page size may have (4 GiB in bytes, at
-    /// most 2^32 - 1 one-byte pages).
+    /// The most pages a memory of this type may declare: for a 32-bit memory 4 GiB in
+    /// bytes (at most 2^32 - 1 one-byte pages), for a 64-bit one 2^64 bytes (at most
+    /// 2^64 - 1 one-byte pages).
     pub const fn max_pages(&self) -> u64 {
+        let address_bits = if self.is_64() { 64 } else { 32 };
         if self.page_size_log2 == PAGE_SIZE_LOG2 {
-            MAX_PAGES
+            1 << (address_bits - PAGE_SIZE_LOG2 as u32)
         } else {
-            (1 << 32 >> self.page_size_log2) - 1
+            u64::MAX >> (64 - address_bits)
         }
     }
 
-    /// Import matching: limits within the required ones and the same page size.
+    /// Import matching: limits within the required ones, the same page size and the
+    /// same address type.
     pub fn satisfies(&self, required: &MemoryType) -> bool {
-        self.page_size_log2 == required.page_size_log2 && self.limits.satisfies(&required.limits)
+        self.page_size_log2 == required.page_size_log2
+            && self.address64 == required.address64
+            && self.limits.satisfies(&required.limits)
+    }
+}
+
+/// i64 for a 64-bit memory or table (memory64), else i32.
+pub const fn address_type(address64: bool) -> ValType {
+    if address64 {
+        ValType::I64
+    } else {
+        ValType::I32
+    }
+}
+
+/// The most bytes mote gives a 64-bit memory, whatever its type allows: 4 GiB less one
+/// 64 KiB page. Every engine can then check a 64-bit access on 32-bit arithmetic once
+/// the address and offset are saturated at `u32::MAX` ([`saturate_u32`]): a saturated
+/// access always ends past the memory, as the original one would. `memory.grow` beyond
+/// it returns -1, as for any request the host cannot give.
+pub const MAX_MEMORY64_BYTES: u64 = (1 << 32) - PAGE_SIZE;
+
+/// `value` as a u32, `u32::MAX` when it does not fit: an i64 address, offset, index or
+/// length of a 64-bit memory or table on the engines' 32-bit paths. Memories
+/// ([`MAX_MEMORY64_BYTES`]) and tables (`runtime::MAX_TABLE_ELEMENTS`) are smaller
+/// than `u32::MAX`, so an operand that saturates is out of bounds either way.
+pub const fn saturate_u32(value: u64) -> u32 {
+    if value > u32::MAX as u64 {
+        u32::MAX
+    } else {
+        value as u32
     }
 }
 
@@ -156,6 +203,29 @@ impl MemoryType {
 pub struct TableType {
     pub element: ValType,
     pub limits: Limits,
+    /// Indices, `table.size` and `table.grow` are i64 (table64, part of memory64).
+    pub address64: bool,
+}
+
+impl TableType {
+    /// The type of indices and sizes of this table.
+    pub const fn address_type(&self) -> ValType {
+        address_type(self.is_64())
+    }
+
+    /// Whether indices are i64; always `false` without the cargo feature `memory64`
+    /// (such a table is refused at load), so that such a build has none of its code.
+    pub const fn is_64(&self) -> bool {
+        cfg!(feature = "memory64") && self.address64
+    }
+
+    /// Import matching: limits within the required ones, the same element type and
+    /// address type.
+    pub fn satisfies(&self, required: &TableType) -> bool {
+        self.element == required.element
+            && self.address64 == required.address64
+            && self.limits.satisfies(&required.limits)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

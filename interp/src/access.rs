@@ -1,7 +1,11 @@
-//! Loads and stores on a memory other than memory 0 (multi-memory). Memory 0 has one
-//! instruction per access (`I32Load`, ...) that works on the base and length the
-//! dispatch loop keeps in registers; the rarer accesses to another memory share two
-//! instructions, `LoadMem` and `StoreMem`, whose `kind` field says which access it is.
+//! Loads and stores on a memory other than memory 0 (multi-memory) or on a 64-bit
+//! memory (memory64). Memory 0 has one instruction per access (`I32Load`, ...) that
+//! works on the base and length the dispatch loop keeps in registers; the rarer accesses
+//! to another memory share two instructions, `LoadMem` and `StoreMem`, whose `kind`
+//! field says which access it is. A 64-bit memory's accesses take this path too: its
+//! addresses are u64, and its memarg offsets, saturated to `u32::MAX` by the
+//! translator, still trap exactly as the full offset would (such a memory is smaller
+//! than 4 GiB, `mote_core::types::MAX_MEMORY64_BYTES`).
 
 use mote_core::runtime::Memory;
 use mote_core::Trap;
@@ -73,7 +77,8 @@ pub(crate) fn load(memory: &Memory, kind: u8, address: u64, offset: u32) -> Resu
         Load::I32 | Load::I64S32 | Load::I64U32 => 4,
         Load::I64 => 8,
     };
-    let bytes = memory.slice(address + u64::from(offset), width)?;
+    let start = address.checked_add(u64::from(offset));
+    let bytes = memory.slice(start.ok_or(Trap::MemoryOutOfBounds)?, width)?;
     let mut raw = [0u8; 8];
     raw[..width as usize].copy_from_slice(bytes);
     let v = u64::from_le_bytes(raw);
@@ -109,7 +114,8 @@ pub(crate) fn store(
     value: u64,
 ) -> Result<(), Trap> {
     let width = usize::from(width.min(8));
-    let bytes = memory.slice_mut(address + u64::from(offset), width as u64)?;
+    let start = address.checked_add(u64::from(offset));
+    let bytes = memory.slice_mut(start.ok_or(Trap::MemoryOutOfBounds)?, width as u64)?;
     bytes.copy_from_slice(&value.to_le_bytes()[..width]);
     Ok(())
 }

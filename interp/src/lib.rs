@@ -9,7 +9,7 @@
 
 extern crate alloc;
 
-#[cfg(feature = "multi-memory")]
+#[cfg(any(feature = "multi-memory", feature = "memory64"))]
 mod access;
 pub mod code;
 mod dispatch;

@@ -11,10 +11,11 @@ use alloc::vec::Vec;
 use mote_core::fuel::SegmentCounter;
 use mote_core::module::Module;
 use mote_core::operators::{memory_of, BrTable, Operator};
+use mote_core::types::saturate_u32;
 use mote_core::FuncType;
 use wasmparser::BlockType;
 
-#[cfg(feature = "multi-memory")]
+#[cfg(any(feature = "multi-memory", feature = "memory64"))]
 use crate::access;
 use crate::code::{CompiledFunc, Offset, Op, Slot};
 
@@ -125,6 +126,14 @@ pub fn translate_metered(
     defined_index: u32,
     metering: Metering,
 ) -> Result<CompiledFunc> {
+    // A validator built with memory64 (cargo feature unification) accepted 64-bit
+    // memories or tables this interpreter does not take; `is_64` is `false` in a build
+    // without it, so such a build has no check.
+    if !cfg!(feature = "memory64")
+        && (module.memories.iter().any(|m| m.is_64()) || module.tables.iter().any(|t| t.is_64()))
+    {
+        return Err(NO_MEMORY64);
+    }
     let func_index = module.num_imported_funcs + defined_index;
     let ty = module.func_type(func_index);
     let body = &module.bodies[defined_index as usize];
@@ -723,18 +732,31 @@ impl Translator<'_> {
         Ok(slots)
     }
 
-    /// A load: `make` builds the memory-0 instruction; another memory gets `LoadMem`
-    /// with the same access.
+    /// Whether an access to `memory` needs `LoadMem`/`StoreMem`: another memory than 0,
+    /// or a 64-bit memory (whose addresses the memory-0 instructions do not take).
+    fn any_memory_access(&self, memory: u32) -> Result<bool> {
+        let address64 = cfg!(feature = "memory64")
+            && self
+                .module
+                .memories
+                .get(memory as usize)
+                .is_some_and(|m| m.is_64());
+        if memory != 0 && !cfg!(feature = "multi-memory") {
+            return Err(NO_MULTI_MEMORY);
+        }
+        Ok(memory != 0 || address64)
+    }
+
+    /// A load: `make` builds the memory-0 instruction; another memory or a 64-bit one
+    /// gets `LoadMem` with the same access.
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address] = self.pop_slots::<1>()?;
         let result = self.home(self.stack.len())?;
-        let static_offset = memarg.offset as u32;
+        let static_offset = offset32(memarg.offset);
         #[allow(unused_mut)]
         let mut op = make(result, address, static_offset);
-        if memory_of(&memarg) != 0 {
-            #[cfg(not(feature = "multi-memory"))]
-            return Err(NO_MULTI_MEMORY);
-            #[cfg(feature = "multi-memory")]
+        if self.any_memory_access(memory_of(&memarg))? {
+            #[cfg(any(feature = "multi-memory", feature = "memory64"))]
             {
                 op = Op::LoadMem {
                     result,
@@ -748,16 +770,14 @@ impl Translator<'_> {
         self.emit_producer(op)
     }
 
-    /// A store: as [`Translator::load`], with `StoreMem` for another memory.
+    /// A store: as [`Translator::load`], with `StoreMem` for another or a 64-bit memory.
     fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<()> {
         let [address, value] = self.pop_slots::<2>()?;
-        let static_offset = memarg.offset as u32;
+        let static_offset = offset32(memarg.offset);
         #[allow(unused_mut)]
         let mut op = make(address, value, static_offset);
-        if memory_of(&memarg) != 0 {
-            #[cfg(not(feature = "multi-memory"))]
-            return Err(NO_MULTI_MEMORY);
-            #[cfg(feature = "multi-memory")]
+        if self.any_memory_access(memory_of(&memarg))? {
+            #[cfg(any(feature = "multi-memory", feature = "memory64"))]
             {
                 op = Op::StoreMem {
                     address,
@@ -1372,12 +1392,26 @@ impl Translator<'_> {
     }
 }
 
+/// A 64-bit memory or table in an interpreter built without memory64 (a validator built
+/// with it accepted the module: cargo feature unification).
+const NO_MEMORY64: TranslateError =
+    TranslateError("the memory64 proposal is not enabled in this build of the interpreter");
+
 /// A load or store on another memory than 0 in an interpreter built without multi-memory
 /// (a validator built with it accepted the module: cargo feature unification).
-#[cfg(not(feature = "multi-memory"))]
 const NO_MULTI_MEMORY: TranslateError = TranslateError(
     "multi-memory is not in this build of the interpreter (cargo feature `multi-memory`)",
 );
+
+/// A memarg offset as instructions hold it: only a 64-bit memory's can exceed u32, and
+/// saturates then (see `access`).
+fn offset32(offset: u64) -> u32 {
+    if cfg!(feature = "memory64") {
+        saturate_u32(offset)
+    } else {
+        offset as u32
+    }
+}
 
 /// A memory index as instructions hold it (validation allows at most 100 memories).
 fn memory8(m: u32) -> Result<u8> {

@@ -31,7 +31,9 @@ fn oracle_features() -> WasmFeatures {
     features.remove(WasmFeatures::SIMD);
     features.insert(WasmFeatures::TAIL_CALL);
     features.insert(WasmFeatures::EXTENDED_CONST);
-    features.insert(WasmFeatures::MULTI_MEMORY | WasmFeatures::CUSTOM_PAGE_SIZES);
+    features.insert(
+        WasmFeatures::MULTI_MEMORY | WasmFeatures::CUSTOM_PAGE_SIZES | WasmFeatures::MEMORY64,
+    );
     features
 }
 

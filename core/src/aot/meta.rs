@@ -560,6 +560,7 @@ impl<'a> Meta<'a> {
         Some(TableType {
             element: val_type(r.u8(t::ELEMENT)).ok()?,
             limits: limits(r, t::FLAGS, t::MIN, t::MAX),
+            address64: r.u8(t::FLAGS) & layout::limits::INDEX64 != 0,
         })
     }
 
@@ -576,6 +577,7 @@ impl<'a> Meta<'a> {
         Some(MemoryType {
             limits: limits(r, mem::FLAGS, mem::MIN, mem::MAX),
             page_size_log2: r.u8(mem::PAGE_SIZE_LOG2),
+            address64: r.u8(mem::FLAGS) & layout::limits::INDEX64 != 0,
         })
     }
 

@@ -242,11 +242,19 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
         let (mode, count, items) = module.element(index)?;
         match mode {
             ElemMode::Active { table, offset } => {
-                let dst = eval_const(inst, module, &offset)? as u32;
-                let end = u64::from(dst) + u64::from(count);
-                if end > u64::from(inst.table(table)?.size()) {
+                let dst = eval_const(inst, module, &offset)?;
+                let (dst, size) = {
+                    let table = inst.table(table)?;
+                    (table.address(dst), u64::from(table.size()))
+                };
+                if dst
+                    .checked_add(u64::from(count))
+                    .is_none_or(|end| end > size)
+                {
                     return Err(Trap::TableOutOfBounds);
                 }
+                // Below the table's size, so a u32.
+                let dst = dst as u32;
                 for (k, item) in items.enumerate() {
                     let cell = eval_const(inst, module, &item?)?;
                     inst.table(table)?.set(dst + k as u32, cell)?;
@@ -260,9 +268,10 @@ pub fn initialize(inst: &mut impl Instance, module: &impl Segments) -> Result<()
     for index in 0..module.data_count() {
         let (mode, bytes) = module.data(index)?;
         if let DataMode::Active { memory, offset } = mode {
-            let dst = eval_const(inst, module, &offset)? as u32;
-            inst.memory(memory)?
-                .init(u64::from(dst), bytes, 0, bytes.len() as u64)?;
+            let dst = eval_const(inst, module, &offset)?;
+            let memory = inst.memory(memory)?;
+            let dst = memory.address(dst);
+            memory.init(dst, bytes, 0, bytes.len() as u64)?;
             inst.drop_data(index);
         }
     }

@@ -10,7 +10,7 @@ use alloc::{
 use core::ptr::NonNull;
 
 use crate::trap::Trap;
-use crate::types::MemoryType;
+use crate::types::{MemoryType, MAX_MEMORY64_BYTES};
 
 /// A linear memory. Engines keep raw pointers to it and must reload `base()` after
 /// anything that can grow memory (a call or `memory.grow`): heap storage moves on growth.
@@ -57,10 +57,16 @@ fn pages_to_bytes(ty: &MemoryType, pages: u64) -> Option<usize> {
     ty.bytes(pages).and_then(|b| usize::try_from(b).ok())
 }
 
-/// The byte limit the type allows on this host (whole pages).
+/// The byte limit the type allows on this host (whole pages); a 64-bit memory also
+/// stops at [`MAX_MEMORY64_BYTES`].
 fn type_limit(ty: &MemoryType) -> usize {
     let pages = ty.limits.max.unwrap_or(u64::MAX).min(ty.max_pages());
-    pages_to_bytes(ty, pages).unwrap_or(whole_pages(ty, usize::MAX))
+    let bytes = pages_to_bytes(ty, pages).unwrap_or(whole_pages(ty, usize::MAX));
+    if ty.is_64() {
+        bytes.min(whole_pages(ty, MAX_MEMORY64_BYTES as usize))
+    } else {
+        bytes
+    }
 }
 
 /// `bytes` rounded down to whole pages of `ty`.
@@ -124,6 +130,22 @@ impl Memory {
                 max: self.ty.limits.max,
             },
             ..self.ty
+        }
+    }
+
+    /// Whether addresses are i64 (memory64); always `false` in a build without the
+    /// `memory64` feature, which refuses such memories at load.
+    pub fn address64(&self) -> bool {
+        self.ty.is_64()
+    }
+
+    /// The address in a cell of this memory's address type: all 64 bits of an i64, the
+    /// low 32 of an i32.
+    pub fn address(&self, cell: u64) -> u64 {
+        if self.address64() {
+            cell
+        } else {
+            cell as u32 as u64
         }
     }
 

@@ -365,8 +365,7 @@ impl Store {
                     self.funcs[f as usize].ty == module.types[t as usize]
                 }
                 (ImportDesc::Table(want), Extern::Table(t)) => {
-                    let have = self.tables[t as usize].ty();
-                    have.element == want.element && have.limits.satisfies(&want.limits)
+                    self.tables[t as usize].ty().satisfies(&want)
                 }
                 (ImportDesc::Memory(want), Extern::Memory(m)) => {
                     let have = self.memories[m as usize].ty();

@@ -121,11 +121,27 @@ impl Table {
     /// The type with the current size as its minimum (what an importer sees).
     pub fn ty(&self) -> TableType {
         TableType {
-            element: self.ty.element,
             limits: Limits {
                 min: u64::from(self.size),
                 max: self.ty.limits.max,
             },
+            ..self.ty
+        }
+    }
+
+    /// Whether indices are i64 (table64); always `false` in a build without the
+    /// `memory64` feature, which refuses such tables at load.
+    pub fn address64(&self) -> bool {
+        self.ty.is_64()
+    }
+
+    /// The index in a cell of this table's address type: all 64 bits of an i64, the
+    /// low 32 of an i32.
+    pub fn address(&self, cell: u64) -> u64 {
+        if self.address64() {
+            cell
+        } else {
+            cell as u32 as u64
         }
     }
 
@@ -275,6 +291,7 @@ mod tests {
         TableType {
             element: ValType::FuncRef,
             limits: Limits { min, max },
+            address64: false,
         }
     }
 

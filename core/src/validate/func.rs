@@ -123,12 +123,13 @@ impl<'a> Context<'a> {
             .ok_or_else(|| invalid(Reason::UnknownTable(index), offset))
     }
 
-    fn memory(&self, index: u32, offset: u64) -> Result<()> {
-        if (index as usize) < self.module.memories.len() {
-            Ok(())
-        } else {
-            Err(invalid(Reason::UnknownMemory(index), offset))
-        }
+    /// Memory `index`'s address type (i64 for a 64-bit memory, else i32).
+    fn memory(&self, index: u32, offset: u64) -> Result<ValType> {
+        self.module
+            .memories
+            .get(index as usize)
+            .map(|m| m.address_type())
+            .ok_or_else(|| invalid(Reason::UnknownMemory(index), offset))
     }
 
     fn elem(&self, index: u32, offset: u64) -> Result<ValType> {
@@ -341,11 +342,6 @@ impl FuncValidator {
         self.unop(operand, result, offset)
     }
 
-    /// Pops three i32 operands (bulk memory and table instructions).
-    fn pop_i32x3(&mut self, offset: u64) -> Result<()> {
-        self.pop_all(&[ValType::I32; 3], offset)
-    }
-
     /// The spec's `push_ctrl` after popping the block's parameters.
     fn enter(&mut self, cx: &Context<'_>, kind: Kind, sig: Sig, offset: u64) -> Result<()> {
         self.pop_all(cx.params(sig), offset)?;
@@ -423,27 +419,39 @@ impl FuncValidator {
         })
     }
 
-    fn memarg(&self, cx: &Context<'_>, memarg: &MemArg, offset: u64) -> Result<()> {
-        match memarg.target {
+    /// Checks a load's or store's memarg; returns the memory's address type.
+    fn memarg(&self, cx: &Context<'_>, memarg: &MemArg, offset: u64) -> Result<ValType> {
+        let address = match memarg.target {
             MemArgTarget::Memory(index) => cx.memory(index, offset)?,
             MemArgTarget::Array(_) => return Err(unsupported(Proposal::Gc, offset)),
-        }
+        };
         if memarg.align > memarg.max_align {
             return Err(invalid(Reason::Alignment, offset));
         }
-        Ok(())
+        // The offset is decoded as a u64 with memory64; a 32-bit memory's fits a u32.
+        #[cfg(feature = "memory64")]
+        if address == ValType::I32 && memarg.offset > u64::from(u32::MAX) {
+            return Err(invalid(Reason::OffsetRange, offset));
+        }
+        Ok(address)
     }
 
     fn load(&mut self, cx: &Context<'_>, memarg: MemArg, ty: ValType, offset: u64) -> Result<()> {
-        self.memarg(cx, &memarg, offset)?;
-        self.unop(ValType::I32, ty, offset)
+        let address = self.memarg(cx, &memarg, offset)?;
+        self.unop(address, ty, offset)
     }
 
     fn store(&mut self, cx: &Context<'_>, memarg: MemArg, ty: ValType, offset: u64) -> Result<()> {
-        self.memarg(cx, &memarg, offset)?;
+        let address = self.memarg(cx, &memarg, offset)?;
         self.pop(ty, offset)?;
-        self.pop(ValType::I32, offset)?;
+        self.pop(address, offset)?;
         Ok(())
+    }
+
+    /// Pops the three operands of a bulk instruction: destination, source (or value)
+    /// and length, of the given types.
+    fn pop3(&mut self, dst: ValType, src: ValType, len: ValType, offset: u64) -> Result<()> {
+        self.pop_all(&[dst, src, len], offset)
     }
 
     /// A `return_call*` to a function of type `callee` (its table operand popped): the
@@ -558,13 +566,14 @@ impl FuncValidator {
                 type_index,
                 table_index,
             } => {
-                if cx.table(*table_index, offset)?.element != FuncRef {
+                let table = cx.table(*table_index, offset)?;
+                if table.element != FuncRef {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
                 let Some(ty) = m.types.get(*type_index as usize) else {
                     return Err(invalid(Reason::UnknownType(*type_index), offset));
                 };
-                self.pop(I32, offset)?;
+                self.pop(table.address_type(), offset)?;
                 if matches!(op, Op::ReturnCallIndirect { .. }) {
                     self.tail_call(cx, ty, offset)?;
                 } else {
@@ -651,27 +660,27 @@ impl FuncValidator {
             Op::F32Store { memarg } => self.store(cx, *memarg, F32, offset)?,
             Op::F64Store { memarg } => self.store(cx, *memarg, F64, offset)?,
             Op::MemorySize { mem } => {
-                cx.memory(*mem, offset)?;
-                self.push(I32);
+                let address = cx.memory(*mem, offset)?;
+                self.push(address);
             }
             Op::MemoryGrow { mem } => {
-                cx.memory(*mem, offset)?;
-                self.unop(I32, I32, offset)?;
+                let address = cx.memory(*mem, offset)?;
+                self.unop(address, address, offset)?;
             }
             Op::MemoryInit { data_index, mem } => {
-                cx.memory(*mem, offset)?;
+                let address = cx.memory(*mem, offset)?;
                 cx.data(*data_index, offset)?;
-                self.pop_i32x3(offset)?;
+                self.pop3(address, I32, I32, offset)?;
             }
             Op::DataDrop { data_index } => cx.data(*data_index, offset)?,
             Op::MemoryCopy { dst_mem, src_mem } => {
-                cx.memory(*dst_mem, offset)?;
-                cx.memory(*src_mem, offset)?;
-                self.pop_i32x3(offset)?;
+                let dst = cx.memory(*dst_mem, offset)?;
+                let src = cx.memory(*src_mem, offset)?;
+                self.pop3(dst, src, narrower(dst, src), offset)?;
             }
             Op::MemoryFill { mem } => {
-                cx.memory(*mem, offset)?;
-                self.pop_i32x3(offset)?;
+                let address = cx.memory(*mem, offset)?;
+                self.pop3(address, I32, address, offset)?;
             }
 
             // ---- tables and references ----
@@ -680,7 +689,7 @@ impl FuncValidator {
                 if cx.elem(*elem_index, offset)? != table.element {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
-                self.pop_i32x3(offset)?;
+                self.pop3(table.address_type(), I32, I32, offset)?;
             }
             Op::ElemDrop { elem_index } => {
                 cx.elem(*elem_index, offset)?;
@@ -690,34 +699,36 @@ impl FuncValidator {
                 src_table,
             } => {
                 let dst = cx.table(*dst_table, offset)?;
-                if cx.table(*src_table, offset)?.element != dst.element {
+                let src = cx.table(*src_table, offset)?;
+                if src.element != dst.element {
                     return Err(invalid(Reason::TypeMismatch, offset));
                 }
-                self.pop_i32x3(offset)?;
+                let (dst, src) = (dst.address_type(), src.address_type());
+                self.pop3(dst, src, narrower(dst, src), offset)?;
             }
             Op::TableGet { table } => {
-                let ty = cx.table(*table, offset)?.element;
-                self.unop(I32, ty, offset)?;
+                let table = cx.table(*table, offset)?;
+                self.unop(table.address_type(), table.element, offset)?;
             }
             Op::TableSet { table } => {
-                let ty = cx.table(*table, offset)?.element;
-                self.pop(ty, offset)?;
-                self.pop(I32, offset)?;
+                let table = cx.table(*table, offset)?;
+                self.pop(table.element, offset)?;
+                self.pop(table.address_type(), offset)?;
             }
             Op::TableGrow { table } => {
-                let ty = cx.table(*table, offset)?.element;
-                self.pop(I32, offset)?;
-                self.unop(ty, I32, offset)?;
+                let table = cx.table(*table, offset)?;
+                let address = table.address_type();
+                self.pop(address, offset)?;
+                self.unop(table.element, address, offset)?;
             }
             Op::TableSize { table } => {
-                cx.table(*table, offset)?;
-                self.push(I32);
+                let table = cx.table(*table, offset)?;
+                self.push(table.address_type());
             }
             Op::TableFill { table } => {
-                let ty = cx.table(*table, offset)?.element;
-                self.pop(I32, offset)?;
-                self.pop(ty, offset)?;
-                self.pop(I32, offset)?;
+                let table = cx.table(*table, offset)?;
+                let address = table.address_type();
+                self.pop3(address, table.element, address, offset)?;
             }
             Op::RefNull { hty } => {
                 let ty = wasmparser::RefType::new(true, *hty)
@@ -871,5 +882,15 @@ impl FuncValidator {
             Op::F64PromoteF32 => self.unop(F32, F64, offset)?,
         }
         Ok(())
+    }
+}
+
+/// The length type of a copy between memories or tables of address types `dst` and
+/// `src`: i64 only when both are 64-bit.
+fn narrower(dst: ValType, src: ValType) -> ValType {
+    if dst == ValType::I64 && src == ValType::I64 {
+        ValType::I64
+    } else {
+        ValType::I32
     }
 }

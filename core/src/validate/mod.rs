@@ -76,14 +76,15 @@ pub struct Features {
 impl Features {
     /// What this build of mote runs: WebAssembly 2.0 without SIMD, plus tail calls and
     /// custom page sizes; f32/f64 only with the `float` cargo feature, extended constant
-    /// expressions only with `extended-const`, multi-memory only with `multi-memory`.
+    /// expressions only with `extended-const`, multi-memory only with `multi-memory`,
+    /// 64-bit memories and tables only with `memory64`.
     pub const SUPPORTED: Features = Features {
         floats: cfg!(feature = "float"),
         simd: false,
         tail_calls: true,
         extended_const: cfg!(feature = "extended-const"),
         multi_memory: cfg!(feature = "multi-memory"),
-        memory64: false,
+        memory64: cfg!(feature = "memory64"),
         custom_page_sizes: true,
     };
 
@@ -136,7 +137,7 @@ impl Proposal {
             Proposal::ExtendedConst => {
                 "extended constant expressions are not supported by this build (cargo feature `extended-const`)"
             }
-            Proposal::Memory64 => "64-bit memories and tables (memory64) are not supported yet",
+            Proposal::Memory64 => "the memory64 proposal is not enabled in this build",
             Proposal::CustomPageSizes => "custom page sizes are not supported yet",
             Proposal::MultiMemory => {
                 "multiple memories (multi-memory) are not in this build (cargo feature `multi-memory`)"
@@ -183,6 +184,9 @@ pub(crate) enum Reason {
     UnknownElem(u32),
     UnknownData(u32),
     Alignment,
+    /// A memarg offset of 2^32 or more on a 32-bit memory.
+    #[cfg(feature = "memory64")]
+    OffsetRange,
     ConstantRequired,
     DuplicateExport,
     UndeclaredFuncRef,
@@ -193,6 +197,12 @@ pub(crate) enum Reason {
     MemorySize,
     /// [`Reason::MemorySize`] of a memory with one-byte pages.
     MemoryBytes,
+    /// [`Reason::MemorySize`] of a 64-bit memory (64 KiB pages).
+    #[cfg(feature = "memory64")]
+    Memory64Size,
+    /// A 32-bit table's limits beyond 2^32 - 1 entries (limits are u64s with memory64).
+    #[cfg(feature = "memory64")]
+    TableSize,
     /// A memory page size other than 1 or 65536 bytes.
     PageSize,
     LimitsOrder,
@@ -230,6 +240,8 @@ impl fmt::Display for Reason {
             Reason::UnknownElem(i) => unknown(f, "elem segment", i),
             Reason::UnknownData(i) => unknown(f, "data segment", i),
             Reason::Alignment => f.write_str("alignment must not be larger than natural"),
+            #[cfg(feature = "memory64")]
+            Reason::OffsetRange => f.write_str("offset out of range"),
             Reason::ConstantRequired => f.write_str("constant expression required"),
             Reason::DuplicateExport => f.write_str("duplicate export name"),
             Reason::UndeclaredFuncRef => f.write_str("undeclared function reference"),
@@ -241,6 +253,10 @@ impl fmt::Display for Reason {
             Reason::MemoryBytes => {
                 f.write_str("memory size must be at most 0xffffffff 1-byte pages (4GiB)")
             }
+            #[cfg(feature = "memory64")]
+            Reason::Memory64Size => f.write_str("memory size must be at most 2^48 pages (256TiB)"),
+            #[cfg(feature = "memory64")]
+            Reason::TableSize => f.write_str("table size must be at most 2^32-1"),
             Reason::PageSize => f.write_str("invalid custom page size"),
             Reason::LimitsOrder => f.write_str("size minimum must not be greater than maximum"),
             Reason::TooManyLocals => f.write_str("too many locals"),

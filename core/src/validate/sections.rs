@@ -249,16 +249,25 @@ impl ModuleValidator {
 
     fn table_type(&mut self, t: &wasmparser::TableType, offset: u64) -> Result<TableType> {
         let element = self.ref_type(t.element_type, offset)?;
-        if t.table64 {
+        // `cfg!` first: without the feature a build has no code for 64-bit tables.
+        let table64 = cfg!(feature = "memory64") && t.table64;
+        if t.table64 && !(table64 && self.features.memory64) {
             return Err(unsupported(Proposal::Memory64, offset));
         }
         if t.shared {
             return Err(unsupported(Proposal::Threads, offset));
         }
-        // Decoded as u32 (no 64-bit tables), so within the 2^32 - 1 entries allowed.
+        let limits = limits(t.initial, t.maximum, offset)?;
+        // Limits are decoded as u64 with memory64 (else as u32); a 32-bit table has at
+        // most 2^32 - 1 entries, a 64-bit one any u64.
+        #[cfg(feature = "memory64")]
+        if !table64 && (limits.min > u64::from(u32::MAX) || limits.max > Some(u32::MAX.into())) {
+            return Err(invalid(Reason::TableSize, offset));
+        }
         Ok(TableType {
             element,
-            limits: limits(t.initial, t.maximum, offset)?,
+            limits,
+            address64: table64,
         })
     }
 
@@ -268,7 +277,8 @@ impl ModuleValidator {
         offset: u64,
     ) -> Result<MemoryType> {
         let limits = limits(t.initial, t.maximum, offset)?;
-        if t.memory64 {
+        let memory64 = cfg!(feature = "memory64") && t.memory64;
+        if t.memory64 && !(memory64 && self.features.memory64) {
             return Err(unsupported(Proposal::Memory64, offset));
         }
         if t.shared {
@@ -286,9 +296,16 @@ impl ModuleValidator {
         let ty = MemoryType {
             limits,
             page_size_log2,
+            address64: memory64,
         };
         let max = ty.max_pages();
         if limits.min > max || limits.max.is_some_and(|m| m > max) {
+            // A 64-bit memory can exceed it only with 64 KiB pages (2^64 - 1 one-byte
+            // pages is the largest u64).
+            #[cfg(feature = "memory64")]
+            if ty.is_64() {
+                return Err(invalid(Reason::Memory64Size, offset));
+            }
             return Err(invalid(
                 if page_size_log2 == PAGE_SIZE_LOG2 {
                     Reason::MemorySize
@@ -540,7 +557,7 @@ impl ModuleValidator {
             }
             ElemMode::Active {
                 table,
-                offset: self.const_expr(m, entries, ValType::I32)?,
+                offset: self.const_expr(m, entries, m.tables[table as usize].address_type())?,
             }
         };
         // The element type: explicit with a table index or passive/declarative, else
@@ -630,7 +647,11 @@ impl ModuleValidator {
                 }
                 DataMode::Active {
                     memory,
-                    offset: self.const_expr(m, entries, ValType::I32)?,
+                    offset: self.const_expr(
+                        m,
+                        entries,
+                        m.memories[memory as usize].address_type(),
+                    )?,
                 }
             }
             _ => return Err(malformed("invalid flags byte in data segment", offset)),

@@ -89,6 +89,29 @@ fn messages_are_the_specs() {
     }
 }
 
+/// A 64-bit memory or table is valid with the cargo feature `memory64`, and refused
+/// naming the proposal without it.
+#[test]
+fn memory64_follows_its_feature() {
+    for fields in ["(memory i64 1)", "(table i64 1 funcref)"] {
+        let wasm = wat::parse_str(alloc::format!("(module {fields})")).unwrap();
+        let enabled = cfg!(feature = "memory64");
+        match Module::new(&wasm) {
+            Ok(_) if enabled => {}
+            Ok(_) => panic!("{fields} accepted without memory64"),
+            Err(err) if enabled => panic!("{fields}: {err}"),
+            Err(err) => {
+                assert_eq!(err.kind, ModuleErrorKind::Unsupported, "{fields}: {err}");
+                assert!(
+                    err.message
+                        .starts_with("the memory64 proposal is not enabled"),
+                    "{fields}: {err}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn memory_init_without_a_data_count_section_is_refused() {
     // The text format adds a data count section; strip it (id 12) from the binary.
@@ -163,7 +186,6 @@ fn an_invalid_module_with_v128_is_invalid_not_unsupported() {
 #[test]
 fn later_proposals_are_unsupported() {
     let cases = [
-        ("(memory i64 1)", "64-bit memories"),
         (
             "(type $t (func)) (func (return_call_ref $t (ref.null $t)))",
             "typed function references and GC",

@@ -18,9 +18,10 @@
 use core::ptr;
 
 use mote_core::runtime::instance::{self, Instance};
+use mote_core::types::saturate_u32;
 use mote_core::{Cell, Trap};
 
-#[cfg(feature = "multi-memory")]
+#[cfg(any(feature = "multi-memory", feature = "memory64"))]
 use crate::access;
 use crate::code::{CompiledFunc, Op};
 use crate::exec::{from_imm, rd, wr, Callee, Machine, Stop};

@@ -59,7 +59,13 @@ macro_rules! control_ops {
             /// this frame; one elsewhere is called, and the translator puts the return after.
             CallIndirect { type_index: u16, table: u16, args: Slot, index: Slot, tail: u8 }
                 => handler {
-                let i = rd::<u32>($fp, index);
+                // An i64 index of a 64-bit table (memory64) saturates: out of bounds either
+                // way, as tables hold fewer than `u32::MAX` entries.
+                let i = if cfg!(feature = "memory64") {
+                    saturate_u32((*(*$ctx).tables[table as usize]).address(rd($fp, index)))
+                } else {
+                    rd::<u32>($fp, index)
+                };
                 match $m.indirect_target($ctx, table, type_index, i)? {
                     Callee::Local(defined) if tail != 0 => {
                         tail_call_local!($pc, $fp, $ctx, $m; defined, args)

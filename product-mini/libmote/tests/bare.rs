@@ -1196,3 +1196,82 @@ fn files_for_another_arch_are_refused() {
     );
     assert!(err.to_string().contains("Thumbv7em"), "{err}");
 }
+
+/// memory64: a 64-bit memory and a 64-bit table in caller buffers: i64 addresses, offsets beyond
+/// 2^32 and address + offset past 2^64 trap without wrapping, `memory.size`/`grow` and
+/// `table.size`/`grow` in i64, an i64 data segment offset, `call_indirect` with an i64
+/// index.
+#[cfg(feature = "memory64")]
+#[test]
+fn a_64_bit_memory_and_table_in_buffers() {
+    const MEMORY64: &str = r#"(module
+      (memory i64 1 3)
+      (table $t i64 2 4 funcref)
+      (elem (table $t) (i64.const 1) func $seven)
+      (data (i64.const 8) "\2a")
+      (func $seven (result i32) (i32.const 7))
+      (func (export "load") (param i64) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "load_far") (param i64) (result i32)
+        (i32.load8_u offset=0x1_0000_0000 (local.get 0)))
+      (func (export "load_wrap") (param i64) (result i32)
+        (i32.load offset=0xffff_ffff_ffff_fff0 (local.get 0)))
+      (func (export "store") (param i64 i32) (i32.store8 (local.get 0) (local.get 1)))
+      (func (export "size") (result i64) (memory.size))
+      (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+      (func (export "fill") (param i64 i64) (memory.fill (local.get 0) (i32.const 9) (local.get 1)))
+      (func (export "call") (param i64) (result i32) (call_indirect $t (result i32) (local.get 0)))
+      (func (export "table_size") (result i64) (table.size $t))
+      (func (export "table_grow") (param i64) (result i64)
+        (table.grow $t (ref.null func) (local.get 0))))"#;
+    {
+        let bytes = aot(MEMORY64);
+        let file = AotFile::parse(&bytes).unwrap();
+        let req = instance_requirements(&file).unwrap();
+        assert_eq!(
+            (req.memory_min_bytes, req.memory_max_bytes),
+            (65536, Some(3 * 65536))
+        );
+        let mut b = Buffers::new(&file, Some(2 * 65536));
+        let mut inst = b.instance(&file, &[]).unwrap();
+        let (i, l) = (Value::I32, Value::I64);
+        let oob = trap(Trap::MemoryOutOfBounds);
+        assert_eq!(call1(&mut inst, "load", &[l(8)]), Ok(i(42)));
+        assert_eq!(call1(&mut inst, "load", &[l(65535)]), Ok(i(0)));
+        assert_eq!(call1(&mut inst, "load", &[l(65536)]), oob);
+        assert_eq!(call1(&mut inst, "load", &[l(1 << 32)]), oob);
+        assert_eq!(call1(&mut inst, "load", &[l(-1)]), oob);
+        assert_eq!(call1(&mut inst, "load_far", &[l(0)]), oob);
+        // 0x20 + 0xffff_ffff_ffff_fff0 wraps to 0x10 in 64 bits: still out of bounds.
+        assert_eq!(call1(&mut inst, "load_wrap", &[l(0x20)]), oob);
+        assert_eq!(
+            call0(&mut inst, "store", &[l(-8), i(1)]),
+            trap(Trap::MemoryOutOfBounds)
+        );
+        assert_eq!(call1(&mut inst, "size", &[]), Ok(l(1)));
+        assert_eq!(call1(&mut inst, "grow", &[l(1 << 32)]), Ok(l(-1)));
+        assert_eq!(
+            call1(&mut inst, "grow", &[l(2)]),
+            Ok(l(-1)),
+            "beyond the buffer"
+        );
+        assert_eq!(call1(&mut inst, "grow", &[l(1)]), Ok(l(1)));
+        assert_eq!(call1(&mut inst, "size", &[]), Ok(l(2)));
+        assert_eq!(call0(&mut inst, "fill", &[l(65536), l(65536)]), Ok(()));
+        assert_eq!(call1(&mut inst, "load", &[l(2 * 65536 - 1)]), Ok(i(9)));
+        assert_eq!(
+            call0(&mut inst, "fill", &[l(65536), l(1 << 32)]),
+            trap(Trap::MemoryOutOfBounds)
+        );
+        assert_eq!(call1(&mut inst, "call", &[l(1)]), Ok(i(7)));
+        assert_eq!(
+            call1(&mut inst, "call", &[l(0)]),
+            trap(Trap::UninitializedElement)
+        );
+        assert_eq!(
+            call1(&mut inst, "call", &[l(1 << 32 | 1)]),
+            trap(Trap::UndefinedElement)
+        );
+        assert_eq!(call1(&mut inst, "table_size", &[]), Ok(l(2)));
+        assert_eq!(call1(&mut inst, "table_grow", &[l(1 << 32)]), Ok(l(-1)));
+    }
+}

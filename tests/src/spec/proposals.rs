@@ -32,7 +32,7 @@ pub const MULTI_MEMORY: Proposal = Proposal {
 };
 pub const MEMORY64: Proposal = Proposal {
     name: "memory64",
-    skip: Some("not implemented yet"),
+    skip: None,
 };
 pub const CUSTOM_PAGE_SIZES: Proposal = Proposal {
     name: "custom-page-sizes",

@@ -41,15 +41,19 @@ pub fn define(store: &mut Store, linker: &mut Linker) -> Result<(), String> {
         linker.define(MODULE, name, Extern::Global(global));
     }
 
-    let table_ty = TableType {
-        element: ValType::FuncRef,
-        limits: Limits {
-            min: 10,
-            max: Some(20),
-        },
-    };
-    let table = Table::new(table_ty, 0).map_err(|t| format!("spectest table: {t}"))?;
-    linker.define(MODULE, "table", Extern::Table(store.add_table(table)));
+    // `table64` is the reference interpreter's 64-bit twin of `table` (memory64).
+    for (name, address64) in [("table", false), ("table64", true)] {
+        let table_ty = TableType {
+            element: ValType::FuncRef,
+            limits: Limits {
+                min: 10,
+                max: Some(20),
+            },
+            address64,
+        };
+        let table = Table::new(table_ty, 0).map_err(|t| format!("spectest {name}: {t}"))?;
+        linker.define(MODULE, name, Extern::Table(store.add_table(table)));
+    }
 
     let memory_ty = MemoryType::new(Limits {
         min: 1,

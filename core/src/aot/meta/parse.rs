@@ -190,17 +190,22 @@ impl<'a> Meta<'a> {
                 return Err(malformed(at, "table element type is not a reference type"));
             }
             let flags = r.u8(t::FLAGS);
-            if flags & limits::INDEX64 != 0 {
-                return Err(MetaError::Unsupported("64-bit tables"));
+            let address64 = flags & limits::INDEX64 != 0;
+            if address64 && !cfg!(feature = "memory64") {
+                return Err(MetaError::Unsupported(MEMORY64_DISABLED));
             }
-            if flags & !limits::HAS_MAX != 0 || !r.zero(t::RESERVED, 6) {
+            if flags & !(limits::HAS_MAX | limits::INDEX64) != 0 || !r.zero(t::RESERVED, 6) {
                 return Err(malformed(at, "table flags or reserved bytes"));
             }
             check_limits(
                 r,
                 flags,
                 (t::MIN, t::MAX),
-                u64::from(u32::MAX),
+                if address64 {
+                    u64::MAX
+                } else {
+                    u64::from(u32::MAX)
+                },
                 "table size too large",
                 at,
             )?;
@@ -221,20 +226,22 @@ impl<'a> Meta<'a> {
             if flags & limits::SHARED != 0 {
                 return Err(MetaError::Unsupported("shared memories"));
             }
-            if flags & limits::INDEX64 != 0 {
-                return Err(MetaError::Unsupported("64-bit memories"));
+            let address64 = flags & limits::INDEX64 != 0;
+            if address64 && !cfg!(feature = "memory64") {
+                return Err(MetaError::Unsupported(MEMORY64_DISABLED));
             }
             // Custom page sizes: 1-byte or 64 KiB pages.
             let ty = MemoryType {
                 limits: Limits { min: 0, max: None },
                 page_size_log2: r.u8(mem::PAGE_SIZE_LOG2),
+                address64,
             };
             if !matches!(ty.page_size_log2, 0 | PAGE_SIZE_LOG2) {
                 return Err(MetaError::Unsupported(
                     "page sizes other than 1 byte and 64 KiB",
                 ));
             }
-            if flags & !limits::HAS_MAX != 0 || !r.zero(mem::RESERVED, 6) {
+            if flags & !(limits::HAS_MAX | limits::INDEX64) != 0 || !r.zero(mem::RESERVED, 6) {
                 return Err(malformed(at, "memory flags or reserved bytes"));
             }
             check_limits(
@@ -242,7 +249,11 @@ impl<'a> Meta<'a> {
                 flags,
                 (mem::MIN, mem::MAX),
                 ty.max_pages(),
-                "memory size must be at most 4 GiB",
+                if address64 {
+                    "memory size must be at most 2^64 bytes"
+                } else {
+                    "memory size must be at most 4 GiB"
+                },
                 at,
             )?;
         }
@@ -327,13 +338,13 @@ impl<'a> Meta<'a> {
             match r.u8(e::MODE) {
                 seg_mode::ACTIVE => {
                     let table = self.table(r.u32(e::TABLE));
-                    if table.is_none_or(|t| t.element != ty) {
+                    let Some(table) = table.filter(|t| t.element == ty) else {
                         return Err(malformed(
                             at,
                             "element segment table out of range or of another type",
                         ));
-                    }
-                    self.check_expr(r, e::OFFSET, ValType::I32, all, at)?;
+                    };
+                    self.check_expr(r, e::OFFSET, table.address_type(), all, at)?;
                 }
                 seg_mode::PASSIVE | seg_mode::DECLARED => {
                     if r.u32(e::TABLE) != 0 || !r.zero(e::OFFSET, layout::expr::SIZE) {
@@ -386,10 +397,10 @@ impl<'a> Meta<'a> {
             }
             match r.u8(d::MODE) {
                 seg_mode::ACTIVE => {
-                    if r.u32(d::MEMORY) >= self.num_memories() {
+                    let Some(memory) = self.memory(r.u32(d::MEMORY)) else {
                         return Err(malformed(at, "data segment memory out of range"));
-                    }
-                    self.check_expr(r, d::OFFSET, ValType::I32, all, at)?;
+                    };
+                    self.check_expr(r, d::OFFSET, memory.address_type(), all, at)?;
                 }
                 seg_mode::PASSIVE => {
                     if r.u32(d::MEMORY) != 0 || !r.zero(d::OFFSET, layout::expr::SIZE) {
@@ -523,6 +534,9 @@ impl<'a> Meta<'a> {
 }
 
 /// Limits of a table or memory: no maximum field without `HAS_MAX`, min ≤ max ≤ `limit`.
+/// Why a file with a 64-bit memory or table is refused by a build without memory64.
+const MEMORY64_DISABLED: &str = "the memory64 proposal is not enabled in this build";
+
 fn check_limits(
     r: Rec<'_>,
     flags: u8,

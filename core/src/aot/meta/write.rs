@@ -52,13 +52,13 @@ pub fn metadata(module: &Module) -> Result<Vec<u8>> {
         use layout::table as t_;
         let r = w.record(Region::Tables);
         r[t_::ELEMENT] = val_type_byte(t.element);
-        put_limits(r, t_::FLAGS, (t_::MIN, t_::MAX), &t.limits);
+        put_limits(r, t_::FLAGS, (t_::MIN, t_::MAX), &t.limits, t.address64);
     }
     for m in &module.memories {
         use layout::memory as m_;
         let r = w.record(Region::Memories);
         r[m_::PAGE_SIZE_LOG2] = m.page_size_log2;
-        put_limits(r, m_::FLAGS, (m_::MIN, m_::MAX), &m.limits);
+        put_limits(r, m_::FLAGS, (m_::MIN, m_::MAX), &m.limits, m.address64);
     }
     let imported_globals = module.num_imported_globals as usize;
     for (i, g) in module.globals.iter().enumerate() {
@@ -343,10 +343,19 @@ fn put_expr(rec: &mut [u8], at: usize, (first, count): (u32, u32)) {
     put32(rec, at + layout::expr::COUNT, count);
 }
 
-fn put_limits(rec: &mut [u8], flags: usize, (min, max): (usize, usize), limits: &Limits) {
+fn put_limits(
+    rec: &mut [u8],
+    flags: usize,
+    (min, max): (usize, usize),
+    limits: &Limits,
+    address64: bool,
+) {
     put64(rec, min, limits.min);
     if let Some(m) = limits.max {
-        rec[flags] = layout::limits::HAS_MAX;
+        rec[flags] |= layout::limits::HAS_MAX;
         put64(rec, max, m);
+    }
+    if address64 {
+        rec[flags] |= layout::limits::INDEX64;
     }
 }
