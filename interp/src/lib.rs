@@ -11,6 +11,8 @@ extern crate alloc;
 
 #[cfg(feature = "multi-memory")]
 mod access;
+#[cfg(feature = "backtrace")]
+mod backtrace;
 pub mod code;
 mod dispatch;
 mod exec;

@@ -111,6 +111,11 @@ pub struct Translator<'m> {
     fuel: Option<(SegmentCounter, Option<usize>)>,
     /// Emit an interrupt check at entry and loop headers.
     interrupt: bool,
+    /// When asked for (`translate_with_offsets`, for a trap's backtrace): the Wasm
+    /// offset of each instruction of `code`, parallel to it.
+    offsets: Option<Vec<u32>>,
+    /// The module-file offset of the Wasm instruction being translated.
+    at: u32,
 }
 
 /// Translates the module's defined function `defined_index`.
@@ -125,6 +130,29 @@ pub fn translate_metered(
     defined_index: u32,
     metering: Metering,
 ) -> Result<CompiledFunc> {
+    translate_recording(module, defined_index, metering, None).map(|(f, _)| f)
+}
+
+/// Translates like [`translate_metered`] and also returns the Wasm offset (in the module
+/// file) of the instruction each bytecode instruction was translated from. Translation
+/// is deterministic, so the code is the same as the cached translation's: a backtrace
+/// maps the pcs of a trap's frames through this table without any table kept in memory
+/// while nothing traps.
+pub fn translate_with_offsets(
+    module: &Module,
+    defined_index: u32,
+    metering: Metering,
+) -> Result<(CompiledFunc, Vec<u32>)> {
+    translate_recording(module, defined_index, metering, Some(Vec::new()))
+        .map(|(f, offsets)| (f, offsets.unwrap_or_default()))
+}
+
+fn translate_recording(
+    module: &Module,
+    defined_index: u32,
+    metering: Metering,
+    offsets: Option<Vec<u32>>,
+) -> Result<(CompiledFunc, Option<Vec<u32>>)> {
     let func_index = module.num_imported_funcs + defined_index;
     let ty = module.func_type(func_index);
     let body = &module.bodies[defined_index as usize];
@@ -143,6 +171,8 @@ pub fn translate_metered(
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
         interrupt: metering.interrupt,
+        offsets,
+        at: body.code.start as u32,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -165,6 +195,7 @@ pub fn translate_metered(
     t.start_segment();
     let mut reader = module.instructions(defined_index);
     while !reader.eof() {
+        t.at = reader.original_position() as u32;
         let op = reader
             .read()
             .map_err(|_| TranslateError("unreadable function body"))?;
@@ -189,14 +220,15 @@ pub fn translate_metered(
             "function needs more than 65535 frame slots, beyond the interpreter's limit",
         ));
     }
-    Ok(CompiledFunc {
+    let compiled = CompiledFunc {
         code: t.code.into(),
         num_params: num_params as u32,
         num_locals: num_locals as u32,
         frame_size: frame_size as u32,
         #[cfg(threaded)]
         threaded: alloc::boxed::Box::new([]),
-    })
+    };
+    Ok((compiled, t.offsets))
 }
 
 fn fits_imm(cell: u64, wide: bool) -> bool {
@@ -271,6 +303,9 @@ impl Translator<'_> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.code.push(op);
+        if let Some(offsets) = &mut self.offsets {
+            offsets.push(self.at);
+        }
         self.last_producer = None;
         self.code.len() - 1
     }
@@ -444,6 +479,9 @@ impl Translator<'_> {
             return None;
         }
         self.code.pop();
+        if let Some(offsets) = &mut self.offsets {
+            offsets.pop();
+        }
         self.last_producer = None;
         Some(last)
     }
@@ -785,9 +823,14 @@ impl Translator<'_> {
             };
             if retarget {
                 let mut producer = self.code.pop().expect("producer");
+                // The producer keeps its own instruction's offset (it is what can trap).
+                let producer_at = self.offsets.as_mut().and_then(|offsets| offsets.pop());
                 self.preserve_local(x)?;
                 *producer.result_mut().expect("producer") = x;
-                self.emit(producer);
+                let i = self.emit(producer);
+                if let (Some(offsets), Some(at)) = (&mut self.offsets, producer_at) {
+                    offsets[i] = at;
+                }
             } else {
                 self.preserve_local(x)?;
                 self.materialize_into(v, x);

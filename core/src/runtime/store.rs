@@ -148,6 +148,10 @@ pub struct Store {
     /// Shared with other threads, signal handlers or ISRs, which only store to it. The
     /// engine that raises the trap clears it, so the store stays usable.
     pub interrupt: Option<Arc<core::sync::atomic::AtomicU32>>,
+    /// The Wasm call stack of the last trap that escaped a call (`crate::backtrace`),
+    /// set by the engine that raised it; `None` after a call that returned normally
+    /// or when the engine was built without backtraces.
+    pub trap_backtrace: Option<crate::backtrace::Backtrace>,
 }
 
 impl Store {

@@ -22,7 +22,7 @@ macro_rules! define_loop {
             /// start of one of its instance's compiled functions, and that function's
             /// `frame_size` slots from `fp0` lie inside the stack.
             #[inline(never)]
-            #[allow(unused_assignments, unused_mut)]
+            #[allow(unused_assignments, unused_mut, clippy::redundant_closure_call)]
             pub(crate) unsafe fn run_loop(
                 &mut self,
                 ctx0: *const InstCtx,
@@ -43,8 +43,13 @@ macro_rules! define_loop {
                 let mut $fp = fp0;
                 $m.ctx = $ctx;
                 let (mut $mem_base, mut $mem_len) = $m.memory_view($ctx);
-                loop {
-                    let op = $pc;
+                // The instruction being executed, outside the closure so that a trap
+                // (a `return` or `?` in a handler, which leaves the closure) can tell
+                // where it happened. The closure is called once and inlined: the loop's
+                // state stays in registers.
+                let mut op = pc0;
+                let flow = (|| loop {
+                    op = $pc;
                     $pc = $pc.add(1);
                     match *op {
                         $(
@@ -56,7 +61,11 @@ macro_rules! define_loop {
                             ),
                         )*
                     }
+                })();
+                if let Err(Stop::Trap(_)) = flow {
+                    $m.trap_pc = op.cast();
                 }
+                flow
                 }
             }
         }

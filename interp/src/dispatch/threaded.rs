@@ -75,7 +75,7 @@ macro_rules! define_threaded {
                 match flow {
                     // In optimised builds this call is a jump (a sibling call).
                     Ok(()) => ((*$pc).handler)($pc, $fp, mp, $mem_base),
-                    Err(stop) => (*mp).stop(stop),
+                    Err(stop) => (*mp).stop(stop, ip.cast()),
                 }
                 }
             }
