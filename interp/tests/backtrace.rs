@@ -51,13 +51,12 @@ fn is_call(op: &wasmparser::Operator<'_>) -> bool {
     matches!(op, wasmparser::Operator::Call { .. })
 }
 
+/// One frame as (function index, name, offset).
+type FrameRow = (u32, Option<String>, Option<u32>);
+
 /// Calls `outer(arg)` of `wasm` and returns the trap and the store's backtrace as
 /// (function index, name, offset) per frame.
-fn run(
-    wasm: &[u8],
-    arg: i32,
-    fuel: Option<u64>,
-) -> (Trap, Vec<(u32, Option<String>, Option<u32>)>, String) {
+fn run(wasm: &[u8], arg: i32, fuel: Option<u64>) -> (Trap, Vec<FrameRow>, String) {
     let module = Arc::new(Module::new(wasm).unwrap());
     let mut store = Store::new();
     store.fuel = fuel;
