@@ -274,6 +274,8 @@ impl Store {
         imports: &[Extern],
         exec: &mut dyn Executor,
     ) -> Result<InstanceAddr, InstantiationError> {
+        // A trap below (a segment out of bounds) is not the last call's.
+        self.trap_backtrace = None;
         self.check_imports(&module, imports)?;
         let addr = self.instances.len() as InstanceAddr;
         let sigs = module.types.iter().map(|t| self.intern_sig(t)).collect();
