@@ -60,6 +60,10 @@ pub struct Options {
     /// Check the interrupt flag at function entries and loop headers (`feature::
     /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
     pub interruptible: bool,
+    /// Pass each trap site's and call's Wasm offset on a trap's way out, so backtraces
+    /// show offsets (`aotc --no-backtrace-offsets` drops them: a little smaller code,
+    /// frames with function names only; docs/diagnostics.md).
+    pub backtrace_offsets: bool,
 }
 
 impl Options {
@@ -78,6 +82,7 @@ impl Options {
             xip: false,
             fuel: false,
             interruptible: false,
+            backtrace_offsets: true,
         }
     }
 

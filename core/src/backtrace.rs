@@ -67,6 +67,56 @@ pub fn write_backtrace<'n>(
     Ok(())
 }
 
+/// A fixed-size trace for runtimes without a heap (the no-heap AOT runtime): the first
+/// `N` frames, and a count of the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameBuffer<const N: usize> {
+    frames: [Frame; N],
+    len: usize,
+    omitted: usize,
+}
+
+impl<const N: usize> Default for FrameBuffer<N> {
+    fn default() -> Self {
+        FrameBuffer {
+            frames: [Frame {
+                func_index: 0,
+                wasm_offset: None,
+            }; N],
+            len: 0,
+            omitted: 0,
+        }
+    }
+}
+
+impl<const N: usize> FrameBuffer<N> {
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.omitted = 0;
+    }
+
+    /// Adds the next outer frame, or counts it when the buffer is full.
+    pub fn push(&mut self, frame: Frame) {
+        match self.frames.get_mut(self.len) {
+            Some(slot) => {
+                *slot = frame;
+                self.len += 1;
+            }
+            None => self.omitted = self.omitted.saturating_add(1),
+        }
+    }
+
+    /// The kept frames, innermost first.
+    pub fn frames(&self) -> &[Frame] {
+        &self.frames[..self.len]
+    }
+
+    /// Frames beyond the kept ones (the trace is truncated when non-zero).
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+}
+
 #[cfg(feature = "alloc")]
 mod owned {
     use alloc::{string::String, vec::Vec};
@@ -122,6 +172,23 @@ mod owned {
         /// Frames of the call stack beyond the kept ones.
         pub fn omitted(&self) -> usize {
             self.omitted
+        }
+
+        /// Every frame seen, kept or only counted.
+        pub fn depth(&self) -> usize {
+            self.frames.len() + self.omitted
+        }
+
+        /// Forgets the frames past the first `depth` seen (those of a nested call that
+        /// trapped but whose trap a host function handled).
+        pub fn truncate(&mut self, depth: usize) {
+            if depth <= self.frames.len() {
+                self.frames.truncate(depth);
+                self.names.truncate(depth);
+                self.omitted = 0;
+            } else {
+                self.omitted = self.omitted.min(depth - self.frames.len());
+            }
         }
     }
 
