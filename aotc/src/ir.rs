@@ -57,9 +57,12 @@ pub struct IrOptions {
     pub fuel: bool,
     /// Check `VmContext::interrupt` at function entry and loop headers.
     pub interruptible: bool,
-    /// Pass the Wasm offset of each trap site and call to the `TrapFrame` helper on a
-    /// trap's way out (a move of a constant on each trap path); without it backtraces
-    /// name the functions only.
+    /// Report each function a trap returns through to the `TrapFrame` helper (the
+    /// runtime's backtrace); without it traps have no backtrace and the code is as small
+    /// and fast as it can be.
+    pub backtrace: bool,
+    /// With `backtrace`: pass the Wasm offset of each trap site and call too (a move of a
+    /// constant on each trap path); without it backtraces name the functions only.
     pub backtrace_offsets: bool,
 }
 
@@ -545,7 +548,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// block of its own that notes the instruction's offset first (`emit_trap_site`),
     /// else straight to `exit`.
     fn trap_site(&mut self, exit: &str) -> String {
-        if self.g.opts.backtrace_offsets {
+        if self.offsets() {
             self.label("site")
         } else {
             exit.to_string()
@@ -563,9 +566,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
     }
 
+    /// Whether trap paths note their Wasm offset for `TrapFrame`.
+    fn offsets(&self) -> bool {
+        self.g.opts.backtrace && self.g.opts.backtrace_offsets
+    }
+
     /// Stores the instruction's Wasm offset for the function's `TrapFrame` call.
     fn note_wasm_offset(&mut self) {
-        if self.g.opts.backtrace_offsets {
+        if self.offsets() {
             let at = self.wasm_at;
             self.emit(format!("store i32 {at}, i32* %trapat"));
         }
@@ -1849,7 +1857,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 self.emit(format!("store {0} {1}, {0}* %l{i}", t.ir(), t.zero()));
             }
         }
-        if self.g.opts.backtrace_offsets {
+        if self.offsets() {
             self.alloca("i32", "%trapat");
         }
         // Stack check.
@@ -1946,8 +1954,12 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn trap_exit(&mut self) {
         self.live = false;
         self.start_block("traprec");
+        if !self.g.opts.backtrace {
+            self.terminate("br label %trapret");
+            return;
+        }
         let func_index = self.g.module.num_imported_funcs + self.defined;
-        let offset = if self.g.opts.backtrace_offsets {
+        let offset = if self.offsets() {
             self.def("load i32, i32* %trapat")
         } else {
             u32::MAX.to_string()

@@ -60,9 +60,13 @@ pub struct Options {
     /// Check the interrupt flag at function entries and loop headers (`feature::
     /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
     pub interruptible: bool,
-    /// Pass each trap site's and call's Wasm offset on a trap's way out, so backtraces
-    /// show offsets (`aotc --no-backtrace-offsets` drops them: a little smaller code,
-    /// frames with function names only; docs/diagnostics.md).
+    /// Report the frames a trap returns through, for backtraces (`aotc --no-backtrace`
+    /// leaves them out: no backtraces, the smallest and fastest code;
+    /// docs/diagnostics.md).
+    pub backtrace: bool,
+    /// With `backtrace`: each trap site's and call's Wasm offset too
+    /// (`aotc --no-backtrace-offsets` drops them: smaller code, frames with function
+    /// names only).
     pub backtrace_offsets: bool,
 }
 
@@ -82,6 +86,7 @@ impl Options {
             xip: false,
             fuel: false,
             interruptible: false,
+            backtrace: true,
             backtrace_offsets: true,
         }
     }

@@ -226,6 +226,7 @@ fn emit(
         tail_calls: guaranteed_tail_calls(opts.arch),
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        backtrace: opts.backtrace,
         backtrace_offsets: opts.backtrace_offsets,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
@@ -289,6 +290,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         tail_calls: guaranteed_tail_calls(opts.arch),
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        backtrace: opts.backtrace,
         backtrace_offsets: opts.backtrace_offsets,
     };
     let text = ir::module_ir(module, &ir_opts)?;
