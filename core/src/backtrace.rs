@@ -115,6 +115,22 @@ impl<const N: usize> FrameBuffer<N> {
     pub fn omitted(&self) -> usize {
         self.omitted
     }
+
+    /// Every frame seen, kept or only counted.
+    pub fn depth(&self) -> usize {
+        self.len + self.omitted
+    }
+
+    /// Forgets the frames past the first `depth` seen (those of a nested call whose
+    /// trap a host function handled).
+    pub fn truncate(&mut self, depth: usize) {
+        if depth <= self.len {
+            self.len = depth;
+            self.omitted = 0;
+        } else {
+            self.omitted = self.omitted.min(depth - self.len);
+        }
+    }
 }
 
 #[cfg(feature = "alloc")]

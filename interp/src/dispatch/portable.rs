@@ -43,13 +43,12 @@ macro_rules! define_loop {
                 let mut $fp = fp0;
                 $m.ctx = $ctx;
                 let (mut $mem_base, mut $mem_len) = $m.memory_view($ctx);
-                // The instruction being executed, outside the closure so that a trap
-                // (a `return` or `?` in a handler, which leaves the closure) can tell
-                // where it happened. The closure is called once and inlined: the loop's
-                // state stays in registers.
-                let mut op = pc0;
+                // In a closure so that a trap (a `return` or `?` in a handler, which
+                // leaves the closure) still finds `pc` one past the trapping instruction:
+                // no handler traps after moving `pc`. Called once and inlined, so the
+                // loop's state stays in registers.
                 let flow = (|| loop {
-                    op = $pc;
+                    let op = $pc;
                     $pc = $pc.add(1);
                     match *op {
                         $(
@@ -63,7 +62,7 @@ macro_rules! define_loop {
                     }
                 })();
                 if let Err(Stop::Trap(_)) = flow {
-                    $m.trap_pc = op.cast();
+                    $m.trap_pc = $pc.sub(1).cast();
                 }
                 flow
                 }

@@ -636,10 +636,18 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
         (*rt).depth = (*rt).depth.saturating_add(1);
         (*rt).ctx.trap = 0;
         (*rt).pending = None;
+        #[cfg(feature = "backtrace")]
+        let trace_depth = (*rt).trace.depth();
         call_func(rt, f, cells);
         (*rt).depth -= 1;
         let rt = &mut *rt;
         let result = rt.ctx.take_trap(&mut rt.pending);
+        // Only a trap that escapes keeps its frames (not an exit request, nor a nested
+        // call's trap a host function handled).
+        #[cfg(feature = "backtrace")]
+        if !matches!(result, Err(trap) if !matches!(trap, Trap::Exit(_))) {
+            rt.trace.truncate(trace_depth);
+        }
         if result == Err(Trap::Interrupted) {
             // Handled: the next call runs (`Instance::set_interrupt_flag`).
             (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
