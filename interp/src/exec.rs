@@ -172,6 +172,7 @@ pub struct Machine<'s> {
     /// The instruction (an `Op` or a threaded instruction) that stopped the dispatch
     /// loop with a trap, or null: with `frames` and `ctx`, where a backtrace starts.
     /// Written only when a trap leaves the loop.
+    #[cfg(feature = "backtrace")]
     pub(crate) trap_pc: *const (),
 }
 
@@ -229,6 +230,7 @@ impl<'s> Machine<'s> {
             interrupt,
             #[cfg(threaded)]
             pending: None,
+            #[cfg(feature = "backtrace")]
             trap_pc: ptr::null(),
         }
     }
@@ -300,7 +302,10 @@ impl<'s> Machine<'s> {
             ptr::copy_nonoverlapping(cells.as_ptr(), fp, n);
             ptr::write_bytes(fp.add(n), 0, f.num_locals as usize - n);
             self.frames.clear();
-            self.trap_pc = ptr::null();
+            #[cfg(feature = "backtrace")]
+            {
+                self.trap_pc = ptr::null();
+            }
             let result = self.run(ctx, f, fp);
             #[cfg(feature = "backtrace")]
             self.record_backtrace(&result);
@@ -547,12 +552,16 @@ impl<'s> Machine<'s> {
     /// in `pending`.
     #[cfg(threaded)]
     #[cold]
+    #[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
     pub(crate) fn stop(&mut self, stop: Stop, at: *const ()) -> usize {
         match stop {
             Stop::Done => 0,
             Stop::Trap(t) => {
                 self.pending = Some(t);
-                self.trap_pc = at;
+                #[cfg(feature = "backtrace")]
+                {
+                    self.trap_pc = at;
+                }
                 1
             }
         }

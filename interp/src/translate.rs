@@ -113,8 +113,10 @@ pub struct Translator<'m> {
     interrupt: bool,
     /// When asked for (`translate_with_offsets`, for a trap's backtrace): the Wasm
     /// offset of each instruction of `code`, parallel to it.
+    #[cfg(feature = "backtrace")]
     offsets: Option<Vec<u32>>,
     /// The module-file offset of the Wasm instruction being translated.
+    #[cfg(feature = "backtrace")]
     at: u32,
 }
 
@@ -138,6 +140,7 @@ pub fn translate_metered(
 /// is deterministic, so the code is the same as the cached translation's: a backtrace
 /// maps the pcs of a trap's frames through this table without any table kept in memory
 /// while nothing traps.
+#[cfg(feature = "backtrace")]
 pub fn translate_with_offsets(
     module: &Module,
     defined_index: u32,
@@ -147,6 +150,7 @@ pub fn translate_with_offsets(
         .map(|(f, offsets)| (f, offsets.unwrap_or_default()))
 }
 
+#[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
 fn translate_recording(
     module: &Module,
     defined_index: u32,
@@ -171,7 +175,9 @@ fn translate_recording(
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
         interrupt: metering.interrupt,
+        #[cfg(feature = "backtrace")]
         offsets,
+        #[cfg(feature = "backtrace")]
         at: body.code.start as u32,
     };
     t.ctrl.push(Ctrl {
@@ -195,7 +201,10 @@ fn translate_recording(
     t.start_segment();
     let mut reader = module.instructions(defined_index);
     while !reader.eof() {
-        t.at = reader.original_position() as u32;
+        #[cfg(feature = "backtrace")]
+        {
+            t.at = reader.original_position() as u32;
+        }
         let op = reader
             .read()
             .map_err(|_| TranslateError("unreadable function body"))?;
@@ -228,7 +237,10 @@ fn translate_recording(
         #[cfg(threaded)]
         threaded: alloc::boxed::Box::new([]),
     };
-    Ok((compiled, t.offsets))
+    #[cfg(feature = "backtrace")]
+    return Ok((compiled, t.offsets));
+    #[cfg(not(feature = "backtrace"))]
+    Ok((compiled, None))
 }
 
 fn fits_imm(cell: u64, wide: bool) -> bool {
@@ -303,6 +315,7 @@ impl Translator<'_> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.code.push(op);
+        #[cfg(feature = "backtrace")]
         if let Some(offsets) = &mut self.offsets {
             offsets.push(self.at);
         }
@@ -479,6 +492,7 @@ impl Translator<'_> {
             return None;
         }
         self.code.pop();
+        #[cfg(feature = "backtrace")]
         if let Some(offsets) = &mut self.offsets {
             offsets.pop();
         }
@@ -824,10 +838,13 @@ impl Translator<'_> {
             if retarget {
                 let mut producer = self.code.pop().expect("producer");
                 // The producer keeps its own instruction's offset (it is what can trap).
+                #[cfg(feature = "backtrace")]
                 let producer_at = self.offsets.as_mut().and_then(|offsets| offsets.pop());
                 self.preserve_local(x)?;
                 *producer.result_mut().expect("producer") = x;
+                #[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
                 let i = self.emit(producer);
+                #[cfg(feature = "backtrace")]
                 if let (Some(offsets), Some(at)) = (&mut self.offsets, producer_at) {
                     offsets[i] = at;
                 }

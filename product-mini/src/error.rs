@@ -4,7 +4,14 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use mote::{Backtrace, FuncType, ParseValueError, Trap, ValType};
+use mote::{FuncType, ParseValueError, Trap, ValType};
+
+/// The Wasm call stack iwasm prints after a trap (nothing without the `backtrace`
+/// feature).
+#[cfg(feature = "backtrace")]
+pub type Backtrace = mote::Backtrace;
+#[cfg(not(feature = "backtrace"))]
+pub type Backtrace = core::convert::Infallible;
 
 /// Exit status for a module that cannot be loaded, linked or run, and for traps.
 pub const EXIT_FAILURE: u8 = 1;
@@ -108,7 +115,10 @@ impl fmt::Display for Error {
                 write!(f, "Exception: {trap}")?;
                 match backtrace {
                     // The block ends in a newline; the caller adds the last one.
+                    #[cfg(feature = "backtrace")]
                     Some(trace) => write!(f, "\n{}", trace.to_string().trim_end()),
+                    #[cfg(not(feature = "backtrace"))]
+                    Some(never) => match *never {},
                     None => Ok(()),
                 }
             }

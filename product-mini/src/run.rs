@@ -57,8 +57,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
 }
 
 /// The trap with the Wasm call stack the engine recorded for it.
+#[cfg(feature = "backtrace")]
 fn traced(store: &Store, trap: mote::Trap) -> Error {
     Error::Trap(trap, store.trap_backtrace().cloned())
+}
+
+#[cfg(not(feature = "backtrace"))]
+fn traced(_: &Store, trap: mote::Trap) -> Error {
+    Error::Trap(trap, None)
 }
 
 /// `--fuel` and `--timeout`. A timer thread sets the interrupt flag; if the guest

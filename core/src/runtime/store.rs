@@ -151,6 +151,7 @@ pub struct Store {
     /// The Wasm call stack of the last trap that escaped a call (`crate::backtrace`),
     /// set by the engine that raised it; `None` after a call that returned normally
     /// or when the engine was built without backtraces.
+    #[cfg(feature = "backtrace")]
     pub trap_backtrace: Option<crate::backtrace::Backtrace>,
 }
 
@@ -275,7 +276,10 @@ impl Store {
         exec: &mut dyn Executor,
     ) -> Result<InstanceAddr, InstantiationError> {
         // A trap below (a segment out of bounds) is not the last call's.
-        self.trap_backtrace = None;
+        #[cfg(feature = "backtrace")]
+        {
+            self.trap_backtrace = None;
+        }
         self.check_imports(&module, imports)?;
         let addr = self.instances.len() as InstanceAddr;
         let sigs = module.types.iter().map(|t| self.intern_sig(t)).collect();

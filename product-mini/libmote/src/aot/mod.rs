@@ -352,11 +352,17 @@ impl AotExecutor {
         if self.depth == 0 {
             self.stack_limit = self.outermost_stack_limit();
             // The frames of this call's trap, if it traps (`Hosted::trap_frame`).
-            store.trap_backtrace = None;
+            #[cfg(feature = "backtrace")]
+            {
+                store.trap_backtrace = None;
+            }
         }
         // Frames a nested call records before a host function handles its trap are
         // not the outer call's.
+        #[cfg(feature = "backtrace")]
         let trace_depth = store.trap_backtrace.as_ref().map_or(0, |t| t.depth());
+        #[cfg(not(feature = "backtrace"))]
+        let trace_depth = 0;
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
         // lives; the store and executor pointers are only used by helpers during this
@@ -409,6 +415,7 @@ impl AotExecutor {
 
 /// Keeps the trace the trap paths recorded only for a trap that escapes the call (and
 /// not for an exit request); `depth` is the trace's depth when the call started.
+#[cfg(feature = "backtrace")]
 fn finish_backtrace(store: &mut Store, result: &Result<(), Trap>, depth: usize) {
     let keep = matches!(result, Err(trap) if !matches!(trap, Trap::Exit(_)));
     match &mut store.trap_backtrace {
@@ -423,6 +430,9 @@ fn finish_backtrace(store: &mut Store, result: &Result<(), Trap>, depth: usize) 
         store.trap_backtrace = None;
     }
 }
+
+#[cfg(not(feature = "backtrace"))]
+fn finish_backtrace(_: &mut Store, _: &Result<(), Trap>, _: usize) {}
 
 /// The header of each memory of `instance` (a `Memory` starts with its `VmMemory`).
 fn memory_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmMemory> {

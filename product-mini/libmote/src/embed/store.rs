@@ -4,6 +4,7 @@
 use std::boxed::Box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(feature = "backtrace")]
 use mote_core::backtrace::Backtrace;
 use mote_core::runtime::{Executor, InstanceAddr, Store as CoreStore};
 use mote_core::{Cell, FuncAddr, Trap};
@@ -149,6 +150,7 @@ impl Store {
     /// # }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[cfg(feature = "backtrace")]
     pub fn trap_backtrace(&self) -> Option<&Backtrace> {
         self.inner.trap_backtrace.as_ref()
     }
