@@ -1,4 +1,5 @@
 //! Backtraces of traps on the interpreter: functions, order and Wasm offsets.
+#![cfg(feature = "backtrace")]
 
 use std::sync::Arc;
 
