@@ -229,6 +229,27 @@ mote_result mote_get_fuel(mote_instance *inst, uint64_t *fuel);
  * signal handler or an ISR. Interpreter instances always check; AOT files must be
  * compiled with `aotc --interruptible` (else MOTE_ERR_STATE). */
 mote_result mote_interrupt(mote_instance *inst);
+/* Backtraces (docs/diagnostics.md): the Wasm call stack of the instance's last call that
+ * trapped (MOTE_ERR_TRAP), innermost frame first. Writes the first min(cap, *count)
+ * frames to `out`, the number of frames kept to *count and the number of deeper frames
+ * only counted to *omitted (deep recursion: AOT instances keep 16 frames in their state,
+ * interpreter instances 64). A call that returned, or a build without the `backtrace`
+ * feature: *count = 0. Names point into the instance (AOT: into the file) and stay
+ * valid until its next call. Costs nothing until a trap. */
+#define MOTE_NO_OFFSET UINT32_MAX
+typedef struct mote_frame {
+    uint32_t func_index;  /* in the module's function space (imports first) */
+    uint32_t wasm_offset; /* byte offset in the .wasm file of the instruction that trapped
+                             (frame 0) or of the call (callers); MOTE_NO_OFFSET when the
+                             .aot file was compiled with aotc --no-backtrace-offsets */
+    const char *name;     /* from the module's name section (not NUL-terminated), NULL if
+                             none: print it as func[func_index] */
+    size_t name_len;
+} mote_frame;
+
+mote_result mote_trap_backtrace(mote_instance *inst, mote_frame *out, uint32_t cap,
+                                uint32_t *count, uint32_t *omitted);
+
 /* Ends an instance: interpreter instances return their arena memory, AOT instances
  * release their buffers to the caller. */
 mote_result mote_instance_deinit(mote_instance *inst);
@@ -238,6 +259,7 @@ mote_result mote_instance_deinit(mote_instance *inst);
 _Static_assert(sizeof(mote_val) == 16, "mote_val layout");
 _Static_assert(sizeof(mote_function) == sizeof(void *) + 8, "mote_function layout");
 _Static_assert(sizeof(mote_native) == 4 * sizeof(void *), "mote_native layout");
+_Static_assert(sizeof(mote_frame) == 8 + 2 * sizeof(void *), "mote_frame layout");
 _Static_assert(sizeof(mote_init_args) == 11 * sizeof(void *) + 8, "mote_init_args layout");
 _Static_assert(sizeof(mote_arena_usage) == 3 * sizeof(size_t), "mote_arena_usage layout");
 _Static_assert(sizeof(mote_aot_reqs) == 6 * sizeof(size_t) + 8, "mote_aot_reqs layout");

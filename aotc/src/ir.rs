@@ -60,6 +60,13 @@ pub struct IrOptions {
     pub fuel: bool,
     /// Check `VmContext::interrupt` at function entry and loop headers.
     pub interruptible: bool,
+    /// Report each function a trap returns through to the `TrapFrame` helper (the
+    /// runtime's backtrace); without it traps have no backtrace and the code is as small
+    /// and fast as it can be.
+    pub backtrace: bool,
+    /// With `backtrace`: pass the Wasm offset of each trap site and call too (a move of a
+    /// constant on each trap path); without it backtraces name the functions only.
+    pub backtrace_offsets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,6 +523,9 @@ struct FuncGen<'g, 'm> {
     /// With fuel metering: the index of each segment's last instruction
     /// (`mote_core::fuel::segment_ends`), and the segment being translated.
     fuel_segments: Option<(Vec<u32>, usize)>,
+    /// The module-file offset of the instruction being translated (the function's first
+    /// instruction during the prologue), for the backtrace of a trap here.
+    wasm_at: u32,
 }
 
 type R = Result<(), CompileError>;
@@ -531,6 +541,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 locals.push(t);
             }
         }
+        let wasm_at = g.module.bodies[defined as usize].code.start as u32;
         let isz = if g.opts.pointer_size == 8 {
             "i64"
         } else {
@@ -552,6 +563,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             cells: 0,
             isz,
             fuel_segments: None,
+            wasm_at,
         })
     }
 
@@ -644,16 +656,54 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn trap_if(&mut self, cond: &str, code: u32) {
         self.traps_used.insert(code);
         let ok = self.label("ok");
+        let target = self.trap_site(&format!("trap{code}"));
         self.emit(format!(
-            "br i1 {cond}, label %trap{code}, label %{ok}, !prof !0"
+            "br i1 {cond}, label %{target}, label %{ok}, !prof !0"
         ));
         self.live = false;
+        self.emit_trap_site(&target, &format!("trap{code}"));
         self.start_block(&ok);
     }
 
     fn trap_now(&mut self, code: u32) {
         self.traps_used.insert(code);
+        self.note_wasm_offset();
         self.terminate(format!("br label %trap{code}"));
+    }
+
+    /// Where a trap path leaving this instruction branches: with backtrace offsets a
+    /// block of its own that notes the instruction's offset first (`emit_trap_site`),
+    /// else straight to `exit`.
+    fn trap_site(&mut self, exit: &str) -> String {
+        if self.offsets() {
+            self.label("site")
+        } else {
+            exit.to_string()
+        }
+    }
+
+    /// The block `trap_site` named, if it is one of its own: notes the offset (in
+    /// `%trapat`, which mem2reg turns into a phi: one move of a constant per site on
+    /// the cold path) and goes on to `exit`.
+    fn emit_trap_site(&mut self, site: &str, exit: &str) {
+        if site != exit {
+            self.start_block(site);
+            self.note_wasm_offset();
+            self.terminate(format!("br label %{exit}"));
+        }
+    }
+
+    /// Whether trap paths note their Wasm offset for `TrapFrame`.
+    fn offsets(&self) -> bool {
+        self.g.opts.backtrace && self.g.opts.backtrace_offsets
+    }
+
+    /// Stores the instruction's Wasm offset for the function's `TrapFrame` call.
+    fn note_wasm_offset(&mut self) {
+        if self.offsets() {
+            let at = self.wasm_at;
+            self.emit(format!("store i32 {at}, i32* %trapat"));
+        }
     }
 
     /// Charges `units` of fuel from `VmContext::fuel`, or traps with "all fuel consumed"
@@ -705,8 +755,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let t = self.def(format!("load {isz}, {isz}* {slot}, align 4, !tbaa !3"));
         let c = self.def(format!("icmp ne {isz} {t}, 0"));
         let ok = self.label("ok");
-        self.emit(format!("br i1 {c}, label %trapret, label %{ok}, !prof !0"));
+        let target = self.trap_site("traprec");
+        self.emit(format!("br i1 {c}, label %{target}, label %{ok}, !prof !0"));
         self.live = false;
+        self.emit_trap_site(&target, "traprec");
         self.start_block(&ok);
     }
 
@@ -2149,6 +2201,9 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 self.emit(format!("store {0} {1}, {0}* %l{i}", t.ir(), t.zero()));
             }
         }
+        if self.offsets() {
+            self.alloca("i32", "%trapat");
+        }
         // Stack check.
         self.decl("declare i8* @llvm.stacksave()");
         let sp = self.def("call i8* @llvm.stacksave()");
@@ -2188,6 +2243,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let mut reader = self.g.module.operators(self.defined);
         let mut index = 0;
         while !reader.eof() {
+            self.wasm_at = reader.original_position() as u32;
             let op = reader
                 .read()
                 .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
@@ -2200,6 +2256,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 "unterminated function body".into(),
             ));
         }
+        self.trap_exit();
 
         // Assemble.
         let d = self.defined;
@@ -2239,11 +2296,31 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         Ok(s)
     }
 
+    /// Every trap path ends here once the trap is set (by this function's trap blocks,
+    /// or by a callee or helper): the frame goes to the runtime's backtrace
+    /// (`Helper::TrapFrame`), then the function returns.
+    fn trap_exit(&mut self) {
+        self.live = false;
+        self.start_block("traprec");
+        if !self.g.opts.backtrace {
+            self.terminate("br label %trapret");
+            return;
+        }
+        let func_index = self.g.module.num_imported_funcs + self.defined;
+        let offset = if self.offsets() {
+            self.def("load i32, i32* %trapat")
+        } else {
+            u32::MAX.to_string()
+        };
+        self.call_helper(Helper::TrapFrame, &[func_index.to_string(), offset]);
+        self.terminate("br label %trapret");
+    }
+
     fn trap_slot_text(&self, code: u32) -> String {
         let off = field_offset(field::TRAP, self.g.opts.pointer_size);
         let isz = self.isz;
         format!(
-            "trap{code}:\n  %tp{code} = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %tq{code} = bitcast i8* %tp{code} to {isz}*\n  store {isz} {code}, {isz}* %tq{code}, !tbaa !3\n  br label %trapret\n"
+            "trap{code}:\n  %tp{code} = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %tq{code} = bitcast i8* %tp{code} to {isz}*\n  store {isz} {code}, {isz}* %tq{code}, !tbaa !3\n  br label %traprec\n"
         )
     }
 

@@ -61,6 +61,14 @@ pub struct Options {
     /// Check the interrupt flag at function entries and loop headers (`feature::
     /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
     pub interruptible: bool,
+    /// Report the frames a trap returns through, for backtraces (`aotc --no-backtrace`
+    /// leaves them out: no backtraces, the smallest and fastest code;
+    /// docs/diagnostics.md).
+    pub backtrace: bool,
+    /// With `backtrace`: each trap site's and call's Wasm offset too
+    /// (`aotc --no-backtrace-offsets` drops them: smaller code, frames with function
+    /// names only).
+    pub backtrace_offsets: bool,
 }
 
 impl Options {
@@ -79,6 +87,8 @@ impl Options {
             xip: false,
             fuel: false,
             interruptible: false,
+            backtrace: true,
+            backtrace_offsets: true,
         }
     }
 

@@ -226,6 +226,8 @@ fn emit(
         pad_stack_args: opts.arch == Arch::Thumbv7em,
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        backtrace: opts.backtrace,
+        backtrace_offsets: opts.backtrace_offsets,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -289,6 +291,8 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         pad_stack_args: opts.arch == Arch::Thumbv7em,
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        backtrace: opts.backtrace,
+        backtrace_offsets: opts.backtrace_offsets,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

@@ -60,6 +60,13 @@ struct Args {
     /// code from another thread, e.g. `iwasm --timeout=MS`).
     #[arg(long)]
     interruptible: bool,
+    /// No trap backtraces: the smallest and fastest code (see docs/diagnostics.md).
+    #[arg(long)]
+    no_backtrace: bool,
+    /// Leave the Wasm offsets out of trap backtraces (smaller code; frames then name
+    /// their functions only).
+    #[arg(long)]
+    no_backtrace_offsets: bool,
 }
 
 fn main() -> ExitCode {
@@ -104,6 +111,8 @@ fn run(args: &Args) -> Result<(), String> {
         xip: args.xip,
         fuel: args.fuel,
         interruptible: args.interruptible,
+        backtrace: !args.no_backtrace,
+        backtrace_offsets: !args.no_backtrace_offsets,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

@@ -6,6 +6,7 @@
 extern crate alloc;
 
 pub mod aot;
+pub mod backtrace;
 #[cfg(feature = "alloc")]
 pub mod fuel;
 #[cfg(feature = "alloc")]

@@ -184,6 +184,30 @@ static mote_val i32(int32_t v)
     return r;
 }
 
+/* After a trap: the Wasm call stack, wasmtime-style (nothing in builds without the
+ * `backtrace` feature, which this example leaves out to stay small). */
+static void print_backtrace(mote_instance *inst)
+{
+    mote_frame frames[8];
+    uint32_t count, omitted;
+    if (mote_trap_backtrace(inst, frames, 8, &count, &omitted) != MOTE_OK || count == 0)
+        return;
+    printf("wasm backtrace:\n");
+    for (uint32_t i = 0; i < count && i < 8; i++) {
+        const mote_frame *f = &frames[i];
+        if (f->wasm_offset != MOTE_NO_OFFSET)
+            printf("%5u: %#6x - ", (unsigned)i, (unsigned)f->wasm_offset);
+        else
+            printf("%5u:          ", (unsigned)i);
+        if (f->name)
+            printf("%.*s\n", (int)f->name_len, f->name);
+        else
+            printf("func[%u]\n", (unsigned)f->func_index);
+    }
+    if (omitted)
+        printf("    ... %u more frames\n", (unsigned)omitted);
+}
+
 /* Calls an exported function returning one i32; prints the outcome. */
 static mote_result run(const char *engine, mote_instance *inst, const char *name,
                        const mote_val *args, uint32_t nargs, const char *shown,
@@ -198,6 +222,8 @@ static mote_result run(const char *engine, mote_instance *inst, const char *name
         printf("%s: %s(%s) = %d%s\n", engine, name, shown, (int)result.of.i32, note);
     else
         printf("%s: %s(%s) failed (%d): %s\n", engine, name, shown, (int)rc, mote_last_error());
+    if (rc == MOTE_ERR_TRAP)
+        print_backtrace(inst);
     return rc;
 }
 

@@ -85,6 +85,20 @@ impl ModuleCode {
     }
 }
 
+#[cfg(feature = "backtrace")]
+impl ModuleCode {
+    /// The functions translated so far, by defined index.
+    pub(crate) fn translated(&self) -> impl Iterator<Item = (u32, &CompiledFunc)> {
+        (0u32..)
+            .zip(self.funcs.iter())
+            .filter_map(|(defined, cell)| Some((defined, cell.get()?)))
+    }
+
+    pub(crate) fn metering(&self) -> Metering {
+        self.metering
+    }
+}
+
 /// Returns the module's translated function (unmetered), translating it on first use.
 pub fn compiled(module: &Module, defined_index: u32) -> Result<&CompiledFunc, Trap> {
     module_code(module, Metering::default())?.get(module, defined_index)
@@ -155,6 +169,11 @@ pub struct Machine<'s> {
     pub(crate) interrupt: *const core::sync::atomic::AtomicU32,
     #[cfg(threaded)]
     pending: Option<Trap>,
+    /// The instruction (an `Op` or a threaded instruction) that stopped the dispatch
+    /// loop with a trap, or null: with `frames` and `ctx`, where a backtrace starts.
+    /// Written only when a trap leaves the loop.
+    #[cfg(feature = "backtrace")]
+    pub(crate) trap_pc: *const (),
 }
 
 /// Reads slot `s` of the frame at `fp`.
@@ -211,6 +230,8 @@ impl<'s> Machine<'s> {
             interrupt,
             #[cfg(threaded)]
             pending: None,
+            #[cfg(feature = "backtrace")]
+            trap_pc: ptr::null(),
         }
     }
 
@@ -281,7 +302,13 @@ impl<'s> Machine<'s> {
             ptr::copy_nonoverlapping(cells.as_ptr(), fp, n);
             ptr::write_bytes(fp.add(n), 0, f.num_locals as usize - n);
             self.frames.clear();
+            #[cfg(feature = "backtrace")]
+            {
+                self.trap_pc = ptr::null();
+            }
             let result = self.run(ctx, f, fp);
+            #[cfg(feature = "backtrace")]
+            self.record_backtrace(&result);
             self.frames.clear();
             self.sync_fuel_out();
             result?;
@@ -521,14 +548,20 @@ impl<'s> Machine<'s> {
         (base, len)
     }
 
-    /// Ends threaded execution: 0 when done, 1 with the trap kept in `pending`.
+    /// Ends threaded execution at instruction `at`: 0 when done, 1 with the trap kept
+    /// in `pending`.
     #[cfg(threaded)]
     #[cold]
-    pub(crate) fn stop(&mut self, stop: Stop) -> usize {
+    #[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
+    pub(crate) fn stop(&mut self, stop: Stop, at: *const ()) -> usize {
         match stop {
             Stop::Done => 0,
             Stop::Trap(t) => {
                 self.pending = Some(t);
+                #[cfg(feature = "backtrace")]
+                {
+                    self.trap_pc = at;
+                }
                 1
             }
         }

@@ -11,6 +11,8 @@ extern crate alloc;
 
 #[cfg(any(feature = "multi-memory", feature = "memory64"))]
 mod access;
+#[cfg(feature = "backtrace")]
+mod backtrace;
 pub mod code;
 mod dispatch;
 mod exec;

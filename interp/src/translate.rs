@@ -112,6 +112,13 @@ pub struct Translator<'m> {
     fuel: Option<(SegmentCounter, Option<usize>)>,
     /// Emit an interrupt check at entry and loop headers.
     interrupt: bool,
+    /// When asked for (`translate_with_offsets`, for a trap's backtrace): the Wasm
+    /// offset of each instruction of `code`, parallel to it.
+    #[cfg(feature = "backtrace")]
+    offsets: Option<Vec<u32>>,
+    /// The module-file offset of the Wasm instruction being translated.
+    #[cfg(feature = "backtrace")]
+    at: u32,
 }
 
 /// Translates the module's defined function `defined_index`.
@@ -126,6 +133,31 @@ pub fn translate_metered(
     defined_index: u32,
     metering: Metering,
 ) -> Result<CompiledFunc> {
+    translate_recording(module, defined_index, metering, None).map(|(f, _)| f)
+}
+
+/// Translates like [`translate_metered`] and also returns the Wasm offset (in the module
+/// file) of the instruction each bytecode instruction was translated from. Translation
+/// is deterministic, so the code is the same as the cached translation's: a backtrace
+/// maps the pcs of a trap's frames through this table without any table kept in memory
+/// while nothing traps.
+#[cfg(feature = "backtrace")]
+pub fn translate_with_offsets(
+    module: &Module,
+    defined_index: u32,
+    metering: Metering,
+) -> Result<(CompiledFunc, Vec<u32>)> {
+    translate_recording(module, defined_index, metering, Some(Vec::new()))
+        .map(|(f, offsets)| (f, offsets.unwrap_or_default()))
+}
+
+#[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
+fn translate_recording(
+    module: &Module,
+    defined_index: u32,
+    metering: Metering,
+    offsets: Option<Vec<u32>>,
+) -> Result<(CompiledFunc, Option<Vec<u32>>)> {
     // A validator built with memory64 (cargo feature unification) accepted 64-bit
     // memories or tables this interpreter does not take; `is_64` is `false` in a build
     // without it, so such a build has no check.
@@ -152,6 +184,10 @@ pub fn translate_metered(
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
         interrupt: metering.interrupt,
+        #[cfg(feature = "backtrace")]
+        offsets,
+        #[cfg(feature = "backtrace")]
+        at: body.code.start as u32,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -174,6 +210,10 @@ pub fn translate_metered(
     t.start_segment();
     let mut reader = module.instructions(defined_index);
     while !reader.eof() {
+        #[cfg(feature = "backtrace")]
+        {
+            t.at = reader.original_position() as u32;
+        }
         let op = reader
             .read()
             .map_err(|_| TranslateError("unreadable function body"))?;
@@ -198,14 +238,18 @@ pub fn translate_metered(
             "function needs more than 65535 frame slots, beyond the interpreter's limit",
         ));
     }
-    Ok(CompiledFunc {
+    let compiled = CompiledFunc {
         code: t.code.into(),
         num_params: num_params as u32,
         num_locals: num_locals as u32,
         frame_size: frame_size as u32,
         #[cfg(threaded)]
         threaded: alloc::boxed::Box::new([]),
-    })
+    };
+    #[cfg(feature = "backtrace")]
+    return Ok((compiled, t.offsets));
+    #[cfg(not(feature = "backtrace"))]
+    Ok((compiled, None))
 }
 
 fn fits_imm(cell: u64, wide: bool) -> bool {
@@ -280,6 +324,10 @@ impl Translator<'_> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.code.push(op);
+        #[cfg(feature = "backtrace")]
+        if let Some(offsets) = &mut self.offsets {
+            offsets.push(self.at);
+        }
         self.last_producer = None;
         self.code.len() - 1
     }
@@ -453,6 +501,10 @@ impl Translator<'_> {
             return None;
         }
         self.code.pop();
+        #[cfg(feature = "backtrace")]
+        if let Some(offsets) = &mut self.offsets {
+            offsets.pop();
+        }
         self.last_producer = None;
         Some(last)
     }
@@ -805,9 +857,17 @@ impl Translator<'_> {
             };
             if retarget {
                 let mut producer = self.code.pop().expect("producer");
+                // The producer keeps its own instruction's offset (it is what can trap).
+                #[cfg(feature = "backtrace")]
+                let producer_at = self.offsets.as_mut().and_then(|offsets| offsets.pop());
                 self.preserve_local(x)?;
                 *producer.result_mut().expect("producer") = x;
-                self.emit(producer);
+                #[cfg_attr(not(feature = "backtrace"), allow(unused_variables))]
+                let i = self.emit(producer);
+                #[cfg(feature = "backtrace")]
+                if let (Some(offsets), Some(at)) = (&mut self.offsets, producer_at) {
+                    offsets[i] = at;
+                }
             } else {
                 self.preserve_local(x)?;
                 self.materialize_into(v, x);

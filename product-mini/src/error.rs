@@ -6,6 +6,13 @@ use std::path::PathBuf;
 
 use mote::{FuncType, ParseValueError, Trap, ValType};
 
+/// The Wasm call stack iwasm prints after a trap (nothing without the `backtrace`
+/// feature).
+#[cfg(feature = "backtrace")]
+pub type Backtrace = mote::Backtrace;
+#[cfg(not(feature = "backtrace"))]
+pub type Backtrace = core::convert::Infallible;
+
 /// Exit status for a module that cannot be loaded, linked or run, and for traps.
 pub const EXIT_FAILURE: u8 = 1;
 
@@ -27,7 +34,9 @@ pub enum Error {
     Load(mote::Error),
     /// Linking or instantiating failed, or the start function trapped.
     Instantiate(mote::Error),
-    Trap(Trap),
+    /// A call or the start function trapped; the Wasm call stack when the engine
+    /// recorded one (printed after the trap, wasmtime-style).
+    Trap(Trap, Option<Backtrace>),
     FunctionNotFound {
         name: String,
         available: Vec<String>,
@@ -64,7 +73,9 @@ impl Error {
     /// The trap, if this error is one, wherever it surfaced.
     fn trap(&self) -> Option<Trap> {
         match self {
-            Error::Trap(trap) | Error::Instantiate(mote::Error::Instantiation(trap)) => Some(*trap),
+            Error::Trap(trap, _) | Error::Instantiate(mote::Error::Instantiation(trap)) => {
+                Some(*trap)
+            }
             _ => None,
         }
     }
@@ -90,7 +101,7 @@ impl From<mote::Error> for Error {
     /// it rather than panic).
     fn from(e: mote::Error) -> Error {
         match e {
-            mote::Error::Trap(trap) => Error::Trap(trap),
+            mote::Error::Trap(trap) => Error::Trap(trap, None),
             other => Error::Call(other),
         }
     }
@@ -100,7 +111,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // WAMR's wording, so scripts written for it keep working.
-            Error::Trap(trap) | Error::Instantiate(mote::Error::Instantiation(trap)) => {
+            Error::Trap(trap, backtrace) => {
+                write!(f, "Exception: {trap}")?;
+                match backtrace {
+                    // The block ends in a newline; the caller adds the last one.
+                    #[cfg(feature = "backtrace")]
+                    Some(trace) => write!(f, "\n{}", trace.to_string().trim_end()),
+                    #[cfg(not(feature = "backtrace"))]
+                    Some(never) => match *never {},
+                    None => Ok(()),
+                }
+            }
+            Error::Instantiate(mote::Error::Instantiation(trap)) => {
                 write!(f, "Exception: {trap}")
             }
             Error::Read(path, e) => write!(f, "iwasm: cannot read {}: {e}", path.display()),
@@ -165,7 +187,7 @@ mod tests {
 
     #[test]
     fn exit_requests_pass_their_code_through_silently() {
-        let exit = Error::Trap(Trap::Exit(3));
+        let exit = Error::Trap(Trap::Exit(3), None);
         assert_eq!((exit.exit_code(), exit.is_silent()), (3, true));
         let in_start = Error::Instantiate(mote::Error::Instantiation(Trap::Exit(256 + 7)));
         assert_eq!((in_start.exit_code(), in_start.is_silent()), (7, true));

@@ -31,23 +31,40 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     imports::define(cli, &mut linker, &mut store)?;
     let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;
     // Runs the module's start function.
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(Error::Instantiate)?;
-    match &cli.function {
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(mote::Error::Instantiation(trap)) => return Err(traced(&store, trap)),
+        Err(e) => return Err(Error::Instantiate(e)),
+    };
+    let outcome = match &cli.function {
         Some(name) => {
             let func = lookup_function(&store, &module, instance, name)?;
-            let results = call(&mut store, name, func, cli.args())?;
-            print_results(out, &results).map_err(Error::Output)
+            call(&mut store, name, func, cli.args())
+                .and_then(|results| print_results(out, &results).map_err(Error::Output))
         }
         None => {
             // `_start` is optional.
-            if let Some(func) = instance.get_func(&store, START_EXPORT) {
-                call(&mut store, START_EXPORT, func, &[])?;
+            match instance.get_func(&store, START_EXPORT) {
+                Some(func) => call(&mut store, START_EXPORT, func, &[]).map(|_| ()),
+                None => Ok(()),
             }
-            Ok(())
         }
+    };
+    match outcome {
+        Err(Error::Trap(trap, None)) => Err(traced(&store, trap)),
+        other => other,
     }
+}
+
+/// The trap with the Wasm call stack the engine recorded for it.
+#[cfg(feature = "backtrace")]
+fn traced(store: &Store, trap: mote::Trap) -> Error {
+    Error::Trap(trap, store.trap_backtrace().cloned())
+}
+
+#[cfg(not(feature = "backtrace"))]
+fn traced(_: &Store, trap: mote::Trap) -> Error {
+    Error::Trap(trap, None)
 }
 
 /// `--fuel` and `--timeout`. A timer thread sets the interrupt flag; if the guest

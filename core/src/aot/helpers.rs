@@ -120,4 +120,11 @@ helpers! {
     /// the code then tail-calls directly; else `u32::MAX` (an import or a function of
     /// another instance: the code calls it through `CallIndirect` and returns).
     TailCallIndirect = 18, trap: true, (I32, I32, I32) -> I32;
+    /// A frame of a trap's backtrace (added without a version change, like
+    /// `TailCallIndirect`): (function index, Wasm offset or `u32::MAX` for none). The
+    /// trap's path out of each function calls it once the trap is set: the trapping
+    /// function first, with the offset of the instruction that trapped, then each caller
+    /// as the trap returns through it, with the offset of its call; so the runtime sees
+    /// the call stack innermost first and nothing runs for it until a trap.
+    TrapFrame = 19, trap: false, (I32, I32) -> void;
 }

@@ -58,6 +58,14 @@ pub unsafe trait AotRuntime: 'static {
     /// # Safety
     /// As for [`AotRuntime::call_ref`].
     unsafe fn defined_callee(ctx: *mut VmContext, cell: Cell) -> Option<u32>;
+
+    /// Records the next outer frame of the trap in progress (`Helper::TrapFrame`):
+    /// function `func_index` of the instance's module, at `wasm_offset` when the code
+    /// has offsets. A runtime without backtraces ignores it.
+    ///
+    /// # Safety
+    /// As for [`AotRuntime::with_instance`].
+    unsafe fn trap_frame(ctx: *mut VmContext, func_index: u32, wasm_offset: Option<u32>);
 }
 
 /// Entries of a helper table: the largest helper number plus one (index 0 unused).
@@ -121,6 +129,7 @@ const fn address<R: AotRuntime>(h: Helper) -> *const () {
         Helper::CallIndirect => call_indirect::<R> as *const (),
         Helper::RaiseTrap => raise_trap::<R> as *const (),
         Helper::TailCallIndirect => tail_call_indirect::<R> as *const (),
+        Helper::TrapFrame => trap_frame::<R> as *const (),
     }
 }
 
@@ -341,6 +350,12 @@ extern "C" fn tail_call_indirect<R: AotRuntime>(
             }
         }
     }
+}
+
+extern "C" fn trap_frame<R: AotRuntime>(ctx: *mut VmContext, func_index: u32, wasm_offset: u32) {
+    let wasm_offset = (wasm_offset != u32::MAX).then_some(wasm_offset);
+    // SAFETY: the helper contract above (`ctx` is the calling code's live context).
+    unsafe { R::trap_frame(ctx, func_index, wasm_offset) }
 }
 
 extern "C" fn raise_trap<R: AotRuntime>(ctx: *mut VmContext, code: u32) {

@@ -148,6 +148,11 @@ pub struct Store {
     /// Shared with other threads, signal handlers or ISRs, which only store to it. The
     /// engine that raises the trap clears it, so the store stays usable.
     pub interrupt: Option<Arc<core::sync::atomic::AtomicU32>>,
+    /// The Wasm call stack of the last trap that escaped a call (`crate::backtrace`),
+    /// set by the engine that raised it; `None` after a call that returned normally
+    /// or when the engine was built without backtraces.
+    #[cfg(feature = "backtrace")]
+    pub trap_backtrace: Option<crate::backtrace::Backtrace>,
 }
 
 impl Store {
@@ -270,6 +275,11 @@ impl Store {
         imports: &[Extern],
         exec: &mut dyn Executor,
     ) -> Result<InstanceAddr, InstantiationError> {
+        // A trap below (a segment out of bounds) is not the last call's.
+        #[cfg(feature = "backtrace")]
+        {
+            self.trap_backtrace = None;
+        }
         self.check_imports(&module, imports)?;
         let addr = self.instances.len() as InstanceAddr;
         let sigs = module.types.iter().map(|t| self.intern_sig(t)).collect();

@@ -22,7 +22,7 @@ macro_rules! define_loop {
             /// start of one of its instance's compiled functions, and that function's
             /// `frame_size` slots from `fp0` lie inside the stack.
             #[inline(never)]
-            #[allow(unused_assignments, unused_mut)]
+            #[allow(unused_assignments, unused_mut, clippy::redundant_closure_call)]
             pub(crate) unsafe fn run_loop(
                 &mut self,
                 ctx0: *const InstCtx,
@@ -43,20 +43,39 @@ macro_rules! define_loop {
                 let mut $fp = fp0;
                 $m.ctx = $ctx;
                 let (mut $mem_base, mut $mem_len) = $m.memory_view($ctx);
-                loop {
-                    let op = $pc;
-                    $pc = $pc.add(1);
-                    match *op {
-                        $(
-                            Op::$name $({ $($field),* })? => semantics!(
-                                $form
-                                [$pc, $fp, $ctx, $m, $mem_base, $mem_len]
-                                [$($($field),*)?]
-                                $semantics
-                            ),
-                        )*
-                    }
+                // The loop, once; expanded bare or in a closure (below).
+                macro_rules! dispatch {
+                    () => {
+                        loop {
+                            let op = $pc;
+                            $pc = $pc.add(1);
+                            match *op {
+                                $(
+                                    Op::$name $({ $($field),* })? => semantics!(
+                                        $form
+                                        [$pc, $fp, $ctx, $m, $mem_base, $mem_len]
+                                        [$($($field),*)?]
+                                        $semantics
+                                    ),
+                                )*
+                            }
+                        }
+                    };
                 }
+                // With backtraces, in a closure so that a trap (a `return` or `?` in a
+                // handler, which leaves the closure) still finds `pc` one past the
+                // trapping instruction: no handler traps after moving `pc`. Called once
+                // and inlined, so the loop's state stays in registers.
+                #[cfg(feature = "backtrace")]
+                {
+                    let flow = (|| dispatch!())();
+                    if let Err(Stop::Trap(_)) = flow {
+                        $m.trap_pc = $pc.sub(1).cast();
+                    }
+                    flow
+                }
+                #[cfg(not(feature = "backtrace"))]
+                dispatch!()
                 }
             }
         }

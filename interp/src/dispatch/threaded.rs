@@ -75,7 +75,9 @@ macro_rules! define_threaded {
                 match flow {
                     // In optimised builds this call is a jump (a sibling call).
                     Ok(()) => ((*$pc).handler)($pc, $fp, mp, $mem_base),
-                    Err(stop) => (*mp).stop(stop),
+                    // No handler traps after moving `pc`: it is one past the trapping
+                    // instruction (what a backtrace starts from).
+                    Err(stop) => (*mp).stop(stop, $pc.sub(1).cast()),
                 }
                 }
             }

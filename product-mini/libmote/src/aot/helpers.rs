@@ -113,4 +113,30 @@ unsafe impl AotRuntime for Hosted {
             }
         }
     }
+
+    unsafe fn trap_frame(ctx: *mut VmContext, func_index: u32, wasm_offset: Option<u32>) {
+        #[cfg(feature = "backtrace")]
+        // SAFETY: the trait's contract; the store is not otherwise borrowed while
+        // generated code runs.
+        unsafe {
+            let rt = (*ctx).runtime as *mut InstanceRt;
+            let store = &mut *(*rt).store;
+            let trace = store
+                .trap_backtrace
+                .get_or_insert_with(mote_core::backtrace::Backtrace::new);
+            if trace.is_full() {
+                // A deep recursion: count the frame without looking up its name.
+                trace.omit(1);
+                return;
+            }
+            let module = &store.instances[(*rt).instance as usize].module;
+            let frame = mote_core::backtrace::Frame {
+                func_index,
+                wasm_offset,
+            };
+            trace.push(frame, module.func_name(func_index));
+        }
+        #[cfg(not(feature = "backtrace"))]
+        let _ = (ctx, func_index, wasm_offset);
+    }
 }

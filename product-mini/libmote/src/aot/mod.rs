@@ -365,7 +365,18 @@ impl AotExecutor {
         let rt = self.instance_rt(store, instance, code.bounds)?;
         if self.depth == 0 {
             self.stack_limit = self.outermost_stack_limit();
+            // The frames of this call's trap, if it traps (`Hosted::trap_frame`).
+            #[cfg(feature = "backtrace")]
+            {
+                store.trap_backtrace = None;
+            }
         }
+        // Frames a nested call records before a host function handles its trap are
+        // not the outer call's.
+        #[cfg(feature = "backtrace")]
+        let trace_depth = store.trap_backtrace.as_ref().map_or(0, |t| t.depth());
+        #[cfg(not(feature = "backtrace"))]
+        let trace_depth = 0;
         let exec: *mut AotExecutor = self;
         // SAFETY: `rt` is boxed in `self.instances` and never removed while the executor
         // lives; the store and executor pointers are only used by helpers during this
@@ -398,10 +409,15 @@ impl AotExecutor {
             if faulted {
                 (*rt).ctx.trap = 0;
                 (*rt).pending = None;
-                return Err(Trap::MemoryOutOfBounds);
+                // A guard-page fault leaves generated code at once, without the trap
+                // paths that record frames: no trace (docs/diagnostics.md).
+                let result = Err(Trap::MemoryOutOfBounds);
+                finish_backtrace(&mut *(*rt).store, &result, trace_depth);
+                return result;
             }
             let rt = &mut *rt;
             let result = rt.ctx.take_trap(&mut rt.pending);
+            finish_backtrace(&mut *rt.store, &result, trace_depth);
             if result == Err(Trap::Interrupted) {
                 // Handled: the next call runs (`Store::interrupt` documents this).
                 (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);
@@ -410,6 +426,27 @@ impl AotExecutor {
         }
     }
 }
+
+/// Keeps the trace the trap paths recorded only for a trap that escapes the call (and
+/// not for an exit request); `depth` is the trace's depth when the call started.
+#[cfg(feature = "backtrace")]
+fn finish_backtrace(store: &mut Store, result: &Result<(), Trap>, depth: usize) {
+    let keep = matches!(result, Err(trap) if !matches!(trap, Trap::Exit(_)));
+    match &mut store.trap_backtrace {
+        Some(trace) if !keep => trace.truncate(depth),
+        _ => {}
+    }
+    if store
+        .trap_backtrace
+        .as_ref()
+        .is_some_and(|t| t.depth() == 0)
+    {
+        store.trap_backtrace = None;
+    }
+}
+
+#[cfg(not(feature = "backtrace"))]
+fn finish_backtrace(_: &mut Store, _: &Result<(), Trap>, _: usize) {}
 
 /// The header of each memory of `instance` (a `Memory` starts with its `VmMemory`).
 fn memory_headers(store: &mut Store, instance: InstanceAddr) -> Vec<*mut VmMemory> {

@@ -116,6 +116,11 @@
 
 mod runtime;
 
+#[cfg(feature = "backtrace")]
+pub use mote_core::backtrace::Frame;
+#[cfg(feature = "backtrace")]
+pub use runtime::TRACE_FRAMES;
+
 use core::ffi::c_void;
 use core::fmt;
 use core::marker::PhantomData;
@@ -771,6 +776,39 @@ impl<'a> Instance<'a> {
             return None;
         }
         self.rt().global_value(e.index)
+    }
+
+    /// The Wasm call stack of the last trap that escaped a call, innermost frame first:
+    /// at most [`TRACE_FRAMES`] frames, kept in the state buffer (no heap); empty after
+    /// a call that returned. [`Instance::backtrace_omitted`] counts the frames beyond
+    /// them (the trace is truncated when it is non-zero).
+    #[cfg(feature = "backtrace")]
+    pub fn backtrace(&self) -> &[Frame] {
+        self.rt().trace.frames()
+    }
+
+    /// Frames of the last trap's call stack beyond those [`Instance::backtrace`] kept.
+    #[cfg(feature = "backtrace")]
+    pub fn backtrace_omitted(&self) -> usize {
+        self.rt().trace.omitted()
+    }
+
+    /// The name of function `func_index` in the file's name section, if it has one.
+    #[cfg(feature = "backtrace")]
+    pub fn func_name(&self, func_index: u32) -> Option<&'a str> {
+        mote_core::aot::meta::func_names(self.rt().names)
+            .find(|(index, _)| *index == func_index)
+            .map(|(_, name)| name)
+    }
+
+    /// Writes the last trap's backtrace in wasmtime's style (`wasm backtrace:` and one
+    /// line per frame, `func[N]` for a function without a name).
+    #[cfg(feature = "backtrace")]
+    pub fn write_backtrace(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        let frames = self.backtrace();
+        mote_core::backtrace::write_backtrace(out, frames, self.backtrace_omitted(), |i| {
+            self.func_name(frames[i].func_index)
+        })
     }
 
     /// The instance as a raw pointer into its state buffer (for the C API).

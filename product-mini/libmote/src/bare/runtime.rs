@@ -8,6 +8,8 @@ use core::ptr::{self, NonNull};
 use mote_core::aot::context::{VmContext, VmMemory, VmTable};
 use mote_core::aot::format::AotFile;
 use mote_core::aot::meta::{FuncType, ImportDesc, Meta};
+#[cfg(feature = "backtrace")]
+use mote_core::backtrace::{Frame, FrameBuffer};
 use mote_core::runtime::helpers::{AotRuntime, HelperFns};
 use mote_core::runtime::instance::{self, eval_const, Instance, MemoryPair, SigId, TablePair};
 use mote_core::runtime::{Memory, Table};
@@ -74,7 +76,19 @@ pub(crate) struct Runtime<'a> {
     elem_cells: *mut Cell,
     data_dropped: *mut u32,
     pub(crate) scratch: *mut Cell,
+    /// The frames of the last trap that escaped a call (`Bare::trap_frame`), in the
+    /// state buffer: no heap.
+    #[cfg(feature = "backtrace")]
+    pub(crate) trace: FrameBuffer<TRACE_FRAMES>,
+    /// The file's name section payload (empty without one), for the trace's names.
+    #[cfg(feature = "backtrace")]
+    pub(crate) names: &'a [u8],
 }
+
+/// Frames a bare instance keeps of a trap's call stack (12 bytes each, in the state
+/// buffer); deeper stacks are counted (`Instance::backtrace`).
+#[cfg(feature = "backtrace")]
+pub const TRACE_FRAMES: usize = 16;
 
 /// Offsets of the arrays in the state buffer.
 pub(crate) struct Layout {
@@ -288,6 +302,10 @@ impl<'a> Runtime<'a> {
                     elem_cells: at(layout.elem_cells) as *mut Cell,
                     data_dropped: at(layout.data_dropped) as *mut u32,
                     scratch: at(layout.scratch) as *mut Cell,
+                    #[cfg(feature = "backtrace")]
+                    trace: FrameBuffer::default(),
+                    #[cfg(feature = "backtrace")]
+                    names: file.names().unwrap_or(&[]),
                 },
             );
             (*rt).ctx.runtime = rt as *mut c_void;
@@ -558,6 +576,21 @@ unsafe impl AotRuntime for Bare {
         };
         index.checked_sub(nimp)
     }
+
+    unsafe fn trap_frame(ctx: *mut VmContext, func_index: u32, wasm_offset: Option<u32>) {
+        #[cfg(feature = "backtrace")]
+        // SAFETY: the trait's contract; nothing else borrows the runtime meanwhile.
+        unsafe {
+            (*((*ctx).runtime as *mut Runtime<'static>))
+                .trace
+                .push(Frame {
+                    func_index,
+                    wasm_offset,
+                })
+        };
+        #[cfg(not(feature = "backtrace"))]
+        let _ = (ctx, func_index, wasm_offset);
+    }
 }
 
 fn set_bit(bits: *mut u32, i: usize) {
@@ -602,6 +635,8 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
             ));
         }
         if (*rt).depth == 0 {
+            #[cfg(feature = "backtrace")]
+            (*rt).trace.clear();
             if !(*rt).fuel_set {
                 (*rt).ctx.fuel = usize::MAX;
             }
@@ -614,10 +649,18 @@ pub(crate) unsafe fn invoke(rt: *mut Runtime<'_>, f: u32, cells: *mut Cell) -> R
         (*rt).depth = (*rt).depth.saturating_add(1);
         (*rt).ctx.trap = 0;
         (*rt).pending = None;
+        #[cfg(feature = "backtrace")]
+        let trace_depth = (*rt).trace.depth();
         call_func(rt, f, cells);
         (*rt).depth -= 1;
         let rt = &mut *rt;
         let result = rt.ctx.take_trap(&mut rt.pending);
+        // Only a trap that escapes keeps its frames (not an exit request, nor a nested
+        // call's trap a host function handled).
+        #[cfg(feature = "backtrace")]
+        if !matches!(result, Err(trap) if !matches!(trap, Trap::Exit(_))) {
+            rt.trace.truncate(trace_depth);
+        }
         if result == Err(Trap::Interrupted) {
             // Handled: the next call runs (`Instance::set_interrupt_flag`).
             (*rt.ctx.interrupt).store(0, core::sync::atomic::Ordering::Relaxed);

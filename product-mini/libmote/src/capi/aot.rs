@@ -282,6 +282,12 @@ mod imp {
             self.sig_of(self.inst.func_at(index)?)
         }
 
+        /// The no-heap instance (its last trap's backtrace, ...).
+        #[cfg(feature = "backtrace")]
+        pub(crate) fn instance(&self) -> &Instance<'static> {
+            &self.inst
+        }
+
         pub(crate) fn set_fuel(&mut self, fuel: u64) {
             self.inst.set_fuel(fuel);
         }

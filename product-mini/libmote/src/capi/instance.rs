@@ -525,6 +525,98 @@ pub unsafe extern "C" fn mote_interrupt(inst: *mut mote_instance) -> i32 {
     MOTE_ERR_ARGUMENT
 }
 
+/// The Wasm call stack of the instance's last call that trapped, innermost frame
+/// first: writes the first `min(cap, *count)` frames to `out`, the number of frames
+/// kept to `*count` and the number of deeper frames only counted to `*omitted` (a deep
+/// recursion). Names point into the instance (AOT: into the file) and stay valid until
+/// its next call. No trap, or a build without the `backtrace` feature: 0 frames.
+///
+/// # Safety
+/// `inst` is a live instance; `out` has room for `cap` frames (or `cap` is 0); `count`
+/// and `omitted` are writable.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_trap_backtrace(
+    inst: *mut mote_instance,
+    out: *mut mote_frame,
+    cap: u32,
+    count: *mut u32,
+    omitted: *mut u32,
+) -> i32 {
+    if count.is_null() || omitted.is_null() || (out.is_null() && cap > 0) {
+        return fail(
+            MOTE_ERR_ARGUMENT,
+            format_args!("mote_trap_backtrace: out, count or omitted is NULL"),
+        );
+    }
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    let engine = match unsafe { engine(inst) } {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    // SAFETY: `out` has room for `cap` frames (the contract).
+    let (kept, deeper) = unsafe { fill_backtrace(engine, out, cap) };
+    // SAFETY: both are writable (the contract) and not NULL (checked above).
+    unsafe {
+        count.write(kept);
+        omitted.write(u32::try_from(deeper).unwrap_or(u32::MAX));
+    }
+    MOTE_OK
+}
+
+/// Writes the first `cap` frames of the instance's last trap to `out`; the frames kept
+/// and the deeper frames only counted.
+///
+/// # Safety
+/// `out` has room for `cap` frames.
+#[cfg(feature = "backtrace")]
+unsafe fn fill_backtrace(engine: Engine<'_>, out: *mut mote_frame, cap: u32) -> (u32, usize) {
+    let mut kept = 0u32;
+    let mut emit = |frame: &mote_core::backtrace::Frame, name: Option<&str>| {
+        if kept < cap {
+            let frame = mote_frame {
+                func_index: frame.func_index,
+                wasm_offset: frame.wasm_offset.unwrap_or(MOTE_NO_OFFSET),
+                name: name.map_or(core::ptr::null(), str::as_ptr),
+                name_len: name.map_or(0, str::len),
+            };
+            // SAFETY: `kept < cap` and `out` has room for `cap` frames (the contract).
+            unsafe { out.add(kept as usize).write(frame) };
+        }
+        kept += 1;
+    };
+    let deeper = match engine {
+        #[cfg(feature = "aot")]
+        Engine::Aot(a) => {
+            let inst = a.instance();
+            for frame in inst.backtrace() {
+                emit(frame, inst.func_name(frame.func_index));
+            }
+            inst.backtrace_omitted()
+        }
+        #[cfg(feature = "interp")]
+        Engine::Interp(i) => match i.trap_backtrace() {
+            Some(trace) => {
+                for (k, frame) in trace.frames().iter().enumerate() {
+                    emit(frame, trace.func_name(k));
+                }
+                trace.omitted()
+            }
+            None => 0,
+        },
+        Engine::None(_) => 0,
+    };
+    (kept, deeper)
+}
+
+/// Without backtraces (feature `backtrace`), no trap has frames.
+///
+/// # Safety
+/// Nothing is written.
+#[cfg(not(feature = "backtrace"))]
+unsafe fn fill_backtrace(_: Engine<'_>, _: *mut mote_frame, _: u32) -> (u32, usize) {
+    (0, 0)
+}
+
 /// Ends an instance. Interpreter instances return their memory to the arena; AOT
 /// instances hand their buffers back to the caller.
 ///

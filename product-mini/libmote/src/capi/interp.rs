@@ -201,6 +201,12 @@ mod imp {
             self.exec.call(&mut self.store, f, cells)
         }
 
+        /// The Wasm call stack of the last trap that escaped a call.
+        #[cfg(feature = "backtrace")]
+        pub(crate) fn trap_backtrace(&self) -> Option<&mote_core::backtrace::Backtrace> {
+            self.store.trap_backtrace.as_ref()
+        }
+
         pub(crate) fn set_fuel(&mut self, fuel: u64) {
             self.store.fuel = Some(fuel);
         }

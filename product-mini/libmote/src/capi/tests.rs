@@ -177,6 +177,76 @@ fn call(
     Ok(out)
 }
 
+/// The frames `mote_trap_backtrace` reports, with their names, and the omitted count.
+fn backtrace(inst: *mut mote_instance) -> (Vec<(u32, u32, Option<String>)>, u32) {
+    let mut frames = [mote_frame {
+        func_index: 0,
+        wasm_offset: 0,
+        name: core::ptr::null(),
+        name_len: 0,
+    }; 4];
+    let (mut count, mut omitted) = (0, 0);
+    let rc = unsafe { mote_trap_backtrace(inst, frames.as_mut_ptr(), 4, &mut count, &mut omitted) };
+    assert_eq!(rc, MOTE_OK, "{}", last_error());
+    let rows = frames[..count.min(4) as usize]
+        .iter()
+        .map(|f| {
+            let name = (!f.name.is_null()).then(|| {
+                // SAFETY: `name_len` bytes of the instance's name, valid until its next call.
+                let bytes = unsafe { core::slice::from_raw_parts(f.name, f.name_len) };
+                String::from_utf8(bytes.to_vec()).unwrap()
+            });
+            (f.func_index, f.wasm_offset, name)
+        })
+        .collect();
+    (rows, omitted)
+}
+
+/// The offset of the first instruction `is` picks in function body `defined` of `wasm`.
+fn offset_in(wasm: &[u8], defined: usize, is: fn(&wasmparser::Operator<'_>) -> bool) -> u32 {
+    let body = wasmparser::Parser::new(0)
+        .parse_all(wasm)
+        .filter_map(|p| match p.unwrap() {
+            wasmparser::Payload::CodeSectionEntry(body) => Some(body),
+            _ => None,
+        })
+        .nth(defined)
+        .unwrap();
+    let mut ops = body.get_operators_reader().unwrap();
+    loop {
+        let (op, offset) = ops.read_with_offset().unwrap();
+        if is(&op) {
+            return offset as u32;
+        }
+    }
+}
+
+/// After `div(1, 0)`: one frame, `div` (function 6, unnamed) at its `i32.div_s`.
+fn check_div_backtrace(inst: *mut mote_instance, wasm: &[u8]) {
+    if !cfg!(feature = "backtrace") {
+        return;
+    }
+    let div = offset_in(wasm, 2, |op| matches!(op, wasmparser::Operator::I32DivS));
+    assert_eq!(backtrace(inst), (vec![(6, div, None)], 0));
+}
+
+/// After `host_fails`: one frame, at its call of the import.
+fn check_host_fails_backtrace(inst: *mut mote_instance, wasm: &[u8]) {
+    if !cfg!(feature = "backtrace") {
+        return;
+    }
+    let defined = if cfg!(feature = "float") { 4 } else { 3 };
+    let at = offset_in(wasm, defined, |op| {
+        matches!(op, wasmparser::Operator::Call { .. })
+    });
+    assert_eq!(backtrace(inst), (vec![(4 + defined as u32, at, None)], 0));
+}
+
+/// After a call that returned: no frames.
+fn check_no_backtrace(inst: *mut mote_instance) {
+    assert_eq!(backtrace(inst), (vec![], 0));
+}
+
 #[cfg(feature = "interp")]
 #[test]
 fn interpreter_module_end_to_end() {
@@ -255,8 +325,10 @@ fn interpreter_module_end_to_end() {
             "wasm trap: integer divide by zero".to_owned()
         )
     );
+    check_div_backtrace(inst, &guest(cfg!(feature = "float")));
     let r = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
     assert_eq!(unsafe { r[0].of.i32 }, 42);
+    check_no_backtrace(inst);
 
     let e = call(inst, c"host_fails", &[], 0).unwrap_err();
     assert_eq!(
@@ -757,6 +829,7 @@ mod aot {
                 "wasm trap: integer divide by zero".to_owned()
             )
         );
+        super::check_div_backtrace(inst, &guest(cfg!(feature = "float")));
         let e = call(inst, c"host_fails", &[], 0).unwrap_err();
         assert_eq!(
             e,
@@ -765,8 +838,10 @@ mod aot {
                 "wasm trap: host function failed (env.fails returned 3)".to_owned()
             )
         );
+        super::check_host_fails_backtrace(inst, &guest(cfg!(feature = "float")));
         let r = call(inst, c"div", &[i32v(84), i32v(2)], 1).unwrap();
         assert_eq!(unsafe { r[0].of.i32 }, 42, "usable after traps");
+        super::check_no_backtrace(inst);
         let e = call(inst, c"div", &[i32v(84)], 1).unwrap_err();
         assert_eq!(e.0, MOTE_ERR_SIGNATURE);
         let mut len = 0;

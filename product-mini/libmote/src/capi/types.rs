@@ -124,6 +124,20 @@ pub struct mote_function {
     pub result_count: u16,
 }
 
+/// `mote_frame::wasm_offset` of a frame whose code has no offsets.
+pub const MOTE_NO_OFFSET: u32 = u32::MAX;
+
+/// One frame of a trap's Wasm call stack (`mote_trap_backtrace`).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mote_frame {
+    pub func_index: u32,
+    pub wasm_offset: u32,
+    /// The function's name (not NUL-terminated), NULL without one.
+    pub name: *const u8,
+    pub name_len: usize,
+}
+
 pub type mote_native_fn =
     unsafe extern "C" fn(env: *mut mote_exec_env, cells: *mut u64, user: *mut c_void) -> i32;
 
@@ -165,6 +179,7 @@ mod tests {
         assert_eq!(align_of::<mote_val>(), align_of::<u64>());
         assert_eq!(size_of::<mote_function>(), P + 8);
         assert_eq!(size_of::<mote_native>(), 4 * P);
+        assert_eq!(size_of::<mote_frame>(), 8 + 2 * P);
         assert_eq!(size_of::<mote_init_args>(), 11 * P + 8);
         assert_eq!(size_of::<mote_arena_usage>(), 3 * size_of::<usize>());
         assert_eq!(size_of::<mote_aot_reqs>(), 6 * size_of::<usize>() + 8);

@@ -12,6 +12,7 @@
 //! | [`Instance`] | exports: [`TypedFunc`], [`Func`], [`Memory`], [`Global`], [`Table`] |
 //! | [`Caller`] | what a host function sees of its caller: memory and exports |
 //! | [`Trap`] | why a call stopped; a value, with the spec's message as `Display` |
+//! | [`Backtrace`] | the Wasm call stack of the last trap ([`Store::trap_backtrace`]) |
 //!
 //! # Load, instantiate, call
 //!
@@ -208,6 +209,7 @@ pub use module::{Engine, Module};
 pub use store::{AsContext, AsContextMut, Caller, InterruptHandle, Store};
 pub use value::{parse_value, ParseValueError};
 
+pub use mote_core::backtrace::{Backtrace, Frame};
 pub use mote_core::{
     Cell, ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, Trap, ValType, Value,
 };

@@ -4,6 +4,8 @@
 use std::boxed::Box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(feature = "backtrace")]
+use mote_core::backtrace::Backtrace;
 use mote_core::runtime::{Executor, InstanceAddr, Store as CoreStore};
 use mote_core::{Cell, FuncAddr, Trap};
 
@@ -116,6 +118,41 @@ impl Store {
             aot_stack: Some(bytes),
             ..Store::new()
         }
+    }
+
+    /// The Wasm call stack of the last trap that escaped a call in this store, innermost
+    /// frame first, with the function names of the modules' `name` sections; its
+    /// `Display` is wasmtime's `wasm backtrace:` block. `None` after a call that returned
+    /// or exited (`Trap::Exit`), and in builds without the `backtrace` feature. `.aot`
+    /// files compiled with `aotc --no-backtrace-info` give frames without offsets.
+    ///
+    /// The [`Trap`] itself stays a small `Copy` value that compares by kind; the trace
+    /// lives here, next to the instances it describes, until the next call.
+    ///
+    /// ```
+    /// # #[cfg(all(feature = "interp", feature = "backtrace"))] {
+    /// use mote::{Linker, Module, Store, Trap};
+    ///
+    /// let wasm = wat::parse_str(r#"
+    ///     (module
+    ///       (func $outer (export "outer") (result i32) (call $inner))
+    ///       (func $inner (result i32) (i32.div_s (i32.const 1) (i32.const 0))))
+    /// "#)?;
+    /// let module = Module::new(&wasm)?;
+    /// let mut store = Store::new();
+    /// let instance = Linker::new().instantiate(&mut store, &module)?;
+    /// let outer = instance.get_typed_func::<(), i32>(&store, "outer")?;
+    /// assert_eq!(outer.call(&mut store, ()), Err(Trap::IntegerDivideByZero));
+    /// let trace = store.trap_backtrace().expect("a trace");
+    /// assert_eq!(trace.frames().len(), 2);
+    /// assert_eq!(trace.func_name(0), Some("inner"));
+    /// assert!(trace.to_string().starts_with("wasm backtrace:\n    0: "));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "backtrace")]
+    pub fn trap_backtrace(&self) -> Option<&Backtrace> {
+        self.inner.trap_backtrace.as_ref()
     }
 
     /// The engine of this store's instances, `None` before the first one.
