@@ -57,6 +57,8 @@ pub struct IrOptions {
     pub fuel: bool,
     /// Check `VmContext::interrupt` at function entry and loop headers.
     pub interruptible: bool,
+    /// Canonicalise NaN results (`mote_core::nan`).
+    pub deterministic: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,6 +297,13 @@ impl<'m> ModuleGen<'m> {
         // writable `.sdata`); other targets ignore the flag.
         let _ = writeln!(self.out, "!llvm.module.flags = !{{!8}}");
         let _ = writeln!(self.out, "!8 = !{{i32 1, !\"SmallDataLimit\", i32 0}}");
+        // `VmContext::fuel` and the interrupt flag: types of their own, so that their
+        // accesses in loops (a store per segment in guard mode, a volatile load per
+        // header) do not make LLVM reload the rest of the context.
+        let _ = writeln!(self.out, "!9 = !{{!\"fuel count\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!10 = !{{!9, !9, i64 0}}");
+        let _ = writeln!(self.out, "!11 = !{{!\"interrupt flag\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!12 = !{{!11, !11, i64 0}}");
         Ok(())
     }
 
@@ -395,6 +404,9 @@ struct FuncGen<'g, 'm> {
     /// With fuel metering: the index of each segment's last instruction
     /// (`mote_core::fuel::segment_ends`), and the segment being translated.
     fuel_segments: Option<(Vec<u32>, usize)>,
+    /// With fuel metering: `%fuel` (the function's copy of `VmContext::fuel`) was
+    /// charged since it was last written to the context (see `charge_fuel`).
+    fuel_unsynced: bool,
 }
 
 type R = Result<(), CompileError>;
@@ -431,6 +443,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             cells: 0,
             isz,
             fuel_segments: None,
+            fuel_unsynced: false,
         })
     }
 
@@ -529,27 +542,83 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         self.terminate(format!("br label %trap{code}"));
     }
 
-    /// Charges `units` of fuel from `VmContext::fuel`, or traps with "all fuel consumed"
-    /// leaving it unchanged (`mote_core::fuel`).
+    /// Charges `units` of fuel from `%fuel`, or traps with "all fuel consumed" leaving it
+    /// unchanged (`mote_core::fuel`).
+    ///
+    /// `%fuel` is an alloca that mem2reg turns into a register: the count lives in
+    /// `VmContext::fuel` only where someone else can see it. It is loaded at entry
+    /// (`load_fuel`), written to the context before every call that runs code and
+    /// reloaded after it, and written back at every return, tail call and trap exit
+    /// (`store_fuel`). Going through the context at every segment made each charge a
+    /// load-compare-store chain through memory that LLVM cannot keep in a register
+    /// (calls may read and write it).
     fn charge_fuel(&mut self, units: u32) {
-        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
-        let slot = self.ctx_field_ptr(field::FUEL, isz);
-        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !3"));
+        let isz = self.isz;
+        let fuel = self.def(format!("load {isz}, {isz}* %fuel"));
         let short = self.def(format!("icmp ult {isz} {fuel}, {units}"));
         self.trap_if(&short, Trap::OutOfFuel.code() as u32);
         let left = self.def(format!("sub {isz} {fuel}, {units}"));
-        self.emit(format!(
-            "store {isz} {left}, {isz}* {slot}, align {ps}, !tbaa !3"
-        ));
+        self.emit(format!("store {isz} {left}, {isz}* %fuel"));
+        self.fuel_unsynced = true;
     }
 
-    /// Traps with "execution interrupted" when the context's interrupt flag is set (an
-    /// atomic load: another thread or a signal handler sets it).
+    /// With fuel metering: `%fuel = VmContext::fuel` (at entry, and after a call that
+    /// may have consumed some).
+    fn load_fuel(&mut self) {
+        if !self.g.opts.fuel {
+            return;
+        }
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !10"));
+        self.emit(format!("store {isz} {fuel}, {isz}* %fuel"));
+        self.fuel_unsynced = false;
+    }
+
+    /// With fuel metering: `VmContext::fuel = %fuel`, before anything that lets the
+    /// runtime or other code see the count. `volatile` in guard mode, where the next
+    /// access may fault (see `fuel_before_fault`).
+    fn store_fuel(&mut self) {
+        if !self.g.opts.fuel {
+            return;
+        }
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let fuel = self.def(format!("load {isz}, {isz}* %fuel"));
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let volatile = self.guard_volatile();
+        self.emit(format!(
+            "store {volatile}{isz} {fuel}, {isz}* {slot}, align {ps}, !tbaa !10"
+        ));
+        self.fuel_unsynced = false;
+    }
+
+    /// Before an access to `memory` that a guard page may stop: the fault leaves the
+    /// function without passing a trap exit, and the runtime reads the count from the
+    /// context, so it must be current there. Once per segment at most: a segment is
+    /// entered only at its start (where it is charged), so within it the count stays
+    /// written until the next charge.
+    fn fuel_before_fault(&mut self, memory: u32) {
+        if self.fuel_unsynced && !self.explicit_checks(memory) {
+            self.store_fuel();
+        }
+    }
+
+    /// Traps with "execution interrupted" when the context's interrupt flag is set.
+    ///
+    /// Another thread or a signal handler sets the flag, so the load is `volatile`: LLVM
+    /// may neither hoist it out of a loop nor merge it with the previous check. It is an
+    /// `unordered` atomic (no tearing, no ordering) rather than `monotonic`: LLVM treats
+    /// every monotonic load as reading and writing all memory, which made each check
+    /// force the reload of the memory base and the other context fields after it. With
+    /// its own TBAA type it aliases nothing else, and the flag's address, a context field
+    /// that only calls can change, stays in a register in loops without calls.
     fn check_interrupt(&mut self) {
         let ps = self.g.opts.pointer_size;
         let slot = self.ctx_field_ptr(field::INTERRUPT, "i32*");
         let flag = self.def(format!("load i32*, i32** {slot}, align {ps}, !tbaa !3"));
-        let set = self.def(format!("load atomic i32, i32* {flag} monotonic, align 4"));
+        let set = self.def(format!(
+            "load atomic volatile i32, i32* {flag} unordered, align 4, !tbaa !12"
+        ));
         let stop = self.def(format!("icmp ne i32 {set}, 0"));
         self.trap_if(&stop, Trap::Interrupted.code() as u32);
     }
@@ -595,12 +664,21 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             format!("@{}", h.symbol())
         };
         let call = format!("call {ret} {callee}({})", a.join(", "));
+        // Calls of Wasm or host code meter fuel in the context (a host function may call
+        // back into Wasm); the other helpers neither read nor charge it.
+        let runs_code = matches!(h, Helper::CallImport | Helper::CallIndirect);
+        if runs_code {
+            self.store_fuel();
+        }
         let r = if ret == "void" {
             self.emit(call);
             None
         } else {
             Some(self.def(call))
         };
+        if runs_code {
+            self.load_fuel();
+        }
         if h.can_trap() {
             self.check_trap();
         }
@@ -733,6 +811,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// `tests/wast/dropped_loads.wast` checks each of these cases on every engine.
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
+        self.fuel_before_fault(memory_of(m));
         let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
         let volatile = self.guard_volatile();
         let v = self.def(format!(
@@ -762,6 +841,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
         let v = self.pop();
         let a = self.pop();
+        self.fuel_before_fault(memory_of(m));
         let p = self.mem_ptr(memory_of(m), &a.s, m.offset, size, irty);
         let val = if irty != v.ty.ir() {
             self.def(format!("trunc {} {} to {irty}", v.ty.ir(), v.s))
@@ -882,12 +962,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
         let rt = ret_type(&results);
         let cc = self.g.opts.call_conv();
+        self.store_fuel();
         let r = if results.is_empty() {
             self.emit(format!("notail call {cc}void @f{d}({})", a.join(", ")));
             None
         } else {
             Some(self.def(format!("notail call {cc}{rt} @f{d}({})", a.join(", "))))
         };
+        self.load_fuel();
         self.check_trap();
         match (r, results.len()) {
             (Some(r), 1) => self.push(results[0], r),
@@ -1017,6 +1099,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             a.push(format!("{} {}", v.ty.ir(), v.s));
         }
         let rt = ret_type(&self.results);
+        self.store_fuel();
         if self.results.is_empty() {
             self.emit(format!("musttail call tailcc void @f{d}({})", a.join(", ")));
             self.terminate("ret void");
@@ -1275,6 +1358,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn do_return(&mut self) {
         let n = self.results.len();
         let vals = self.popn(n);
+        self.store_fuel();
         let rt = ret_type(&self.results);
         match n {
             0 => self.terminate("ret void"),
@@ -1805,6 +1889,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 self.emit(format!("store {0} {1}, {0}* %l{i}", t.ir(), t.zero()));
             }
         }
+        if self.g.opts.fuel {
+            self.alloca(isz, "%fuel");
+            self.load_fuel();
+        }
         // Stack check.
         self.decl("declare i8* @llvm.stacksave()");
         let sp = self.def("call i8* @llvm.stacksave()");
@@ -1887,7 +1975,16 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             let slot = self.trap_slot_text(code);
             s.push_str(&slot);
         }
-        let _ = writeln!(s, "trapret:\n  ret {zero}\n}}\n");
+        s.push_str("trapret:\n");
+        if self.g.opts.fuel {
+            // Every trap exit, and a callee's trap, leaves through here.
+            let off = field_offset(field::FUEL, ps);
+            let _ = writeln!(
+                s,
+                "  %fuel.exit = load {isz}, {isz}* %fuel\n  %fuel.at = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %fuel.slot = bitcast i8* %fuel.at to {isz}*\n  store {isz} %fuel.exit, {isz}* %fuel.slot, align {ps}, !tbaa !10"
+            );
+        }
+        let _ = writeln!(s, "  ret {zero}\n}}\n");
         Ok(s)
     }
 
@@ -1901,6 +1998,11 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     fn op(&mut self, op: Operator<'_>) -> R {
         use Operator as O;
+        let nan_result = if self.g.opts.deterministic {
+            mote_core::nan_result!(&op)
+        } else {
+            None
+        };
         if !self.live {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_frame(),
@@ -2241,7 +2343,31 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 )))
             }
         }
+        if nan_result.is_some() {
+            self.canonicalize_nan();
+        }
         Ok(())
+    }
+
+    /// Deterministic mode: replaces the stack top, the result of an operator that may
+    /// return a NaN, with the canonical NaN if it is one (`mote_core::nan`). The choice
+    /// is made on the integer bits: LLVM treats NaN payloads as unspecified, so a float
+    /// `select` between a NaN and the value could be folded to the value.
+    fn canonicalize_nan(&mut self) {
+        let value = self.pop();
+        let (ty, canonical) = match value.ty {
+            Ty::F32 => (Ty::I32, u64::from(mote_core::nan::CANONICAL_F32)),
+            _ => (Ty::I64, mote_core::nan::CANONICAL_F64),
+        };
+        let (fty, ity) = (value.ty.ir(), ty.ir());
+        let is_nan = self.def(format!("fcmp uno {fty} {0}, {0}", value.s));
+        let bits = self.def(format!("bitcast {fty} {} to {ity}", value.s));
+        let chosen = self.def(format!(
+            "select i1 {is_nan}, {ity} {}, {ity} {bits}",
+            canonical as i64
+        ));
+        let result = self.def(format!("bitcast {ity} {chosen} to {fty}"));
+        self.push(value.ty, result);
     }
 }
 

@@ -60,6 +60,9 @@ pub struct Options {
     /// Check the interrupt flag at function entries and loop headers (`feature::
     /// INTERRUPTIBLE`); a runtime with an interrupt handle refuses code without it.
     pub interruptible: bool,
+    /// Canonicalise every NaN result (`mote_core::nan`; `feature::DETERMINISTIC`); a
+    /// runtime in deterministic mode refuses code without it.
+    pub deterministic: bool,
 }
 
 impl Options {
@@ -78,6 +81,7 @@ impl Options {
             xip: false,
             fuel: false,
             interruptible: false,
+            deterministic: false,
         }
     }
 
@@ -90,6 +94,9 @@ impl Options {
         }
         if self.interruptible {
             bits |= feature::INTERRUPTIBLE;
+        }
+        if self.deterministic {
+            bits |= feature::DETERMINISTIC;
         }
         bits
     }

@@ -226,6 +226,7 @@ fn emit(
         tail_calls: guaranteed_tail_calls(opts.arch),
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        deterministic: opts.deterministic,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -288,6 +289,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         tail_calls: guaranteed_tail_calls(opts.arch),
         fuel: opts.fuel,
         interruptible: opts.interruptible,
+        deterministic: opts.deterministic,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

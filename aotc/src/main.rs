@@ -60,6 +60,10 @@ struct Args {
     /// code from another thread, e.g. `iwasm --timeout=MS`).
     #[arg(long)]
     interruptible: bool,
+    /// Deterministic mode: canonicalise NaN results, so that results and fuel counts are
+    /// bit-identical on every engine (needed to run with `iwasm --deterministic`).
+    #[arg(long)]
+    deterministic: bool,
 }
 
 fn main() -> ExitCode {
@@ -104,6 +108,7 @@ fn run(args: &Args) -> Result<(), String> {
         xip: args.xip,
         fuel: args.fuel,
         interruptible: args.interruptible,
+        deterministic: args.deterministic,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

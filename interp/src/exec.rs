@@ -190,6 +190,7 @@ pub(crate) fn from_imm<T: Cellable>(v: i32) -> T {
 impl<'s> Machine<'s> {
     pub fn new(store: &'s mut Store, stack: &'s mut [Cell], max_frames: usize) -> Self {
         let fuel = store.fuel;
+        let deterministic = store.deterministic;
         // The store keeps the flag alive for the whole call (it outlives the machine).
         let interrupt: *const core::sync::atomic::AtomicU32 = store
             .interrupt
@@ -206,6 +207,7 @@ impl<'s> Machine<'s> {
             metering: Metering {
                 fuel: fuel.is_some(),
                 interrupt: !interrupt.is_null(),
+                deterministic,
             },
             fuel: fuel.unwrap_or(0),
             interrupt,

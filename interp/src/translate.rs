@@ -75,15 +75,18 @@ pub struct Metering {
     /// Check the interrupt flag (a `Meter` with `interrupt`) at function entry and loop
     /// headers.
     pub interrupt: bool,
+    /// Deterministic mode: a `CanonNan` after each operator whose result may be a NaN
+    /// (`mote_core::nan`).
+    pub deterministic: bool,
 }
 
 impl Metering {
     /// The number of variants.
-    pub const VARIANTS: usize = 4;
+    pub const VARIANTS: usize = 8;
 
     /// This variant's index, `< VARIANTS`.
     pub fn index(self) -> usize {
-        self.fuel as usize | (self.interrupt as usize) << 1
+        self.fuel as usize | (self.interrupt as usize) << 1 | (self.deterministic as usize) << 2
     }
 }
 
@@ -111,6 +114,8 @@ pub struct Translator<'m> {
     fuel: Option<(SegmentCounter, Option<usize>)>,
     /// Emit an interrupt check at entry and loop headers.
     interrupt: bool,
+    /// Canonicalise NaN results (`Metering::deterministic`).
+    deterministic: bool,
 }
 
 /// Translates the module's defined function `defined_index`.
@@ -143,6 +148,7 @@ pub fn translate_metered(
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
         interrupt: metering.interrupt,
+        deterministic: metering.deterministic,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -822,6 +828,11 @@ impl Translator<'_> {
 
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
         use Operator as O;
+        let nan_result = if self.deterministic {
+            mote_core::nan_result!(&op)
+        } else {
+            None
+        };
         if !self.reachable {
             return match op {
                 O::Block { blockty } => self.enter(CtrlKind::Block, blockty),
@@ -1341,8 +1352,16 @@ impl Translator<'_> {
             | O::I64ReinterpretF64
             | O::F32ReinterpretI32
             | O::F64ReinterpretI64 => {}
-            O::I32Extend8S => un!(I32Extend8S)?,
-            O::I32Extend16S => un!(I32Extend16S)?,
+            O::I32Extend8S => self.unary(|result, value| Op::I32ExtendS {
+                result,
+                value,
+                shift: 24,
+            })?,
+            O::I32Extend16S => self.unary(|result, value| Op::I32ExtendS {
+                result,
+                value,
+                shift: 16,
+            })?,
             O::I64Extend8S => un!(I64Extend8S)?,
             O::I64Extend16S => un!(I64Extend16S)?,
             O::I64Extend32S => un!(I64Extend32S)?,
@@ -1368,7 +1387,28 @@ impl Translator<'_> {
                 ))
             }
         }
+        #[cfg(feature = "float")]
+        if let Some(wide) = nan_result {
+            self.canonicalize_nan(wide)?;
+        }
+        #[cfg(not(feature = "float"))]
+        let _ = nan_result;
         Ok(())
+    }
+
+    /// Deterministic mode: replaces the stack top, the result of an operator that may
+    /// return a NaN, with the canonical NaN if it is one (`mote_core::nan`). In place,
+    /// and retargetable like the operator was, so a following `local.set` costs no copy.
+    #[cfg(feature = "float")]
+    fn canonicalize_nan(&mut self, wide: bool) -> Result<()> {
+        let value = self.pop();
+        let result = self.home(self.stack.len())?;
+        let value = self.slot_of(value, result);
+        self.emit_producer(Op::CanonNan {
+            result,
+            value,
+            wide: wide as u8,
+        })
     }
 }
 

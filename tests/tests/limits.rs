@@ -201,7 +201,11 @@ const SHAPES: &str = r#"(module
     (i32.store (local.get 0) (local.get 0))
     (i32.load (local.get 0)))
   (func (export "nested") (param i32) (result i32)
-    (i32.add (call $inner (local.get 0)) (i32.const 1))))"#;
+    (i32.add (call $inner (local.get 0)) (i32.const 1)))
+  ;; Out of bounds from 1: a guard-page fault, which leaves without a trap exit.
+  (func (export "oob") (param i32) (result i32)
+    (if (local.get 0) (then (nop)))
+    (i32.load (i32.mul (local.get 0) (i32.const 65536)))))"#;
 
 const SHAPE_CALLS: &[(&str, i32)] = &[
     ("fib", 0),
@@ -218,6 +222,8 @@ const SHAPE_CALLS: &[(&str, i32)] = &[
     ("select", 1),
     ("nested", 2),
     ("nested", 9),
+    ("oob", 0),
+    ("oob", 1),
 ];
 
 /// Fuel used by each call (and whether it trapped), on one hosted engine.

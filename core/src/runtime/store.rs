@@ -148,6 +148,10 @@ pub struct Store {
     /// Shared with other threads, signal handlers or ISRs, which only store to it. The
     /// engine that raises the trap clears it, so the store stays usable.
     pub interrupt: Option<Arc<core::sync::atomic::AtomicU32>>,
+    /// Deterministic mode (`crate::nan`): NaN results are canonicalised, so results and
+    /// fuel counts are bit-identical on every engine. AOT code must have been compiled
+    /// for it (`aotc --deterministic`).
+    pub deterministic: bool,
 }
 
 impl Store {

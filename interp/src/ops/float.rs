@@ -5,9 +5,13 @@
 
 #[cfg(feature = "float")]
 macro_rules! float_ops {
-    ($tables:tt $callback:ident $state:tt $($entries:tt)*) => {
+    (
+        $tables:tt $callback:ident
+        [$pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident]
+        $($entries:tt)*
+    ) => {
         $crate::ops::next_table! {
-            $tables $callback $state $($entries)*
+            $tables $callback [$pc, $fp, $ctx, $m, $mem_base, $mem_len] $($entries)*
 
             // ---- f32 ----
             /// `result = lhs + rhs` (f32).
@@ -212,6 +216,20 @@ macro_rules! float_ops {
             /// `result = f32 value` converted to f64.
             F64PromoteF32 { result: Slot, value: Slot } writes result
                 => unary(f32, |x: f32| x as f64);
+
+            // ---- deterministic mode ----
+            /// `result = value`, or the canonical NaN when `value` is a NaN (f64 when
+            /// `wide`, else f32; `mote_core::nan`). Follows each operator whose result
+            /// may be a NaN in deterministic translations (`Metering::deterministic`).
+            CanonNan { result: Slot, value: Slot, wide: u8 } writes result => handler {
+                if wide != 0 {
+                    let x: f64 = rd($fp, value);
+                    wr($fp, result, mote_core::nan::canonical_f64(x));
+                } else {
+                    let x: f32 = rd($fp, value);
+                    wr($fp, result, mote_core::nan::canonical_f32(x));
+                }
+            };
         }
     };
 }
