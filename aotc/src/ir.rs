@@ -191,6 +191,32 @@ struct ModuleGen<'m> {
     out: String,
 }
 
+/// Whether defined function `d` has no loop and makes no call: it runs straight through
+/// (branches only go forward), so it ends in bounded time and needs no interrupt check
+/// at its entry. Any endless execution still meets a check: it either loops (loop headers
+/// check) or recurses, and every function on a cycle of calls makes a call, so it is no
+/// leaf and checks at its entry. Calls from the embedder enter a leaf through its
+/// trampoline, which checks instead.
+fn is_leaf(module: &Module, d: u32) -> Result<bool, CompileError> {
+    let mut reader = module.operators(d);
+    while !reader.eof() {
+        let op = reader
+            .read()
+            .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
+        if matches!(
+            op,
+            Operator::Loop { .. }
+                | Operator::Call { .. }
+                | Operator::CallIndirect { .. }
+                | Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
+        ) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn ret_type(results: &[Ty]) -> String {
     match results {
         [] => "void".into(),
@@ -250,9 +276,10 @@ impl<'m> ModuleGen<'m> {
         let m = self.module;
         let _ = writeln!(self.out, "; mote-aotc module\n");
         for d in 0..m.bodies.len() as u32 {
-            let body = FuncGen::new(self, d)?.run()?;
+            let leaf = self.opts.interruptible && is_leaf(m, d)?;
+            let body = FuncGen::new(self, d)?.run(leaf)?;
             self.out.push_str(&body);
-            self.trampoline(d)?;
+            self.trampoline(d, leaf)?;
         }
         // Declarations.
         for h in Helper::ALL {
@@ -307,14 +334,29 @@ impl<'m> ModuleGen<'m> {
         Ok(())
     }
 
-    fn trampoline(&mut self, d: u32) -> Result<(), CompileError> {
+    /// The array-call trampoline of defined function `d`. For a `leaf` (see
+    /// [`is_leaf`]), which does not check for interrupts itself, it checks once before
+    /// the call: a flag set while nothing runs still stops the next call at its entry.
+    fn trampoline(&mut self, d: u32, leaf: bool) -> Result<(), CompileError> {
         let fi = self.module.num_imported_funcs + d;
         let (params, results) = self.func_sig(fi)?;
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "define dso_local void @t{d}(i8* %ctx, i8* %raw) #0 {{\nentry:\n  %cells = bitcast i8* %raw to i64*"
+            "define dso_local void @t{d}(i8* %ctx, i8* %raw) #0 {{\nentry:"
         );
+        if leaf {
+            let ps = self.opts.pointer_size;
+            let isz = if ps == 8 { "i64" } else { "i32" };
+            let flag_at = field_offset(field::INTERRUPT, ps);
+            let trap_at = field_offset(field::TRAP, ps);
+            let code = Trap::Interrupted.code();
+            let _ = writeln!(
+                s,
+                "  %fp = getelementptr inbounds i8, i8* %ctx, i32 {flag_at}\n  %fq = bitcast i8* %fp to i32**\n  %flag = load i32*, i32** %fq, align {ps}, !tbaa !3\n  %set = load atomic volatile i32, i32* %flag unordered, align 4, !tbaa !12\n  %stop = icmp ne i32 %set, 0\n  br i1 %stop, label %interrupted, label %run, !prof !0\ninterrupted:\n  %tp = getelementptr inbounds i8, i8* %ctx, i32 {trap_at}\n  %tq = bitcast i8* %tp to {isz}*\n  store {isz} {code}, {isz}* %tq, !tbaa !3\n  ret void\nrun:"
+            );
+        }
+        let _ = writeln!(s, "  %cells = bitcast i8* %raw to i64*");
         let mut args = vec!["i8* %ctx".to_string()];
         for (i, t) in params.iter().enumerate() {
             let _ = writeln!(s, "  %p{i} = getelementptr i64, i64* %cells, i32 {i}");
@@ -1877,7 +1919,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     // ---- driver ---------------------------------------------------------------------
 
-    fn run(mut self) -> Result<String, CompileError> {
+    /// `leaf`: the function has no entry interrupt check (see [`is_leaf`]).
+    fn run(mut self, leaf: bool) -> Result<String, CompileError> {
         let ps = self.g.opts.pointer_size;
         let isz = self.isz;
         // Locals.
@@ -1918,7 +1961,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             end_reachable: false,
         });
 
-        if self.g.opts.interruptible {
+        if self.g.opts.interruptible && !leaf {
             self.check_interrupt();
         }
         if self.g.opts.fuel {
