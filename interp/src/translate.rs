@@ -115,6 +115,7 @@ pub struct Translator<'m> {
     /// Emit an interrupt check at entry and loop headers.
     interrupt: bool,
     /// Canonicalise NaN results (`Metering::deterministic`).
+    #[cfg(feature = "float")]
     deterministic: bool,
 }
 
@@ -148,6 +149,7 @@ pub fn translate_metered(
         br_table_stubs: Vec::new(),
         fuel: metering.fuel.then(|| (SegmentCounter::default(), None)),
         interrupt: metering.interrupt,
+        #[cfg(feature = "float")]
         deterministic: metering.deterministic,
     };
     t.ctrl.push(Ctrl {
@@ -828,6 +830,9 @@ impl Translator<'_> {
 
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
         use Operator as O;
+        // Without `float` no operator returns a float, and deterministic mode changes
+        // nothing.
+        #[cfg(feature = "float")]
         let nan_result = if self.deterministic {
             mote_core::nan_result!(&op)
         } else {
@@ -1252,9 +1257,17 @@ impl Translator<'_> {
             O::I64Rotr => bin!(I64Rotr, I64RotrI, false, true)?,
 
             #[cfg(feature = "float")]
-            O::F32Abs => un!(F32Abs)?,
+            O::F32Abs => self.unary(|result, value| Op::F32Sign {
+                result,
+                value,
+                flip: 0,
+            })?,
             #[cfg(feature = "float")]
-            O::F32Neg => un!(F32Neg)?,
+            O::F32Neg => self.unary(|result, value| Op::F32Sign {
+                result,
+                value,
+                flip: i32::MIN,
+            })?,
             #[cfg(feature = "float")]
             O::F32Ceil => un!(F32Ceil)?,
             #[cfg(feature = "float")]
@@ -1352,16 +1365,8 @@ impl Translator<'_> {
             | O::I64ReinterpretF64
             | O::F32ReinterpretI32
             | O::F64ReinterpretI64 => {}
-            O::I32Extend8S => self.unary(|result, value| Op::I32ExtendS {
-                result,
-                value,
-                shift: 24,
-            })?,
-            O::I32Extend16S => self.unary(|result, value| Op::I32ExtendS {
-                result,
-                value,
-                shift: 16,
-            })?,
+            O::I32Extend8S => un!(I32Extend8S)?,
+            O::I32Extend16S => un!(I32Extend16S)?,
             O::I64Extend8S => un!(I64Extend8S)?,
             O::I64Extend16S => un!(I64Extend16S)?,
             O::I64Extend32S => un!(I64Extend32S)?,
@@ -1391,8 +1396,6 @@ impl Translator<'_> {
         if let Some(wide) = nan_result {
             self.canonicalize_nan(wide)?;
         }
-        #[cfg(not(feature = "float"))]
-        let _ = nan_result;
         Ok(())
     }
 

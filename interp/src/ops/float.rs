@@ -53,12 +53,11 @@ macro_rules! float_ops {
             /// `result = lhs >= rhs` (f32).
             F32Ge { result: Slot, lhs: Slot, rhs: Slot } writes result
                 => binary(f32, |x, y| x >= y);
-            /// `result = |value|`, clearing the sign bit (f32).
-            F32Abs { result: Slot, value: Slot } writes result
-                => unary(u32, |x: u32| x & 0x7fff_ffff);
-            /// `result = -value`, flipping the sign bit (f32).
-            F32Neg { result: Slot, value: Slot } writes result
-                => unary(u32, |x: u32| x ^ 0x8000_0000);
+            /// `result = |value|` (`flip` 0: clears the sign bit) or `-value` (`flip`
+            /// `i32::MIN`: flips it) (f32). One instruction for both keeps the instruction
+            /// set within a one-byte tag.
+            F32Sign { result: Slot, value: Slot, flip: i32 } writes result
+                => binary_imm(u32, |x: u32, flip: u32| (x & 0x7fff_ffff) | (!x & flip));
             /// `result = value` rounded up (f32).
             F32Ceil { result: Slot, value: Slot } writes result
                 => unary(f32, f32_ceil);

@@ -170,11 +170,12 @@ macro_rules! int_ops {
             /// `result = ` the number of one bits of `value` (i32).
             I32Popcnt { result: Slot, value: Slot } writes result
                 => unary(u32, u32::count_ones);
-            /// `result = ` the low `32 - shift` bits of `value`, sign-extended (i32):
-            /// `i32.extend8_s` with `shift` 24, `i32.extend16_s` with 16. One instruction
-            /// for both keeps the instruction set within a one-byte tag.
-            I32ExtendS { result: Slot, value: Slot, shift: i32 } writes result
-                => binary_imm(i32, |x: i32, shift: i32| x << shift >> shift);
+            /// `result = ` the low byte of `value`, sign-extended (i32).
+            I32Extend8S { result: Slot, value: Slot } writes result
+                => unary(i32, |x: i32| x as i8 as i32);
+            /// `result = ` the low 2 bytes of `value`, sign-extended (i32).
+            I32Extend16S { result: Slot, value: Slot } writes result
+                => unary(i32, |x: i32| x as i16 as i32);
             /// `result = ` the low 4 bytes of i64 `value` (i32).
             I32WrapI64 { result: Slot, value: Slot } writes result
                 => unary(u64, |x: u64| x as u32);
