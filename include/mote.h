@@ -16,6 +16,7 @@
 #ifndef MOTE_H
 #define MOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -223,6 +224,12 @@ uint8_t *mote_memory(mote_instance *inst, size_t *len);
  * `aotc --fuel`. mote_get_fuel writes the fuel left (MOTE_ERR_STATE when none was set). */
 mote_result mote_set_fuel(mote_instance *inst, uint64_t fuel);
 mote_result mote_get_fuel(mote_instance *inst, uint64_t *fuel);
+/* Deterministic mode (docs/limits.md): every NaN an arithmetic operator returns is the
+ * canonical NaN, so the same module and inputs give bit-identical results and fuel counts
+ * on every engine. Interpreter instances switch it on or off (off by default); AOT files
+ * have it compiled in with `aotc --deterministic`: turning it on for a file without it
+ * is MOTE_ERR_STATE. */
+mote_result mote_set_deterministic(mote_instance *inst, bool on);
 /* Interruption: stops inst's running code with MOTE_ERR_TRAP "execution interrupted" at
  * its next function entry or loop header (or at its next call); raising the trap clears
  * the request. Async-signal-safe (one atomic store): call it from another thread, a

@@ -67,6 +67,8 @@ pub struct IrOptions {
     /// With `backtrace`: pass the Wasm offset of each trap site and call too (a move of a
     /// constant on each trap path); without it backtraces name the functions only.
     pub backtrace_offsets: bool,
+    /// Canonicalise NaN results (`mote_core::nan`).
+    pub deterministic: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +204,32 @@ struct ModuleGen<'m> {
     out: String,
 }
 
+/// Whether defined function `d` has no loop and makes no call: it runs straight through
+/// (branches only go forward), so it ends in bounded time and needs no interrupt check
+/// at its entry. Any endless execution still meets a check: it either loops (loop headers
+/// check) or recurses, and every function on a cycle of calls makes a call, so it is no
+/// leaf and checks at its entry. Calls from the embedder enter a leaf through its
+/// trampoline, which checks instead.
+fn is_leaf(module: &Module, d: u32) -> Result<bool, CompileError> {
+    let mut reader = module.operators(d);
+    while !reader.eof() {
+        let op = reader
+            .read()
+            .map_err(|e| CompileError::Unsupported(format!("{e}")))?;
+        if matches!(
+            op,
+            Operator::Loop { .. }
+                | Operator::Call { .. }
+                | Operator::CallIndirect { .. }
+                | Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
+        ) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn ret_type(results: &[Ty]) -> String {
     match results {
         [] => "void".into(),
@@ -272,9 +300,10 @@ impl<'m> ModuleGen<'m> {
         let m = self.module;
         let _ = writeln!(self.out, "; mote-aotc module\n");
         for d in 0..m.bodies.len() as u32 {
-            let body = FuncGen::new(self, d)?.run()?;
+            let leaf = self.opts.interruptible && is_leaf(m, d)?;
+            let body = FuncGen::new(self, d)?.run(leaf)?;
             self.out.push_str(&body);
-            self.trampoline(d)?;
+            self.trampoline(d, leaf)?;
         }
         for class in std::mem::take(&mut self.dispatchers) {
             self.dispatcher(class)?;
@@ -322,6 +351,13 @@ impl<'m> ModuleGen<'m> {
         // writable `.sdata`); other targets ignore the flag.
         let _ = writeln!(self.out, "!llvm.module.flags = !{{!8}}");
         let _ = writeln!(self.out, "!8 = !{{i32 1, !\"SmallDataLimit\", i32 0}}");
+        // `VmContext::fuel` and the interrupt flag: types of their own, so that their
+        // accesses in loops (a store per segment in guard mode, a volatile load per
+        // header) do not make LLVM reload the rest of the context.
+        let _ = writeln!(self.out, "!9 = !{{!\"fuel count\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!10 = !{{!9, !9, i64 0}}");
+        let _ = writeln!(self.out, "!11 = !{{!\"interrupt flag\", !1, i64 0}}");
+        let _ = writeln!(self.out, "!12 = !{{!11, !11, i64 0}}");
         Ok(())
     }
 
@@ -425,14 +461,29 @@ impl<'m> ModuleGen<'m> {
         Ok(())
     }
 
-    fn trampoline(&mut self, d: u32) -> Result<(), CompileError> {
+    /// The array-call trampoline of defined function `d`. For a `leaf` (see
+    /// [`is_leaf`]), which does not check for interrupts itself, it checks once before
+    /// the call: a flag set while nothing runs still stops the next call at its entry.
+    fn trampoline(&mut self, d: u32, leaf: bool) -> Result<(), CompileError> {
         let fi = self.module.num_imported_funcs + d;
         let (params, results) = self.func_sig(fi)?;
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "define dso_local void @t{d}(i8* %ctx, i8* %raw) #0 {{\nentry:\n  %cells = bitcast i8* %raw to i64*"
+            "define dso_local void @t{d}(i8* %ctx, i8* %raw) #0 {{\nentry:"
         );
+        if leaf {
+            let ps = self.opts.pointer_size;
+            let isz = if ps == 8 { "i64" } else { "i32" };
+            let flag_at = field_offset(field::INTERRUPT, ps);
+            let trap_at = field_offset(field::TRAP, ps);
+            let code = Trap::Interrupted.code();
+            let _ = writeln!(
+                s,
+                "  %fp = getelementptr inbounds i8, i8* %ctx, i32 {flag_at}\n  %fq = bitcast i8* %fp to i32**\n  %flag = load i32*, i32** %fq, align {ps}, !tbaa !3\n  %set = load atomic volatile i32, i32* %flag unordered, align 4, !tbaa !12\n  %stop = icmp ne i32 %set, 0\n  br i1 %stop, label %interrupted, label %run, !prof !0\ninterrupted:\n  %tp = getelementptr inbounds i8, i8* %ctx, i32 {trap_at}\n  %tq = bitcast i8* %tp to {isz}*\n  store {isz} {code}, {isz}* %tq, !tbaa !3\n  ret void\nrun:"
+            );
+        }
+        let _ = writeln!(s, "  %cells = bitcast i8* %raw to i64*");
         let mut args = vec!["i8* %ctx".to_string()];
         for (i, t) in params.iter().enumerate() {
             let _ = writeln!(s, "  %p{i} = getelementptr i64, i64* %cells, i32 {i}");
@@ -526,6 +577,9 @@ struct FuncGen<'g, 'm> {
     /// The module-file offset of the instruction being translated (the function's first
     /// instruction during the prologue), for the backtrace of a trap here.
     wasm_at: u32,
+    /// With fuel metering: `%fuel` (the function's copy of `VmContext::fuel`) was
+    /// charged since it was last written to the context (see `charge_fuel`).
+    fuel_unsynced: bool,
 }
 
 type R = Result<(), CompileError>;
@@ -564,6 +618,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             isz,
             fuel_segments: None,
             wasm_at,
+            fuel_unsynced: false,
         })
     }
 
@@ -706,27 +761,83 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
     }
 
-    /// Charges `units` of fuel from `VmContext::fuel`, or traps with "all fuel consumed"
-    /// leaving it unchanged (`mote_core::fuel`).
+    /// Charges `units` of fuel from `%fuel`, or traps with "all fuel consumed" leaving it
+    /// unchanged (`mote_core::fuel`).
+    ///
+    /// `%fuel` is an alloca that mem2reg turns into a register: the count lives in
+    /// `VmContext::fuel` only where someone else can see it. It is loaded at entry
+    /// (`load_fuel`), written to the context before every call that runs code and
+    /// reloaded after it, and written back at every return, tail call and trap exit
+    /// (`store_fuel`). Going through the context at every segment made each charge a
+    /// load-compare-store chain through memory that LLVM cannot keep in a register
+    /// (calls may read and write it).
     fn charge_fuel(&mut self, units: u32) {
-        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
-        let slot = self.ctx_field_ptr(field::FUEL, isz);
-        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !3"));
+        let isz = self.isz;
+        let fuel = self.def(format!("load {isz}, {isz}* %fuel"));
         let short = self.def(format!("icmp ult {isz} {fuel}, {units}"));
         self.trap_if(&short, Trap::OutOfFuel.code() as u32);
         let left = self.def(format!("sub {isz} {fuel}, {units}"));
-        self.emit(format!(
-            "store {isz} {left}, {isz}* {slot}, align {ps}, !tbaa !3"
-        ));
+        self.emit(format!("store {isz} {left}, {isz}* %fuel"));
+        self.fuel_unsynced = true;
     }
 
-    /// Traps with "execution interrupted" when the context's interrupt flag is set (an
-    /// atomic load: another thread or a signal handler sets it).
+    /// With fuel metering: `%fuel = VmContext::fuel` (at entry, and after a call that
+    /// may have consumed some).
+    fn load_fuel(&mut self) {
+        if !self.g.opts.fuel {
+            return;
+        }
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let fuel = self.def(format!("load {isz}, {isz}* {slot}, align {ps}, !tbaa !10"));
+        self.emit(format!("store {isz} {fuel}, {isz}* %fuel"));
+        self.fuel_unsynced = false;
+    }
+
+    /// With fuel metering: `VmContext::fuel = %fuel`, before anything that lets the
+    /// runtime or other code see the count. `volatile` in guard mode, where the next
+    /// access may fault (see `fuel_before_fault`).
+    fn store_fuel(&mut self) {
+        if !self.g.opts.fuel {
+            return;
+        }
+        let (isz, ps) = (self.isz, self.g.opts.pointer_size);
+        let fuel = self.def(format!("load {isz}, {isz}* %fuel"));
+        let slot = self.ctx_field_ptr(field::FUEL, isz);
+        let volatile = self.guard_volatile();
+        self.emit(format!(
+            "store {volatile}{isz} {fuel}, {isz}* {slot}, align {ps}, !tbaa !10"
+        ));
+        self.fuel_unsynced = false;
+    }
+
+    /// Before an access to `memory` that a guard page may stop: the fault leaves the
+    /// function without passing a trap exit, and the runtime reads the count from the
+    /// context, so it must be current there. Once per segment at most: a segment is
+    /// entered only at its start (where it is charged), so within it the count stays
+    /// written until the next charge.
+    fn fuel_before_fault(&mut self, memory: u32) {
+        if self.fuel_unsynced && !self.explicit_checks(memory) {
+            self.store_fuel();
+        }
+    }
+
+    /// Traps with "execution interrupted" when the context's interrupt flag is set.
+    ///
+    /// Another thread or a signal handler sets the flag, so the load is `volatile`: LLVM
+    /// may neither hoist it out of a loop nor merge it with the previous check. It is an
+    /// `unordered` atomic (no tearing, no ordering) rather than `monotonic`: LLVM treats
+    /// every monotonic load as reading and writing all memory, which made each check
+    /// force the reload of the memory base and the other context fields after it. With
+    /// its own TBAA type it aliases nothing else, and the flag's address, a context field
+    /// that only calls can change, stays in a register in loops without calls.
     fn check_interrupt(&mut self) {
         let ps = self.g.opts.pointer_size;
         let slot = self.ctx_field_ptr(field::INTERRUPT, "i32*");
         let flag = self.def(format!("load i32*, i32** {slot}, align {ps}, !tbaa !3"));
-        let set = self.def(format!("load atomic i32, i32* {flag} monotonic, align 4"));
+        let set = self.def(format!(
+            "load atomic volatile i32, i32* {flag} unordered, align 4, !tbaa !12"
+        ));
         let stop = self.def(format!("icmp ne i32 {set}, 0"));
         self.trap_if(&stop, Trap::Interrupted.code() as u32);
     }
@@ -774,12 +885,21 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             format!("@{}", h.symbol())
         };
         let call = format!("call {ret} {callee}({})", a.join(", "));
+        // Calls of Wasm or host code meter fuel in the context (a host function may call
+        // back into Wasm); the other helpers neither read nor charge it.
+        let runs_code = matches!(h, Helper::CallImport | Helper::CallIndirect);
+        if runs_code {
+            self.store_fuel();
+        }
         let r = if ret == "void" {
             self.emit(call);
             None
         } else {
             Some(self.def(call))
         };
+        if runs_code {
+            self.load_fuel();
+        }
         if h.can_trap() {
             self.check_trap();
         }
@@ -1004,6 +1124,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// `tests/wast/dropped_loads.wast` checks each of these cases on every engine.
     fn load(&mut self, m: &MemArg, irty: &'static str, size: u64, ty: Ty, signed: bool) {
         let a = self.pop();
+        self.fuel_before_fault(memory_of(m));
         let p = self.mem_ptr(memory_of(m), &a, m.offset, size, irty);
         let volatile = self.guard_volatile();
         let v = self.def(format!(
@@ -1033,6 +1154,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn store(&mut self, m: &MemArg, irty: &'static str, size: u64) {
         let v = self.pop();
         let a = self.pop();
+        self.fuel_before_fault(memory_of(m));
         let p = self.mem_ptr(memory_of(m), &a, m.offset, size, irty);
         let val = if irty != v.ty.ir() {
             self.def(format!("trunc {} {} to {irty}", v.ty.ir(), v.s))
@@ -1154,12 +1276,14 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         a.extend(self.g.stack_padding(&params, &results));
         let rt = ret_type(&results);
         let cc = self.g.opts.call_conv();
+        self.store_fuel();
         let r = if results.is_empty() {
             self.emit(format!("notail call {cc}void @f{d}({})", a.join(", ")));
             None
         } else {
             Some(self.def(format!("notail call {cc}{rt} @f{d}({})", a.join(", "))))
         };
+        self.load_fuel();
         self.check_trap();
         match (r, results.len()) {
             (Some(r), 1) => self.push(results[0], r),
@@ -1271,6 +1395,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         a.extend(self.g.stack_padding(&with_local, &results));
         let rt = ret_type(&results);
         let cc = self.g.opts.call_conv();
+        // As for a direct call: the callee charges the count in the context.
+        self.store_fuel();
         if results.is_empty() {
             self.emit(format!(
                 "notail call {cc}void @dispatch{class}({})",
@@ -1290,6 +1416,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 self.emit(format!("store {} {v}, {}* {slot}", t.ir(), t.ir()));
             }
         }
+        self.load_fuel();
         self.check_trap();
         self.terminate(format!("br label %{join}"));
 
@@ -1412,6 +1539,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         let (params, results) = self.g.func_sig(self.g.module.num_imported_funcs + d)?;
         a.extend(self.g.stack_padding(&params, &results));
         let rt = ret_type(&self.results);
+        self.store_fuel();
         if self.results.is_empty() {
             self.emit(format!("musttail call tailcc void @f{d}({})", a.join(", ")));
             self.terminate("ret void");
@@ -1671,6 +1799,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     fn do_return(&mut self) {
         let n = self.results.len();
         let vals = self.popn(n);
+        self.store_fuel();
         let rt = ret_type(&self.results);
         match n {
             0 => self.terminate("ret void"),
@@ -2189,7 +2318,8 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     // ---- driver ---------------------------------------------------------------------
 
-    fn run(mut self) -> Result<String, CompileError> {
+    /// `leaf`: the function has no entry interrupt check (see [`is_leaf`]).
+    fn run(mut self, leaf: bool) -> Result<String, CompileError> {
         let ps = self.g.opts.pointer_size;
         let isz = self.isz;
         // Locals.
@@ -2203,6 +2333,10 @@ impl<'g, 'm> FuncGen<'g, 'm> {
         }
         if self.offsets() {
             self.alloca("i32", "%trapat");
+        }
+        if self.g.opts.fuel {
+            self.alloca(isz, "%fuel");
+            self.load_fuel();
         }
         // Stack check.
         self.decl("declare i8* @llvm.stacksave()");
@@ -2229,7 +2363,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             end_reachable: false,
         });
 
-        if self.g.opts.interruptible {
+        if self.g.opts.interruptible && !leaf {
             self.check_interrupt();
         }
         if self.g.opts.fuel {
@@ -2292,7 +2426,16 @@ impl<'g, 'm> FuncGen<'g, 'm> {
             let slot = self.trap_slot_text(code);
             s.push_str(&slot);
         }
-        let _ = writeln!(s, "trapret:\n  ret {zero}\n}}\n");
+        s.push_str("trapret:\n");
+        if self.g.opts.fuel {
+            // Every trap exit, and a callee's trap, leaves through here.
+            let off = field_offset(field::FUEL, ps);
+            let _ = writeln!(
+                s,
+                "  %fuel.exit = load {isz}, {isz}* %fuel\n  %fuel.at = getelementptr inbounds i8, i8* %ctx, i32 {off}\n  %fuel.slot = bitcast i8* %fuel.at to {isz}*\n  store {isz} %fuel.exit, {isz}* %fuel.slot, align {ps}, !tbaa !10"
+            );
+        }
+        let _ = writeln!(s, "  ret {zero}\n}}\n");
         Ok(s)
     }
 
@@ -2326,6 +2469,11 @@ impl<'g, 'm> FuncGen<'g, 'm> {
 
     fn op(&mut self, op: Operator<'_>) -> R {
         use Operator as O;
+        let nan_result = if self.g.opts.deterministic {
+            mote_core::nan_result!(&op)
+        } else {
+            None
+        };
         if !self.live {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_frame(),
@@ -2661,7 +2809,31 @@ impl<'g, 'm> FuncGen<'g, 'm> {
                 )))
             }
         }
+        if nan_result.is_some() {
+            self.canonicalize_nan();
+        }
         Ok(())
+    }
+
+    /// Deterministic mode: replaces the stack top, the result of an operator that may
+    /// return a NaN, with the canonical NaN if it is one (`mote_core::nan`). The choice
+    /// is made on the integer bits: LLVM treats NaN payloads as unspecified, so a float
+    /// `select` between a NaN and the value could be folded to the value.
+    fn canonicalize_nan(&mut self) {
+        let value = self.pop();
+        let (ty, canonical) = match value.ty {
+            Ty::F32 => (Ty::I32, u64::from(mote_core::nan::CANONICAL_F32)),
+            _ => (Ty::I64, mote_core::nan::CANONICAL_F64),
+        };
+        let (fty, ity) = (value.ty.ir(), ty.ir());
+        let is_nan = self.def(format!("fcmp uno {fty} {0}, {0}", value.s));
+        let bits = self.def(format!("bitcast {fty} {} to {ity}", value.s));
+        let chosen = self.def(format!(
+            "select i1 {is_nan}, {ity} {}, {ity} {bits}",
+            canonical as i64
+        ));
+        let result = self.def(format!("bitcast {ity} {chosen} to {fty}"));
+        self.push(value.ty, result);
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Options {
     /// (`aotc --no-backtrace-offsets` drops them: smaller code, frames with function
     /// names only).
     pub backtrace_offsets: bool,
+    /// Canonicalise every NaN result (`mote_core::nan`; `feature::DETERMINISTIC`); a
+    /// runtime in deterministic mode refuses code without it.
+    pub deterministic: bool,
 }
 
 impl Options {
@@ -89,6 +92,7 @@ impl Options {
             interruptible: false,
             backtrace: true,
             backtrace_offsets: true,
+            deterministic: false,
         }
     }
 
@@ -101,6 +105,9 @@ impl Options {
         }
         if self.interruptible {
             bits |= feature::INTERRUPTIBLE;
+        }
+        if self.deterministic {
+            bits |= feature::DETERMINISTIC;
         }
         bits
     }

@@ -228,6 +228,7 @@ fn emit(
         interruptible: opts.interruptible,
         backtrace: opts.backtrace,
         backtrace_offsets: opts.backtrace_offsets,
+        deterministic: opts.deterministic,
     };
     let timing = std::env::var_os("MOTE_AOTC_TIMING").is_some();
     let t0 = std::time::Instant::now();
@@ -293,6 +294,7 @@ pub fn assembly(module: &Module, opts: &Options) -> Result<String, CompileError>
         interruptible: opts.interruptible,
         backtrace: opts.backtrace,
         backtrace_offsets: opts.backtrace_offsets,
+        deterministic: opts.deterministic,
     };
     let text = ir::module_ir(module, &ir_opts)?;
     let ctx = Context::create();

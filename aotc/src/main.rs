@@ -67,6 +67,10 @@ struct Args {
     /// their functions only).
     #[arg(long)]
     no_backtrace_offsets: bool,
+    /// Deterministic mode: canonicalise NaN results, so that results and fuel counts are
+    /// bit-identical on every engine (needed to run with `iwasm --deterministic`).
+    #[arg(long)]
+    deterministic: bool,
 }
 
 fn main() -> ExitCode {
@@ -113,6 +117,7 @@ fn run(args: &Args) -> Result<(), String> {
         interruptible: args.interruptible,
         backtrace: !args.no_backtrace,
         backtrace_offsets: !args.no_backtrace_offsets,
+        deterministic: args.deterministic,
     };
     let out = mote_aotc::compile_full(&module, &wasm, &opts)
         .map_err(|e| format!("{}: {e}", args.input.display()))?;

@@ -17,6 +17,7 @@ pub mod value;
 
 #[cfg(feature = "alloc")]
 pub mod module;
+pub mod nan;
 #[cfg(feature = "alloc")]
 pub mod operators;
 pub mod runtime;

@@ -209,6 +209,8 @@ pub(crate) fn from_imm<T: Cellable>(v: i32) -> T {
 impl<'s> Machine<'s> {
     pub fn new(store: &'s mut Store, stack: &'s mut [Cell], max_frames: usize) -> Self {
         let fuel = store.fuel;
+        // Without `float` there is no NaN to canonicalise: one variant for both modes.
+        let deterministic = cfg!(feature = "float") && store.deterministic;
         // The store keeps the flag alive for the whole call (it outlives the machine).
         let interrupt: *const core::sync::atomic::AtomicU32 = store
             .interrupt
@@ -225,6 +227,7 @@ impl<'s> Machine<'s> {
             metering: Metering {
                 fuel: fuel.is_some(),
                 interrupt: !interrupt.is_null(),
+                deterministic,
             },
             fuel: fuel.unwrap_or(0),
             interrupt,

@@ -76,15 +76,18 @@ pub struct Metering {
     /// Check the interrupt flag (a `Meter` with `interrupt`) at function entry and loop
     /// headers.
     pub interrupt: bool,
+    /// Deterministic mode: a `CanonNan` after each operator whose result may be a NaN
+    /// (`mote_core::nan`).
+    pub deterministic: bool,
 }
 
 impl Metering {
     /// The number of variants.
-    pub const VARIANTS: usize = 4;
+    pub const VARIANTS: usize = 8;
 
     /// This variant's index, `< VARIANTS`.
     pub fn index(self) -> usize {
-        self.fuel as usize | (self.interrupt as usize) << 1
+        self.fuel as usize | (self.interrupt as usize) << 1 | (self.deterministic as usize) << 2
     }
 }
 
@@ -119,6 +122,9 @@ pub struct Translator<'m> {
     /// The module-file offset of the Wasm instruction being translated.
     #[cfg(feature = "backtrace")]
     at: u32,
+    /// Canonicalise NaN results (`Metering::deterministic`).
+    #[cfg(feature = "float")]
+    deterministic: bool,
 }
 
 /// Translates the module's defined function `defined_index`.
@@ -188,6 +194,8 @@ fn translate_recording(
         offsets,
         #[cfg(feature = "backtrace")]
         at: body.code.start as u32,
+        #[cfg(feature = "float")]
+        deterministic: metering.deterministic,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Block,
@@ -902,6 +910,14 @@ impl Translator<'_> {
 
     fn operator(&mut self, op: Operator<'_>) -> Result<()> {
         use Operator as O;
+        // Without `float` no operator returns a float, and deterministic mode changes
+        // nothing.
+        #[cfg(feature = "float")]
+        let nan_result = if self.deterministic {
+            mote_core::nan_result!(&op)
+        } else {
+            None
+        };
         if !self.reachable {
             return match op {
                 O::Block { blockty } => self.enter(CtrlKind::Block, blockty),
@@ -1321,9 +1337,17 @@ impl Translator<'_> {
             O::I64Rotr => bin!(I64Rotr, I64RotrI, false, true)?,
 
             #[cfg(feature = "float")]
-            O::F32Abs => un!(F32Abs)?,
+            O::F32Abs => self.unary(|result, value| Op::F32Sign {
+                result,
+                value,
+                flip: 0,
+            })?,
             #[cfg(feature = "float")]
-            O::F32Neg => un!(F32Neg)?,
+            O::F32Neg => self.unary(|result, value| Op::F32Sign {
+                result,
+                value,
+                flip: i32::MIN,
+            })?,
             #[cfg(feature = "float")]
             O::F32Ceil => un!(F32Ceil)?,
             #[cfg(feature = "float")]
@@ -1448,7 +1472,26 @@ impl Translator<'_> {
                 ))
             }
         }
+        #[cfg(feature = "float")]
+        if let Some(wide) = nan_result {
+            self.canonicalize_nan(wide)?;
+        }
         Ok(())
+    }
+
+    /// Deterministic mode: replaces the stack top, the result of an operator that may
+    /// return a NaN, with the canonical NaN if it is one (`mote_core::nan`). In place,
+    /// and retargetable like the operator was, so a following `local.set` costs no copy.
+    #[cfg(feature = "float")]
+    fn canonicalize_nan(&mut self, wide: bool) -> Result<()> {
+        let value = self.pop();
+        let result = self.home(self.stack.len())?;
+        let value = self.slot_of(value, result);
+        self.emit_producer(Op::CanonNan {
+            result,
+            value,
+            wide: wide as u8,
+        })
     }
 }
 

@@ -48,6 +48,12 @@ pub struct Cli {
     #[arg(long, value_name = "MS")]
     pub timeout: Option<u64>,
 
+    /// Deterministic mode: every NaN result is the canonical NaN, so results and fuel
+    /// counts are bit-identical on every engine (docs/limits.md). `.aot` files need
+    /// `aotc --deterministic`
+    #[arg(long)]
+    pub deterministic: bool,
+
     /// Grant the guest the host directory DIR, under the same name (repeatable)
     #[cfg(feature = "wasi")]
     #[arg(long = "dir", value_name = "DIR")]

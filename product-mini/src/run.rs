@@ -27,6 +27,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     };
     #[cfg(feature = "limits")]
     set_limits(cli, &mut store)?;
+    store.set_deterministic(cli.deterministic);
     let mut linker = Linker::new();
     imports::define(cli, &mut linker, &mut store)?;
     let module = Module::new(&bytes).map_err(|e| load_error(e, engine))?;

@@ -201,7 +201,11 @@ const SHAPES: &str = r#"(module
     (i32.store (local.get 0) (local.get 0))
     (i32.load (local.get 0)))
   (func (export "nested") (param i32) (result i32)
-    (i32.add (call $inner (local.get 0)) (i32.const 1))))"#;
+    (i32.add (call $inner (local.get 0)) (i32.const 1)))
+  ;; Out of bounds from 1: a guard-page fault, which leaves without a trap exit.
+  (func (export "oob") (param i32) (result i32)
+    (if (local.get 0) (then (nop)))
+    (i32.load (i32.mul (local.get 0) (i32.const 65536)))))"#;
 
 const SHAPE_CALLS: &[(&str, i32)] = &[
     ("fib", 0),
@@ -218,6 +222,8 @@ const SHAPE_CALLS: &[(&str, i32)] = &[
     ("select", 1),
     ("nested", 2),
     ("nested", 9),
+    ("oob", 0),
+    ("oob", 1),
 ];
 
 /// Fuel used by each call (and whether it trapped), on one hosted engine.
@@ -401,9 +407,11 @@ fn generated_modules_use_the_same_fuel_on_every_engine() {
     assert!(compared >= 5, "only {compared} generated modules compared");
 }
 
-/// `spin` never returns; `fib` is a normal call that must work after an interrupt.
+/// `spin` never returns; `fib` is a normal call that must work after an interrupt; `leaf`
+/// has no loop and no call (AOT code checks in its trampoline, not at its entry).
 const SPIN_AND_FIB: &str = r#"(module
   (func (export "spin") (loop $l (br $l)))
+  (func (export "leaf") (result i32) (i32.const 7))
   (func $fib (export "fib") (param i32) (result i32)
     (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
       (then (local.get 0))
@@ -439,6 +447,14 @@ fn interrupts_stop_endless_loops_and_leave_the_instance_usable() {
         handle.interrupt();
         assert_eq!(fib.call(&mut store, 10), Err(Trap::Interrupted), "{kind:?}");
         assert_eq!(fib.call(&mut store, 10), Ok(55), "{kind:?}");
+        let leaf = instance.get_typed_func::<(), i32>(&store, "leaf").unwrap();
+        handle.interrupt();
+        assert_eq!(
+            leaf.call(&mut store, ()),
+            Err(Trap::Interrupted),
+            "{kind:?}"
+        );
+        assert_eq!(leaf.call(&mut store, ()), Ok(7), "{kind:?}");
         // Fuel and interrupts together: either one stops the loop.
         store.set_fuel(10_000);
         assert_eq!(spin.call(&mut store, ()), Err(Trap::OutOfFuel), "{kind:?}");

@@ -111,8 +111,10 @@ pub mod feature {
     /// The code checks `VmContext::interrupt` at function entries and loop headers
     /// (`aotc --interruptible`).
     pub const INTERRUPTIBLE: u32 = 1 << 9;
+    /// Every NaN result is canonicalised (`aotc --deterministic`, `crate::nan`).
+    pub const DETERMINISTIC: u32 = 1 << 10;
     /// Every bit this version knows; a reader refuses others.
-    pub const KNOWN: u32 = FLOAT | SIMD | FUEL | INTERRUPTIBLE;
+    pub const KNOWN: u32 = FLOAT | SIMD | FUEL | INTERRUPTIBLE | DETERMINISTIC;
 }
 
 /// Section ids in the section table.

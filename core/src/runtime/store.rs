@@ -153,6 +153,10 @@ pub struct Store {
     /// or when the engine was built without backtraces.
     #[cfg(feature = "backtrace")]
     pub trap_backtrace: Option<crate::backtrace::Backtrace>,
+    /// Deterministic mode (`crate::nan`): NaN results are canonicalised, so results and
+    /// fuel counts are bit-identical on every engine. AOT code must have been compiled
+    /// for it (`aotc --deterministic`).
+    pub deterministic: bool,
 }
 
 impl Store {

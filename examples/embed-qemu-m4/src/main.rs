@@ -503,6 +503,7 @@ fn run_aot(
     let mut code = Code(CodeRegion::new(code, None, core::ptr::null_mut()));
     let config = Config {
         native_stack_bytes: AOT_STACK_BYTES,
+        ..Config::new()
     };
     let inst =
         match mote::bare::Instance::new(&file, &mut code, state, memory, &HOSTS, &config) {

@@ -5,9 +5,13 @@
 
 #[cfg(feature = "float")]
 macro_rules! float_ops {
-    ($tables:tt $callback:ident $state:tt $($entries:tt)*) => {
+    (
+        $tables:tt $callback:ident
+        [$pc:ident, $fp:ident, $ctx:ident, $m:ident, $mem_base:ident, $mem_len:ident]
+        $($entries:tt)*
+    ) => {
         $crate::ops::next_table! {
-            $tables $callback $state $($entries)*
+            $tables $callback [$pc, $fp, $ctx, $m, $mem_base, $mem_len] $($entries)*
 
             // ---- f32 ----
             /// `result = lhs + rhs` (f32).
@@ -49,12 +53,11 @@ macro_rules! float_ops {
             /// `result = lhs >= rhs` (f32).
             F32Ge { result: Slot, lhs: Slot, rhs: Slot } writes result
                 => binary(f32, |x, y| x >= y);
-            /// `result = |value|`, clearing the sign bit (f32).
-            F32Abs { result: Slot, value: Slot } writes result
-                => unary(u32, |x: u32| x & 0x7fff_ffff);
-            /// `result = -value`, flipping the sign bit (f32).
-            F32Neg { result: Slot, value: Slot } writes result
-                => unary(u32, |x: u32| x ^ 0x8000_0000);
+            /// `result = |value|` (`flip` 0: clears the sign bit) or `-value` (`flip`
+            /// `i32::MIN`: flips it) (f32). One instruction for both keeps the instruction
+            /// set within a one-byte tag.
+            F32Sign { result: Slot, value: Slot, flip: i32 } writes result
+                => binary_imm(u32, |x: u32, flip: u32| (x & 0x7fff_ffff) | (!x & flip));
             /// `result = value` rounded up (f32).
             F32Ceil { result: Slot, value: Slot } writes result
                 => unary(f32, f32_ceil);
@@ -212,6 +215,20 @@ macro_rules! float_ops {
             /// `result = f32 value` converted to f64.
             F64PromoteF32 { result: Slot, value: Slot } writes result
                 => unary(f32, |x: f32| x as f64);
+
+            // ---- deterministic mode ----
+            /// `result = value`, or the canonical NaN when `value` is a NaN (f64 when
+            /// `wide`, else f32; `mote_core::nan`). Follows each operator whose result
+            /// may be a NaN in deterministic translations (`Metering::deterministic`).
+            CanonNan { result: Slot, value: Slot, wide: u8 } writes result => handler {
+                if wide != 0 {
+                    let x: f64 = rd($fp, value);
+                    wr($fp, result, mote_core::nan::canonical_f64(x));
+                } else {
+                    let x: f32 = rd($fp, value);
+                    wr($fp, result, mote_core::nan::canonical_f32(x));
+                }
+            };
         }
     };
 }

@@ -813,6 +813,7 @@ fn stack_exhaustion_respects_the_configured_budget() {
     let state = as_bytes(&mut b.state);
     let config = Config {
         native_stack_bytes: 4096,
+        ..Config::new()
     };
     let mut inst = Instance::new(&file, &mut b.code, state, &mut b.memory, &[], &config).unwrap();
     assert_eq!(

@@ -160,6 +160,7 @@ fn instantiate(wasm: &[u8]) -> Result<Outcome, String> {
     // through call_indirect (the 2 MiB test thread has room for this budget).
     let config = Config {
         native_stack_bytes: 1 << 20,
+        ..Config::new()
     };
     match Instance::new(&file, code, state, memory, &SPECTEST, &config) {
         Ok(inst) => Ok(Outcome::Ready(inst)),

@@ -362,6 +362,9 @@ impl AotExecutor {
                 "interrupts are on but the .aot code does not check for them: compile it with `aotc --interruptible`",
             ));
         }
+        if store.deterministic && code.features & feature::DETERMINISTIC == 0 {
+            return Err(Trap::Host(mote_core::nan::NOT_DETERMINISTIC_AOT));
+        }
         let rt = self.instance_rt(store, instance, code.bounds)?;
         if self.depth == 0 {
             self.stack_limit = self.outermost_stack_limit();

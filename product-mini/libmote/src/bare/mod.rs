@@ -478,12 +478,16 @@ pub struct Config {
     /// of the helpers take ~450 bytes per level of `call_indirect` recursion, release
     /// builds ~64). Direct recursion costs ~16 bytes per level of simple functions.
     pub native_stack_bytes: usize,
+    /// Deterministic mode (`mote_core::nan`): the code must canonicalise NaN results
+    /// (`aotc --deterministic`), else instantiation fails naming that flag.
+    pub deterministic: bool,
 }
 
 impl Config {
     pub const fn new() -> Config {
         Config {
             native_stack_bytes: 64 << 10,
+            deterministic: false,
         }
     }
 }
@@ -567,6 +571,13 @@ impl<'a> Instance<'a> {
         config: &Config,
     ) -> Result<Instance<'a>, BareError> {
         let meta = check_file(file)?;
+        if config.deterministic
+            && file.header().features & mote_core::aot::format::feature::DETERMINISTIC == 0
+        {
+            return Err(BareError::Unsupported(
+                mote_core::nan::NOT_DETERMINISTIC_AOT,
+            ));
+        }
         let layout = Layout::of(&meta)?;
         if state.len() < layout.total {
             return Err(BareError::StateTooSmall {
@@ -731,6 +742,12 @@ impl<'a> Instance<'a> {
     /// Whether the code checks for interrupts (compiled with `aotc --interruptible`).
     pub fn interruptible(&self) -> bool {
         self.rt().interruptible
+    }
+
+    /// Whether the code canonicalises NaN results (compiled with `aotc
+    /// --deterministic`; `Config::deterministic` requires it).
+    pub fn deterministic(&self) -> bool {
+        self.rt().deterministic
     }
 
     /// The fuel left, `None` if no budget was set.

@@ -64,6 +64,8 @@ pub(crate) struct Runtime<'a> {
     pub(crate) fuel_set: bool,
     /// The code checks `ctx.interrupt` (`feature::INTERRUPTIBLE`).
     pub(crate) interruptible: bool,
+    /// The code canonicalises NaN results (`feature::DETERMINISTIC`).
+    pub(crate) deterministic: bool,
     globals: *mut Cell,
     global_ptrs: *mut *mut Cell,
     tables: *mut Table,
@@ -291,6 +293,9 @@ impl<'a> Runtime<'a> {
                     fuel_set: false,
                     interruptible: file.header().features
                         & mote_core::aot::format::feature::INTERRUPTIBLE
+                        != 0,
+                    deterministic: file.header().features
+                        & mote_core::aot::format::feature::DETERMINISTIC
                         != 0,
                     globals: at(layout.globals) as *mut Cell,
                     global_ptrs: at(layout.global_ptrs) as *mut *mut Cell,

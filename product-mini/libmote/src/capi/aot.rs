@@ -239,6 +239,7 @@ mod imp {
         let code_mem: &'static mut dyn ExecMemory = unsafe { &mut (*slot).code };
         let config = Config {
             native_stack_bytes: rt.native_stack_bytes,
+            ..Config::new()
         };
         // SAFETY: single-threaded API.
         unsafe { *natives::LAST_FAILURE.get() = None };
@@ -299,6 +300,11 @@ mod imp {
 
         pub(crate) fn fuel(&self) -> Option<u64> {
             self.inst.fuel()
+        }
+
+        /// Whether the code canonicalises NaNs (compiled with `aotc --deterministic`).
+        pub(crate) fn deterministic(&self) -> bool {
+            self.inst.deterministic()
         }
 
         pub(crate) fn call(&mut self, index: u32, cells: &mut [Cell]) -> Result<(), Trap> {

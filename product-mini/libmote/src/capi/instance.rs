@@ -452,6 +452,34 @@ pub unsafe extern "C" fn mote_set_fuel(inst: *mut mote_instance, fuel: u64) -> i
     MOTE_OK
 }
 
+/// Deterministic mode (`mote_core::nan`): NaN results are canonicalised, so results and
+/// fuel counts are bit-identical on every engine. Interpreter instances switch it on or
+/// off; AOT code has it compiled in (`aotc --deterministic`): turning it on for code
+/// without it is `MOTE_ERR_STATE`, never a silent run.
+///
+/// # Safety
+/// `inst` is a live instance.
+#[cfg_attr(feature = "capi", no_mangle)]
+pub unsafe extern "C" fn mote_set_deterministic(inst: *mut mote_instance, on: bool) -> i32 {
+    // SAFETY: `inst` is NULL or an instance (the contract); `engine` checks the rest.
+    match unsafe { engine(inst) } {
+        #[cfg(feature = "aot")]
+        Ok(Engine::Aot(a)) => {
+            if on && !a.deterministic() {
+                return fail(
+                    MOTE_ERR_STATE,
+                    format_args!("{}", mote_core::nan::NOT_DETERMINISTIC_AOT),
+                );
+            }
+        }
+        #[cfg(feature = "interp")]
+        Ok(Engine::Interp(i)) => i.set_deterministic(on),
+        Ok(Engine::None(_)) => {}
+        Err(code) => return code,
+    }
+    MOTE_OK
+}
+
 /// Writes the instance's fuel left to `*fuel`; `MOTE_ERR_STATE` if no budget was set.
 ///
 /// # Safety

@@ -215,6 +215,10 @@ mod imp {
             self.store.fuel
         }
 
+        pub(crate) fn set_deterministic(&mut self, on: bool) {
+            self.store.deterministic = on;
+        }
+
         pub(crate) fn memory(&mut self) -> &mut [u8] {
             let inst = &self.store.instances[self.addr as usize];
             match inst.memories.first() {

@@ -35,7 +35,7 @@ pub use aot::{
 pub use error::mote_last_error;
 pub use instance::{
     mote_call, mote_get_fuel, mote_instance_deinit, mote_interrupt, mote_lookup_function,
-    mote_memory, mote_set_fuel, mote_trap_backtrace,
+    mote_memory, mote_set_deterministic, mote_set_fuel, mote_trap_backtrace,
 };
 pub use interp::{mote_module_free, mote_wasm_instantiate, mote_wasm_load};
 pub use natives::{mote_exec_memory, mote_register_natives};

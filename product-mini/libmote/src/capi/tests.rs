@@ -128,7 +128,8 @@ const GUEST: &str = r#"(module
 /// dev-dependency on mote-aotc turns on in test builds).
 const WIDE: &str = r#"(func (export "wide") (param i64 f32 f64) (result f64)
     (f64.add (f64.add (f64.convert_i64_s (local.get 0)) (f64.promote_f32 (local.get 1)))
-             (local.get 2)))"#;
+             (local.get 2)))
+  (func (export "nan") (param f32) (result f32) (f32.add (local.get 0) (f32.const 1)))"#;
 
 /// GUEST, with `wide` if `with_wide`.
 fn guest(with_wide: bool) -> Vec<u8> {
@@ -379,6 +380,13 @@ fn interpreter_module_end_to_end() {
     assert!(re.message.contains("may not call back"), "{}", re.message);
 
     check_fuel_and_interrupts(inst);
+    #[cfg(feature = "float")]
+    {
+        assert_eq!(nan_bits(inst), NAN_PAYLOAD | 0x0040_0000);
+        assert_eq!(unsafe { mote_set_deterministic(inst, true) }, MOTE_OK);
+        assert_eq!(nan_bits(inst), mote_core::nan::CANONICAL_F32);
+        assert_eq!(unsafe { mote_set_deterministic(inst, false) }, MOTE_OK);
+    }
 
     let mut len = 0;
     let mem = unsafe { mote_memory(inst, &mut len) };
@@ -397,6 +405,25 @@ fn interpreter_module_end_to_end() {
         "double free is caught"
     );
     deinit();
+}
+
+/// A NaN input with a payload, which `nan`'s `f32.add` keeps unless deterministic.
+#[cfg(feature = "float")]
+const NAN_PAYLOAD: u32 = 0x7fa0_0001;
+
+/// The bits of `nan(NAN_PAYLOAD)`.
+#[cfg(feature = "float")]
+fn nan_bits(inst: *mut mote_instance) -> u32 {
+    let arg = mote_val {
+        kind: MOTE_F32,
+        reserved: 0,
+        of: mote_val_of {
+            f32: f32::from_bits(NAN_PAYLOAD),
+        },
+    };
+    let out = call(inst, c"nan", &[arg], 1).unwrap();
+    // SAFETY: `nan` returns an f32.
+    unsafe { out[0].of.f32 }.to_bits()
 }
 
 /// Fuel and interrupts through the C API, on an instance whose code has both checks.
@@ -741,6 +768,47 @@ mod aot {
         let inst =
             unsafe { instantiate(&checked, &mut code.0, &mut state.0, &mut memory) }.unwrap();
         super::check_fuel_and_interrupts(inst);
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+        deinit();
+    }
+
+    /// Deterministic mode is compiled into AOT code: asking for it on code without it
+    /// is an error naming the flag; code with it canonicalises NaNs.
+    #[cfg(feature = "float")]
+    #[test]
+    fn aot_deterministic_mode() {
+        let _g = init_with(0);
+        let seen = core::sync::atomic::AtomicU32::new(0);
+        let mut said = Vec::new();
+        register_all(&seen, &mut said);
+        let mut code = Box::new(Page([0; 4 * 4096]));
+        let mut state = Box::new(State([0; 8192]));
+        let mut memory = vec![0u8; 65536];
+        let plain = compile(mote_core::aot::object::BoundsChecks::Explicit);
+        let inst = unsafe { instantiate(&plain, &mut code.0, &mut state.0, &mut memory) }.unwrap();
+        assert_eq!(super::nan_bits(inst), super::NAN_PAYLOAD | 0x0040_0000);
+        assert_eq!(
+            unsafe { mote_set_deterministic(inst, true) },
+            MOTE_ERR_STATE
+        );
+        assert!(
+            last_error().contains("aotc --deterministic"),
+            "{}",
+            last_error()
+        );
+        assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
+
+        let wasm = guest(true);
+        let module = mote_core::Module::new(&wasm).unwrap();
+        let mut opts = mote_aotc::Options::host();
+        opts.bounds_checks = mote_core::aot::object::BoundsChecks::Explicit;
+        opts.deterministic = true;
+        let canonical =
+            mote_core::aot::format::write(&mote_aotc::compile(&module, &wasm, &opts).unwrap());
+        let inst =
+            unsafe { instantiate(&canonical, &mut code.0, &mut state.0, &mut memory) }.unwrap();
+        assert_eq!(unsafe { mote_set_deterministic(inst, true) }, MOTE_OK);
+        assert_eq!(super::nan_bits(inst), mote_core::nan::CANONICAL_F32);
         assert_eq!(unsafe { mote_instance_deinit(inst) }, MOTE_OK);
         deinit();
     }

@@ -91,6 +91,20 @@ impl Store {
         self.inner.fuel
     }
 
+    /// Deterministic mode (see `mote_core::nan` and docs/limits.md): every NaN an
+    /// arithmetic operator returns is the canonical NaN, so the same module and inputs
+    /// give bit-identical results and fuel counts on every engine and target. Off by
+    /// default (then it costs nothing). `.aot` code must have been compiled with `aotc
+    /// --deterministic`, else calls fail with a trap saying so.
+    pub fn set_deterministic(&mut self, on: bool) {
+        self.inner.deterministic = on;
+    }
+
+    /// Whether deterministic mode is on.
+    pub fn is_deterministic(&self) -> bool {
+        self.inner.deterministic
+    }
+
     /// A handle that stops this store's running code from anywhere: another thread, a
     /// signal handler (setting the flag is one atomic store). The first call turns
     /// interrupt checks on for this store: from then on Wasm code checks the flag at
