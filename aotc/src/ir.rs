@@ -282,7 +282,12 @@ impl<'m> ModuleGen<'m> {
     }
 
     fn func_sig(&self, func_index: u32) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
-        let ty = self.module.func_type(func_index);
+        self.type_sig(self.module.funcs[func_index as usize])
+    }
+
+    /// The parameter and result types of the module's type `type_index`.
+    fn type_sig(&self, type_index: u32) -> Result<(Vec<Ty>, Vec<Ty>), CompileError> {
+        let ty = &self.module.types[type_index as usize];
         let p = ty
             .params
             .iter()
@@ -387,17 +392,7 @@ impl<'m> ModuleGen<'m> {
     /// at every call site. With `tailcc` the cases are `musttail` jumps, so the
     /// dispatcher adds no stack frame.
     fn dispatcher(&mut self, class: u32) -> Result<(), CompileError> {
-        let ft = &self.module.types[class as usize];
-        let params: Vec<Ty> = ft
-            .params
-            .iter()
-            .map(|v| Ty::of(*v))
-            .collect::<Result<_, _>>()?;
-        let results: Vec<Ty> = ft
-            .results
-            .iter()
-            .map(|v| Ty::of(*v))
-            .collect::<Result<_, _>>()?;
+        let (params, results) = self.type_sig(class)?;
         let rt = ret_type(&results);
         let cc = self.opts.call_conv();
         let mut sig = vec!["i8* %ctx".to_string(), "i32 %local".to_string()];
@@ -1304,17 +1299,7 @@ impl<'g, 'm> FuncGen<'g, 'm> {
     /// import, another instance's function) goes through the `CallIndirect` helper,
     /// which applies every check and traps as the spec says.
     fn call_indirect(&mut self, type_index: u32, table_index: u32) -> R {
-        let ft = &self.g.module.types[type_index as usize];
-        let params: Vec<Ty> = ft
-            .params
-            .iter()
-            .map(|v| Ty::of(*v))
-            .collect::<Result<_, _>>()?;
-        let results: Vec<Ty> = ft
-            .results
-            .iter()
-            .map(|v| Ty::of(*v))
-            .collect::<Result<_, _>>()?;
+        let (params, results) = self.g.type_sig(type_index)?;
         let idx = self.pop();
         let idx = self.saturated_u32(&idx);
         let args = self.popn(params.len());
